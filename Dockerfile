@@ -1,0 +1,27 @@
+# The production-like image: gunicorn web, Celery worker and beat share it.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY scripts/assets.sh scripts/
+RUN mkdir -p static && bash scripts/assets.sh
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei libmagic1 gettext \
+ && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --create-home --uid 10001 jianguan
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+COPY . .
+COPY --from=assets /src/static/vendor static/vendor
+RUN python manage.py compilemessages --ignore=.venv -v 0 \
+ && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --no-input -v 0 \
+ && mkdir -p /app/var/media && chown -R jianguan /app/var
+USER jianguan
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

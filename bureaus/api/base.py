@@ -1,0 +1,95 @@
+"""The base of every scoped API viewset: tenancy and the permission table applied on every
+request, with no way to skip them by accident.
+
+Guarantees:
+- Safe methods read through `visible_to(user)`; unsafe methods through `editable_by(user)`, so
+  another district's record is a 404 for reads and writes alike, never a 403.
+- The role permission table is checked before any lookup (403 regardless of the record).
+- Subclasses cannot override `get_queryset` or `get_object` (TypeError at import time); they
+  shape the scoped queryset in `scope_queryset`.
+"""
+
+from rest_framework import mixins, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.viewsets import GenericViewSet
+
+from bureaus.acting import attach_membership
+from bureaus.permissions import RolePermission
+
+_SEALED = ("get_queryset", "get_object")
+
+
+class ScopedViewSet(GenericViewSet):
+    """Declare `queryset`, `serializer_class` and `permission_object` ("street" → the actions
+    "street.view" and "street.change" in bureaus.permissions.ACTIONS)."""
+
+    permission_classes = [IsAuthenticated, RolePermission]
+    permission_object: str = ""
+    abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _SEALED:
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} must not override {name}: shape the scoped queryset in "
+                    "scope_queryset() instead."
+                )
+        if not cls.__dict__.get("abstract", False) and not cls.permission_object:
+            raise TypeError(f"{cls.__name__} must declare permission_object")
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        user = request.user
+        if user.is_authenticated and not hasattr(user, "membership"):
+            attach_membership(request._request, user)
+
+    @property
+    def membership(self):
+        return getattr(self.request.user, "membership", None)
+
+    def scope_queryset(self, queryset):
+        """Hook: add select_related, annotations or ordering to the already-scoped queryset."""
+        return queryset
+
+    def get_queryset(self):
+        base = self.queryset.all()
+        if self.request.method in SAFE_METHODS:
+            scoped = base.visible_to(self.request.user)
+        else:
+            scoped = base.editable_by(self.request.user)
+        return self.scope_queryset(scoped)
+
+
+class ScopedCreateMixin(mixins.CreateModelMixin):
+    """A created record belongs to the acting bureau, whatever the payload says."""
+
+    def perform_create(self, serializer):
+        if self.membership is None:
+            raise PermissionDenied
+        serializer.save(bureau=self.membership.bureau)
+
+
+class ScopedModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ScopedCreateMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    abstract = True
+
+
+class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    abstract = True
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to another bureau-owned record: only records the user may edit are
+    accepted, and a record of another district reads as "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context["request"]
+        return super().get_queryset().editable_by(request.user)

@@ -1,0 +1,85 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from bureaus.api.base import ScopedRelatedField
+from bureaus.models import AuditEvent, Bureau, Department, Membership, Street, User
+
+
+class BureauSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Bureau
+        fields = ["id", "code", "name", "level", "parent", "path"]
+        read_only_fields = fields
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "bureau", "name", "code"]
+        read_only_fields = ["id", "bureau"]
+
+    def validate_name(self, value):
+        bureau = self.context["request"].user.membership.bureau
+        taken = Street.objects.filter(bureau=bureau, name=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                _("This district already has a street with this name.")
+            )
+        return value
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "bureau", "kind", "name"]
+        read_only_fields = ["id", "bureau"]
+
+    def validate_name(self, value):
+        bureau = self.context["request"].user.membership.bureau
+        taken = Department.objects.filter(bureau=bureau, name=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(
+                _("This district already has a partner department with this name.")
+            )
+        return value
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    department = ScopedRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["id", "bureau", "user", "role", "department", "is_active"]
+        read_only_fields = ["id", "bureau"]
+
+    def validate_role(self, value):
+        if value not in Membership.DISTRICT_ROLES:
+            raise serializers.ValidationError(_("A district bureau can only grant district roles."))
+        return value
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "bureau",
+            "actor",
+            "actor_repr",
+            "action",
+            "model",
+            "object_id",
+            "object_repr",
+            "changes",
+            "request_id",
+            "ip",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BureausConfig(AppConfig):
+    name = "bureaus"
+    verbose_name = _("Bureaus")
+    default_auto_field = "django.db.models.BigAutoField"

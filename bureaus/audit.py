@@ -1,0 +1,191 @@
+"""The audit trail: every create, update and delete of a bureau-owned record, with who, when,
+the bureau, the values before and after, and the request it came from.
+
+Guarantee: values of a model's `audit_redact` fields never enter an audit row (shown as "***").
+"""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from bureaus.context import current_actor
+from bureaus.models import AuditEvent
+
+REDACTED = "***"
+
+
+def _concrete_fields(model):
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _value(instance, field):
+    return field.value_from_object(instance)
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _redact(model, data: dict) -> dict:
+    redact = getattr(model, "audit_redact", frozenset())
+    return {k: (REDACTED if k in redact and v not in (None, "") else v) for k, v in data.items()}
+
+
+def _fields_dict(instance) -> dict:
+    return {f.attname: _value(instance, f) for f in _concrete_fields(type(instance))}
+
+
+def snapshot(instance) -> dict | None:
+    """The stored values of an instance about to be saved, or None if it is new."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    model = type(instance)
+    names = [f.attname for f in _concrete_fields(model)]
+    return model._base_manager.filter(pk=instance.pk).values(*names).first()
+
+
+def _event(model, *, bureau_id, action, object_id, object_repr, changes):
+    actor = current_actor()
+    return AuditEvent(
+        bureau_id=bureau_id,
+        actor_id=actor.user_id if actor else None,
+        actor_repr=(actor.user_repr if actor else "system")[:150],
+        action=action,
+        model=model._meta.label_lower,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:200],
+        changes=_jsonable(changes),
+        request_id=actor.request_id if actor else "",
+        ip=actor.ip if actor else None,
+    )
+
+
+def _diff(model, before: dict, after: dict) -> dict:
+    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    redact = getattr(model, "audit_redact", frozenset())
+    return {k: ([REDACTED, REDACTED] if k in redact else v) for k, v in changed.items()}
+
+
+def record_save(instance, *, before: dict | None) -> None:
+    model = type(instance)
+    after = _fields_dict(instance)
+    if before is None:
+        action, changes = AuditEvent.Action.CREATE, _redact(model, after)
+    else:
+        changes = _diff(model, before, after)
+        if not changes:
+            return
+        action = AuditEvent.Action.UPDATE
+    _event(
+        model,
+        bureau_id=instance.bureau_id,
+        action=action,
+        object_id=instance.pk,
+        object_repr=instance,
+        changes=changes,
+    ).save()
+
+
+def record_delete(instance, *, pk) -> None:
+    model = type(instance)
+    _event(
+        model,
+        bureau_id=instance.bureau_id,
+        action=AuditEvent.Action.DELETE,
+        object_id=pk,
+        object_repr=instance,
+        changes=_redact(model, _fields_dict(instance)),
+    ).save()
+
+
+def record_event(instance, *, action: str, changes: dict) -> None:
+    """A domain event on a record that is not a plain field change (e.g. revealing personal
+    data to a user)."""
+    _event(
+        type(instance),
+        bureau_id=instance.bureau_id,
+        action=action,
+        object_id=instance.pk,
+        object_repr=instance,
+        changes=changes,
+    ).save()
+
+
+def snapshot_rows(queryset, *, fields) -> list[dict]:
+    attnames = [queryset.model._meta.get_field(f).attname for f in fields]
+    return list(queryset.values("pk", "bureau_id", *attnames))
+
+
+def record_bulk_update(model, *, before: list[dict], fields) -> None:
+    if not before:
+        return
+    attnames = [model._meta.get_field(f).attname for f in fields]
+    after = {
+        row["pk"]: row
+        for row in model._base_manager.filter(pk__in=[r["pk"] for r in before]).values(
+            "pk", *attnames
+        )
+    }
+    events = []
+    for row in before:
+        new = after.get(row["pk"], {})
+        changes = _diff(model, {a: row[a] for a in attnames}, {a: new.get(a) for a in attnames})
+        if changes:
+            events.append(
+                _event(
+                    model,
+                    bureau_id=row["bureau_id"],
+                    action=AuditEvent.Action.UPDATE,
+                    object_id=row["pk"],
+                    object_repr=f"{model._meta.verbose_name} {row['pk']}",
+                    changes=changes,
+                )
+            )
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def record_bulk_delete(model, rows) -> None:
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                model,
+                bureau_id=row.bureau_id,
+                action=AuditEvent.Action.DELETE,
+                object_id=row.pk,
+                object_repr=row,
+                changes=_redact(model, _fields_dict(row)),
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+
+
+def record_bulk_create(model, rows) -> None:
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                model,
+                bureau_id=row.bureau_id,
+                action=AuditEvent.Action.CREATE,
+                object_id=row.pk,
+                object_repr=row,
+                changes=_redact(model, _fields_dict(row)),
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+
+
+def day_digest(rows: models.QuerySet) -> tuple[int, str]:
+    """Row count and SHA-256 over every column of a day's audit rows, in id order."""
+    digest = hashlib.sha256()
+    count = 0
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields]
+    for row in rows.order_by("id").values_list(*columns):
+        digest.update(json.dumps(row, cls=DjangoJSONEncoder, sort_keys=True).encode())
+        count += 1
+    return count, digest.hexdigest()

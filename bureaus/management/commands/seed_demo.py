@@ -1,0 +1,32 @@
+"""`manage.py seed_demo`: load the demo data of every app (idempotent)."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from bureaus.context import acting, system_actor
+from bureaus.demo import DEMO_PASSWORD, seed_bureaus
+
+
+class Command(BaseCommand):
+    help = "Load demo bureaus, users and each app's demo records (safe to re-run)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not getattr(settings, "ALLOW_DEMO_DATA", False):
+            raise CommandError("Demo data is for development machines (DEBUG is off).")
+        with acting(system_actor("seed_demo")):
+            logins = seed_bureaus()
+            # Apps after bureaus may offer `<app>.demo.seed()`; they run in dependency order.
+            for config in apps.get_app_configs():
+                if config.name == "bureaus":
+                    continue
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed()
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<22} {description}")

@@ -1,0 +1,47 @@
+"""Request id, acting membership and the audit actor for every request."""
+
+import re
+
+from bureaus.acting import attach_membership, client_ip
+from bureaus.context import Actor, new_request_id, reset_actor, set_actor
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (or keeps a sane incoming X-Request-ID), echoes it in the
+    response, and starts an anonymous actor context that later middleware may refine."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
+        token = set_actor(
+            Actor(
+                user_id=None,
+                user_repr="anonymous",
+                membership_id=None,
+                request_id=request.request_id,
+                ip=client_ip(request),
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_actor(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ActingMembershipMiddleware:
+    """For signed-in page users: choose the acting membership (see bureaus.acting)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            attach_membership(request, request.user)
+        return self.get_response(request)

@@ -1,0 +1,95 @@
+"""The base of every scoped page: sign-in, the permission table and tenancy, applied on every
+request with no way to skip them by accident.
+
+Guarantees (the same as the API's, see bureaus.api.base):
+- An anonymous user is sent to the login page.
+- A role without the page's action gets 403 before any lookup.
+- Reads go through `visible_to(user)`; create and edit pages through `editable_by(user)`;
+  another district's record is a 404.
+- Subclasses cannot override `get_queryset` or `get_object`; they use `scope_queryset`.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from bureaus.permissions import membership_may
+
+_SEALED = ("get_queryset", "get_object")
+
+
+class ScopedPageMixin(LoginRequiredMixin):
+    """Declare `model` and `permission_object`; `permission_verb` defaults to "view"."""
+
+    permission_object: str = ""
+    permission_verb: str = "view"
+    writes = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _SEALED:
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} must not override {name}: use scope_queryset() instead."
+                )
+
+    @property
+    def permission_action(self) -> str:
+        return f"{self.permission_object}.{self.permission_verb}"
+
+    @property
+    def membership(self):
+        return getattr(self.request.user, "membership", None)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not membership_may(self.membership, self.permission_action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+    def get_queryset(self):
+        base = self.model._default_manager.all()
+        scoped = (
+            base.editable_by(self.request.user)
+            if self.writes
+            else base.visible_to(self.request.user)
+        )
+        return self.scope_queryset(scoped)
+
+
+class ScopedListView(ScopedPageMixin, ListView):
+    paginate_by = 50
+
+
+class ScopedDetailView(ScopedPageMixin, DetailView):
+    pass
+
+
+class ScopedCreateView(ScopedPageMixin, CreateView):
+    """The created record belongs to the acting bureau; forms see the user for their choices."""
+
+    permission_verb = "change"
+    writes = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        form.instance.bureau = self.membership.bureau
+        return super().form_valid(form)
+
+
+class ScopedUpdateView(ScopedPageMixin, UpdateView):
+    permission_verb = "change"
+    writes = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs

@@ -1,0 +1,68 @@
+"""The one table that says which roles may take which action.
+
+Actions are "<object>.<verb>". Views and viewsets name their object; the base classes map
+list/retrieve to "view" and create/update/destroy to "change"; custom actions name their own
+verb. A role absent from an action's set is refused (403) whatever the record.
+"""
+
+from rest_framework.permissions import BasePermission
+
+from bureaus.models import Membership
+
+R = Membership.Role
+ALL_ROLES = frozenset(R)
+DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR, R.AUDITOR})
+READERS = DISTRICT_READERS | {R.SUPERVISOR}
+
+ACTIONS: dict[str, frozenset] = {
+    # bureaus/
+    "bureau.view": ALL_ROLES,
+    "street.view": READERS,
+    "street.change": frozenset({R.ADMIN}),
+    "department.view": READERS,
+    "department.change": frozenset({R.ADMIN}),
+    "membership.view": frozenset({R.ADMIN, R.AUDITOR}),
+    "membership.change": frozenset({R.ADMIN}),
+    # 三权分立: the audit trail is read by auditors, not by those whose work it records.
+    "auditevent.view": frozenset({R.AUDITOR}),
+}
+
+
+def role_may(role: str | None, action: str) -> bool:
+    """Whether a role may take an action; unknown actions are refused."""
+    return role is not None and role in ACTIONS.get(action, frozenset())
+
+
+def membership_may(membership, action: str) -> bool:
+    return membership is not None and role_may(membership.role, action)
+
+
+def allowed_roles(action: str) -> frozenset:
+    return ACTIONS.get(action, frozenset())
+
+
+READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+WRITE_ACTIONS = frozenset({"create", "update", "partial_update", "destroy"})
+
+
+def action_for(view) -> str:
+    """The permission action a request asks for: '<object>.<verb>'."""
+    verb = getattr(view, "permission_verb", None)
+    if verb is None:
+        drf_action = getattr(view, "action", None)
+        if drf_action in READ_ACTIONS or drf_action is None:
+            verb = "view"
+        elif drf_action in WRITE_ACTIONS:
+            verb = "change"
+        else:
+            extra = getattr(getattr(view, drf_action, None), "kwargs", {})
+            verb = extra.get("permission_verb", drf_action)
+    return f"{view.permission_object}.{verb}"
+
+
+class RolePermission(BasePermission):
+    """DRF permission backed by ACTIONS."""
+
+    def has_permission(self, request, view):
+        membership = getattr(request.user, "membership", None)
+        return membership_may(membership, action_for(view))

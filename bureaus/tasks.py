@@ -1,0 +1,14 @@
+import datetime as dt
+
+from celery import shared_task
+
+from bureaus import services
+from bureaus.context import acting, system_actor
+
+
+@shared_task
+def audit_seal_days(today: str | None = None) -> dict:
+    """Daily: seal the finished days of the audit trail and re-verify the retention window.
+    `today` (ISO date) is for re-running a past day; beat leaves it empty."""
+    with acting(system_actor("audit_seal_days")):
+        return services.audit_seal_days(today=dt.date.fromisoformat(today) if today else None)

@@ -1,0 +1,144 @@
+"""Pages for people: home, the bureau switcher, streets, departments, memberships, the audit
+trail; and the health check."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bureaus.acting import SESSION_KEY
+from bureaus.filters import AuditEventFilterSet
+from bureaus.forms import DepartmentForm, StreetForm
+from bureaus.models import AuditEvent, Department, Membership, Street
+from bureaus.pages import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+from bureaus.permissions import membership_may
+
+
+@login_required
+def home(request):
+    """The user's bureau and role, with the counts their role may see."""
+    context = {}
+    if membership_may(getattr(request.user, "membership", None), "street.view"):
+        context["street_count"] = Street.objects.visible_to(request.user).count()
+    return render(request, "bureaus/home.html", context)
+
+
+@login_required
+@require_POST
+def bureau_switch(request):
+    """Choose which membership to act through; one the user does not hold is a 404."""
+    try:
+        wanted = int(request.POST.get("membership", ""))
+    except ValueError:
+        raise Http404 from None
+    if not any(m.pk == wanted for m in request.user.memberships_list):
+        raise Http404
+    request.session[SESSION_KEY] = wanted
+    messages.success(request, _("You are now acting for another bureau."))
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+class StreetListView(ScopedListView):
+    model = Street
+    permission_object = "street"
+    template_name = "bureaus/street_list.html"
+
+
+class StreetDetailView(ScopedDetailView):
+    model = Street
+    permission_object = "street"
+    template_name = "bureaus/street_detail.html"
+
+
+class StreetCreateView(ScopedCreateView):
+    model = Street
+    form_class = StreetForm
+    permission_object = "street"
+    template_name = "bureaus/form.html"
+    success_url = reverse_lazy("bureaus:street-list")
+
+
+class StreetUpdateView(ScopedUpdateView):
+    model = Street
+    form_class = StreetForm
+    permission_object = "street"
+    template_name = "bureaus/form.html"
+    success_url = reverse_lazy("bureaus:street-list")
+
+
+class DepartmentListView(ScopedListView):
+    model = Department
+    permission_object = "department"
+    template_name = "bureaus/department_list.html"
+
+
+class DepartmentCreateView(ScopedCreateView):
+    model = Department
+    form_class = DepartmentForm
+    permission_object = "department"
+    template_name = "bureaus/form.html"
+    success_url = reverse_lazy("bureaus:department-list")
+
+
+class MembershipListView(ScopedListView):
+    model = Membership
+    permission_object = "membership"
+    template_name = "bureaus/membership_list.html"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("user", "bureau")
+
+
+class AuditEventListView(ScopedListView):
+    model = AuditEvent
+    permission_object = "auditevent"
+    template_name = "bureaus/auditevent_list.html"
+
+    def scope_queryset(self, queryset):
+        self.filterset = AuditEventFilterSet(self.request.GET, queryset=queryset)
+        return self.filterset.qs.select_related("bureau")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class AuditEventDetailView(ScopedDetailView):
+    model = AuditEvent
+    permission_object = "auditevent"
+    template_name = "bureaus/auditevent_detail.html"
+
+
+@require_GET
+def healthz(request):
+    """Database and Redis reachability, for load balancers and `make run`."""
+    from django_redis import get_redis_connection
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        get_redis_connection("default").ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

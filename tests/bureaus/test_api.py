@@ -1,0 +1,78 @@
+"""The API: field errors on bad input, the schema, and pinned query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from bureaus.context import acting, system_actor
+from bureaus.models import Department, Street
+
+
+@pytest.fixture
+def admin_api(tree):
+    client = APIClient()
+    client.force_login(tree.user("a", "admin"))
+    return client
+
+
+def test_malformed_payload_gets_400_with_field_errors(admin_api):
+    response = admin_api.post("/api/v1/streets/", {"name": ""}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()
+    response = admin_api.post(
+        "/api/v1/departments/", {"name": "某部门", "kind": "pirates"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "kind" in response.json()
+    response = admin_api.post("/api/v1/streets/", b"{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert not Street.objects.exists()
+
+
+def test_duplicate_street_is_a_field_error(admin_api, tree):
+    with acting(system_actor("tests")):
+        Street.objects.create(bureau=tree.a, name="北山街道")
+        Street.objects.create(bureau=tree.b, name="湖滨街道")
+    response = admin_api.post("/api/v1/streets/", {"name": "北山街道"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["name"] == ["本区已有同名街道（乡镇）。"]
+    # The same name in another district is no conflict.
+    assert (
+        admin_api.post("/api/v1/streets/", {"name": "湖滨街道"}, format="json").status_code == 201
+    )
+
+
+def test_payload_cannot_place_a_record_in_another_bureau(admin_api, tree):
+    response = admin_api.post(
+        "/api/v1/streets/", {"name": "西溪街道", "bureau": tree.b.pk}, format="json"
+    )
+    assert response.status_code == 201
+    assert Street.objects.get(name="西溪街道").bureau == tree.a
+
+
+def test_schema_is_served(admin_api):
+    response = admin_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert "/api/v1/streets/" in response.content.decode()
+    assert admin_api.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # session, user, memberships, count, page
+        ("/api/v1/streets/", 5),
+        ("/api/v1/departments/", 5),
+        ("/api/v1/bureaus/", 5),
+    ],
+)
+def test_list_query_counts_are_pinned(admin_api, tree, url, queries):
+    with acting(system_actor("tests")):
+        for i in range(30):
+            Street.objects.create(bureau=tree.a, name=f"街道{i}")
+            Department.objects.create(bureau=tree.a, name=f"部门{i}", kind="fire")
+    with CaptureQueriesContext(connection) as captured:
+        assert admin_api.get(url).status_code == 200
+    assert len(captured) == queries, [q["sql"] for q in captured]

@@ -1,0 +1,108 @@
+"""Shared fixtures: a bureau tree (province → city → districts A and B), a user for every role,
+and helpers to act as one of them. Real PostgreSQL and Redis (see scripts/test.sh)."""
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+
+from bureaus.context import acting, system_actor
+from bureaus.models import Bureau, Membership, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Tree:
+    province: Bureau
+    city: Bureau
+    a: Bureau
+    b: Bureau
+    users: dict = field(default_factory=dict)
+
+    def user(self, district: str, role: str) -> User:
+        """tree.user("a", "officer"); tree.user("city", "supervisor")."""
+        return self.users[(district, role)]
+
+
+def make_user(username: str, bureau: Bureau, role: str) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+    Membership.objects.create(user=user, bureau=bureau, role=role)
+    return user
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    with acting(system_actor("tests")):
+        province = Bureau.objects.create(code="33", name="浙江省教育厅", level="province")
+        city = Bureau.objects.create(
+            code="3301", name="杭州市教育局", level="city", parent=province
+        )
+        a = Bureau.objects.create(code="330106", name="西湖区教育局", level="district", parent=city)
+        b = Bureau.objects.create(code="330102", name="上城区教育局", level="district", parent=city)
+        t = Tree(province=province, city=city, a=a, b=b)
+        for key, district in (("a", a), ("b", b)):
+            for role in Membership.DISTRICT_ROLES:
+                t.users[(key, role)] = make_user(f"{key}_{role}", district, role)
+        t.users[("city", "supervisor")] = make_user("city_supervisor", city, "supervisor")
+        t.users[("province", "supervisor")] = make_user("prov_supervisor", province, "supervisor")
+    return t
+
+
+@pytest.fixture
+def as_system():
+    """Act as a background job (writes are audited as `system:tests`)."""
+    with acting(system_actor("tests")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Redis is shared by the whole run: rate limits and cached counts must not leak across tests.
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.fail(f"Chromium not found at {executable}; `make test` installs Debian's chromium.")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN")
+    p = context.new_page()
+    p.base_url = live_server.url
+    yield p
+    context.close()
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,229 @@
+"""Tenancy, for every scoped route found by walking the URL configuration.
+
+A route is either scoped (its view is a ScopedPageMixin page or a ScopedViewSet) and then tested
+here, or listed in UNSCOPED with the reason it needs no tenancy. A new route that is neither
+fails `test_every_route_is_classified`, so it is covered the day it is added.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from bureaus.api.base import ScopedViewSet
+from bureaus.models import Membership
+from bureaus.pages import ScopedPageMixin
+from bureaus.permissions import allowed_roles
+from tests.records import MAKERS, make_record
+
+# Routes that carry no bureau-owned record, and why.
+UNSCOPED = {
+    "home": "the user's own bureau and role; counts go through visible_to",
+    "healthz": "database and Redis reachability, no data",
+    "login": "authentication",
+    "logout": "authentication",
+    "password_change": "the user's own password",
+    "password_change_done": "the user's own password",
+    "set_language": "language choice",
+    "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
+    "schema": "API description, no data",
+    "api-docs": "API description, no data",
+}
+UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kind: str  # "page" or "api"
+    view: type
+    detail: bool
+    actions: tuple = ()  # API: the HTTP methods this route maps
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def model(self):
+        return self.view.model if self.kind == "page" else self.view.queryset.model
+
+    @property
+    def writes(self):
+        return self.kind == "page" and self.view.writes
+
+    def url(self, record=None):
+        return reverse(self.name, kwargs={"pk": record.pk} if self.detail else None)
+
+    def read_action(self):
+        if self.kind == "page":
+            return f"{self.view.permission_object}.{self.view.permission_verb}"
+        return f"{self.view.permission_object}.view"
+
+
+def _walk(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            if "format" in p.pattern.regex.groupindex:
+                continue  # DRF's format-suffix twin of a route already listed
+            yield f"{namespace}{p.name}", p
+
+
+def all_routes():
+    seen = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        seen.setdefault(name, pattern)
+    return seen
+
+
+def scoped_routes():
+    routes = []
+    for name, pattern in all_routes().items():
+        callback = pattern.callback
+        detail = "pk" in pattern.pattern.regex.groupindex
+        view_class = getattr(callback, "view_class", None)
+        viewset = getattr(callback, "cls", None)
+        if view_class and issubclass(view_class, ScopedPageMixin):
+            routes.append(Route(name, "page", view_class, detail))
+        elif viewset and issubclass(viewset, ScopedViewSet):
+            routes.append(Route(name, "api", viewset, detail, tuple(callback.actions)))
+    return sorted(routes, key=str)
+
+
+ROUTES = scoped_routes()
+PAGES = [r for r in ROUTES if r.kind == "page"]
+APIS = [r for r in ROUTES if r.kind == "api"]
+
+
+def test_every_route_is_classified():
+    scoped = {r.name for r in ROUTES}
+    unknown = [
+        name
+        for name in all_routes()
+        if name not in scoped
+        and name not in UNSCOPED
+        and name.split(":")[0] not in UNSCOPED_NAMESPACES
+    ]
+    assert not unknown, f"routes neither scoped nor listed in UNSCOPED: {unknown}"
+    assert PAGES and APIS
+
+
+def test_every_scoped_model_has_a_maker():
+    missing = {r.model.__name__ for r in ROUTES if r.model not in MAKERS}
+    assert not missing, f"add a maker in tests/records.py for {missing}"
+
+
+def _district_user(tree, route, district="a"):
+    """A user of the district whose role may take the route's action."""
+    for role in sorted(allowed_roles(route.read_action())):
+        if role in Membership.DISTRICT_ROLES:
+            return tree.user(district, role)
+    pytest.skip(f"no district role may {route.read_action()}")
+
+
+def _client(user=None, api=False):
+    client = APIClient() if api else Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pair(tree, request):
+    route = request.param
+    record_a = make_record(route.model, tree.a, f"甲区记录{route.model.__name__}")
+    record_b = make_record(route.model, tree.b, f"乙区记录{route.model.__name__}")
+    return route, record_a, record_b
+
+
+def _marker(record):
+    return f"记录{type(record).__name__}"
+
+
+@pytest.mark.parametrize("pair", PAGES + APIS, ids=str, indirect=True)
+def test_district_user_never_sees_sibling(pair, tree):
+    route, record_a, record_b = pair
+    user = _district_user(tree, route)
+    client = _client(user, api=route.kind == "api")
+    if route.detail:
+        assert client.get(route.url(record_a)).status_code == 200
+        assert client.get(route.url(record_b)).status_code == 404
+    else:
+        response = client.get(route.url())
+        assert response.status_code == 200
+        body = response.content.decode()
+        if not route.writes:
+            assert "甲区" + _marker(record_a) in body
+        assert "乙区" + _marker(record_b) not in body
+
+
+@pytest.mark.parametrize("pair", PAGES + APIS, ids=str, indirect=True)
+def test_city_supervisor_reads_both_districts_and_writes_neither(pair, tree):
+    route, record_a, record_b = pair
+    supervisor = tree.user("city", "supervisor")
+    client = _client(supervisor, api=route.kind == "api")
+    may_read = "supervisor" in allowed_roles(route.read_action())
+    if route.writes:
+        url = route.url(record_a)
+        assert client.get(url).status_code in (403, 404)
+        assert client.post(url, {}).status_code in (403, 404)
+        return
+    if not may_read:
+        assert client.get(route.url(record_a)).status_code == 403
+        return
+    if route.detail:
+        assert client.get(route.url(record_a)).status_code == 200
+        assert client.get(route.url(record_b)).status_code == 200
+    else:
+        body = client.get(route.url()).content.decode()
+        assert "甲区" + _marker(record_a) in body
+        assert "乙区" + _marker(record_b) in body
+    if route.kind == "api":
+        if route.detail:
+            for method in ("patch", "put", "delete"):
+                if method in route.actions:
+                    response = getattr(client, method)(route.url(record_a), {}, format="json")
+                    assert response.status_code in (403, 404), method
+        elif "post" in route.actions:
+            assert client.post(route.url(), {}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("pair", [r for r in ROUTES if r.detail], ids=str, indirect=True)
+def test_sibling_record_cannot_be_written(pair, tree):
+    route, _record_a, record_b = pair
+    writer = next(
+        (
+            tree.user("a", role)
+            for role in ("admin", "officer", "inspector", "auditor")
+            if role in allowed_roles(f"{route.view.permission_object}.change")
+        ),
+        None,
+    )
+    if writer is None:
+        pytest.skip("no district role may change this record")
+    client = _client(writer, api=route.kind == "api")
+    if route.kind == "api":
+        for method in ("patch", "put", "delete"):
+            if method in route.actions:
+                response = getattr(client, method)(route.url(record_b), {}, format="json")
+                assert response.status_code == 404, method
+    elif route.writes:
+        assert client.post(route.url(record_b), {}).status_code == 404
+
+
+@pytest.mark.parametrize("pair", PAGES + APIS, ids=str, indirect=True)
+def test_anonymous_is_turned_away(pair):
+    route, record_a, _record_b = pair
+    client = _client(api=route.kind == "api")
+    response = client.get(route.url(record_a))
+    if route.kind == "page":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code in (401, 403)

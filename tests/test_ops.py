@@ -1,0 +1,139 @@
+"""Operations: health check, production settings, the compose file, the Celery beat job
+through a real worker."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_reports_database_and_redis(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_reports_redis_down(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    from django.core.cache import caches
+
+    caches._settings = None  # re-read CACHES
+    try:
+        response = client.get("/healthz")
+    finally:
+        caches._settings = None
+    assert response.status_code == 503
+    assert response.json()["redis"].startswith("error")
+
+
+def test_production_settings_pass_check_deploy():
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is not part of a deployment.
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "jianguan.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_compose_file_is_valid():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "DATABASE_URL" in env and "REDIS_URL" in env
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert compose["volumes"]
+    if shutil.which("docker-compose"):
+        result = subprocess.run(
+            ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+
+def test_beat_schedules_the_audit_seal():
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-seal-days"]
+    assert entry["task"] == "bureaus.tasks.audit_seal_days"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_audit_seal_runs_through_a_real_worker(tree, as_system):
+    """The beat job, sent through Redis to a separate `celery worker` process that writes to
+    the test database."""
+    from bureaus.models import AuditSeal, Street
+    from bureaus.tasks import audit_seal_days
+
+    Street.objects.create(bureau=tree.a, name="worker街道")
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            "jianguan-tests",
+            "-n",
+            "tests@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+        result = audit_seal_days.apply_async(kwargs={"today": tomorrow}, queue="jianguan-tests")
+        assert result.get(timeout=60) == {"sealed": 1, "verified": 0, "tampered": 0}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert AuditSeal.objects.count() == 1
