@@ -20,7 +20,7 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 COPY --from=assets /src/static/vendor static/vendor
 RUN python manage.py compilemessages --ignore=.venv -v 0 \
- && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --no-input -v 0 \
+ && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build JIANGUAN_FIELD_ENCRYPTION_KEY=build python manage.py collectstatic --no-input -v 0 \
  && mkdir -p /app/var/media && chown -R jianguan /app/var
 USER jianguan
 EXPOSE 8000

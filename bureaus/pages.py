@@ -93,3 +93,18 @@ class ScopedUpdateView(ScopedPageMixin, UpdateView):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
+
+
+def public(reason: str):
+    """Mark a view as deliberately open to everyone (public lookup, tip-off submission).
+
+    The isolation test accepts such a route only through this marker, and the reason is shown
+    when it lists the public routes. Public views must read published data only; they are
+    tested in their app for what they must never show.
+    """
+
+    def mark(view):
+        view.public_reason = reason
+        return view
+
+    return mark

@@ -25,6 +25,11 @@ ACTIONS: dict[str, frozenset] = {
     "membership.change": frozenset({R.ADMIN}),
     # 三权分立: the audit trail is read by auditors, not by those whose work it records.
     "auditevent.view": frozenset({R.AUDITOR}),
+    # institutions/
+    "institution.view": READERS,
+    "institution.change": frozenset({R.ADMIN, R.OFFICER}),
+    # complaints/
+    "complaint.view": DISTRICT_READERS,
 }
 
 

@@ -10,6 +10,8 @@ from bureaus.forms import LoginForm
 
 api_patterns = [
     path("", include("bureaus.api.urls")),
+    path("", include("institutions.api.urls")),
+    path("", include("complaints.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +37,11 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bureaus/", include("bureaus.urls")),
+    path("institutions/", include("institutions.urls")),
+    path("complaints/", include("complaints.urls")),
+    # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
+    path("public/", include("institutions.public_urls")),
+    path("public/", include("complaints.public_urls")),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

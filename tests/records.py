@@ -6,6 +6,7 @@ A new scoped route whose model has no maker fails the isolation test, on purpose
 """
 
 from collections.abc import Callable
+from importlib import import_module
 
 from bureaus.context import acting, system_actor
 from bureaus.models import AuditEvent, Bureau, Department, Membership, Street, User
@@ -55,3 +56,12 @@ def _membership(bureau, marker):
 def _audit_event(bureau, marker):
     street = Street.objects.create(bureau=bureau, name=marker)
     return AuditEvent.objects.get(model="bureaus.street", object_id=str(street.pk))
+
+
+# Each app's makers live in tests/<app>/records.py and register themselves on import.
+for _app in ("institutions", "inspections", "complaints", "funds", "reports"):
+    try:
+        import_module(f"tests.{_app}.records")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"tests.{_app}.records" and exc.name != f"tests.{_app}":
+            raise

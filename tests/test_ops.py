@@ -46,6 +46,7 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
         "DJANGO_ALLOWED_HOSTS": "jianguan.example.org",
+        "JIANGUAN_FIELD_ENCRYPTION_KEY": "y" * 64,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -74,7 +75,12 @@ def test_compose_file_is_valid():
         result = subprocess.run(
             ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
             cwd=ROOT,
-            env={**os.environ, "DJANGO_SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"},
+            env={
+                **os.environ,
+                "DJANGO_SECRET_KEY": "x",
+                "POSTGRES_PASSWORD": "x",
+                "JIANGUAN_FIELD_ENCRYPTION_KEY": "x",
+            },
             capture_output=True,
             text=True,
             check=False,

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bureaus",
+    "institutions",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -168,3 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Personal data at rest (bureaus.crypto): set JIANGUAN_FIELD_ENCRYPTION_KEY in production and
+# keep it with the database backups; losing it loses the encrypted fields.
+FIELD_ENCRYPTION_KEY = env("JIANGUAN_FIELD_ENCRYPTION_KEY", default="")

@@ -10,3 +10,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "test-only-field-key"  # noqa: F405
