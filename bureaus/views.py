@@ -56,6 +56,9 @@ class StreetListView(ScopedListView):
     permission_object = "street"
     template_name = "bureaus/street_list.html"
 
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau")
+
 
 class StreetDetailView(ScopedDetailView):
     model = Street
@@ -83,6 +86,9 @@ class DepartmentListView(ScopedListView):
     model = Department
     permission_object = "department"
     template_name = "bureaus/department_list.html"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau")
 
 
 class DepartmentCreateView(ScopedCreateView):

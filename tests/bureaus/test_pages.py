@@ -1,0 +1,52 @@
+"""Staff pages of the bureaus app: forms with Chinese field errors and pinned query counts."""
+
+import pytest
+from django.urls import reverse
+
+from bureaus.context import acting, system_actor
+from bureaus.models import Department, Street
+
+
+def test_street_form_errors_are_field_level_and_chinese(client, tree):
+    with acting(system_actor("tests")):
+        Street.objects.create(bureau=tree.a, name="北山街道")
+    client.force_login(tree.user("a", "admin"))
+    response = client.post(reverse("bureaus:street-create"), {"name": ""})
+    assert response.status_code == 200
+    assert "该字段是必填项" in response.content.decode()
+    response = client.post(reverse("bureaus:street-create"), {"name": "北山街道"})
+    assert "本区已有同名街道（乡镇）。" in response.content.decode()
+    assert Street.objects.filter(name="北山街道").count() == 1
+
+
+def test_officer_may_read_but_not_edit_streets(client, tree):
+    client.force_login(tree.user("a", "officer"))
+    assert client.get(reverse("bureaus:street-list")).status_code == 200
+    assert client.get(reverse("bureaus:street-create")).status_code == 403
+
+
+@pytest.fixture
+def filled(tree):
+    with acting(system_actor("tests")):
+        for i in range(30):
+            Street.objects.create(bureau=tree.a, name=f"街道{i}")
+            Department.objects.create(bureau=tree.a, name=f"部门{i}", kind="fire")
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "queries"),
+    [
+        ("home", "officer", 4),
+        ("bureaus:street-list", "admin", 5),
+        ("bureaus:department-list", "admin", 5),
+        ("bureaus:membership-list", "admin", 5),
+        ("bureaus:auditevent-list", "auditor", 5),
+    ],
+)
+def test_page_query_counts_are_pinned(
+    client, filled, django_assert_num_queries, name, role, queries
+):
+    client.force_login(filled.user("a", role))
+    with django_assert_num_queries(queries):
+        assert client.get(reverse(name)).status_code == 200
