@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -147,6 +148,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal-days": {
         "task": "bureaus.tasks.audit_seal_days",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # institutions/: flag licences expiring within 60 days and those expired.
+    "institution-credentials-flag-expiry": {
+        "task": "institutions.tasks.credentials_flag_expiry",
+        "schedule": crontab(hour=1, minute=10),
     },
 }
 

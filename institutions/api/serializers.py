@@ -1,0 +1,105 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from bureaus.api.base import ScopedRelatedField
+from bureaus.models import Street
+from institutions import rules, services
+from institutions.credit_code import normalize
+from institutions.models import Institution
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    """An institution as programs see it; writes go through the registry services, so the
+    rules of the seeds apply to the API as to the pages. Contact phones are shown masked."""
+
+    street = ScopedRelatedField(queryset=Street.objects.all(), required=False, allow_null=True)
+    contact_phone = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=20
+    )
+    contact_phone_masked = serializers.CharField(source="masked_contact_phone", read_only=True)
+    on_white_list = serializers.BooleanField(source="on_white", read_only=True, default=False)
+    on_black_list = serializers.BooleanField(source="on_black", read_only=True, default=False)
+    licence_number = serializers.CharField(read_only=True, default=None)
+    licence_expires_on = serializers.DateField(read_only=True, default=None)
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Institution
+        fields = [
+            "id",
+            "bureau",
+            "name",
+            "name_initials",
+            "credit_code",
+            "organization_form",
+            "category",
+            "department",
+            "profit",
+            "delivery",
+            "audience_preschool",
+            "audience_compulsory",
+            "audience_highschool",
+            "status",
+            "street",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_phone_masked",
+            "on_white_list",
+            "on_black_list",
+            "licence_number",
+            "licence_expires_on",
+            "warning_codes",
+            "warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "bureau",
+            "name_initials",
+            "status",
+            "warning_codes",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_warnings(self, obj) -> list[str]:
+        return [str(label) for label in rules.labels(obj.warning_codes)]
+
+    def validate_credit_code(self, value):
+        code = normalize(value)
+        if code:
+            message = services.credit_code_error(code)
+            if message:
+                raise serializers.ValidationError(message)
+        return code
+
+    def _service_fields(self, data):
+        return {k: v for k, v in data.items() if k in services.INSTITUTION_FIELDS}
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        try:
+            return services.institution_register(
+                actor=request.user,
+                bureau=validated_data.pop("bureau"),
+                **self._service_fields(validated_data),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(_as_drf(exc)) from exc
+
+    def update(self, instance, validated_data):
+        request = self.context["request"]
+        try:
+            return services.institution_update(
+                actor=request.user, institution=instance, **self._service_fields(validated_data)
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(_as_drf(exc)) from exc
+
+
+def _as_drf(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {"non_field_errors": exc.messages}

@@ -1,0 +1,38 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from bureaus.api.base import ScopedCreateMixin, ScopedViewSet
+from institutions import selectors
+from institutions.api.serializers import InstitutionSerializer
+from institutions.filters import InstitutionFilterSet
+from institutions.models import Institution
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List institutions",
+        description="The registry of the caller's bureau subtree, filtered and paginated "
+        "(50 per page). `q` searches name, pinyin initials or credit code.",
+    ),
+    retrieve=extend_schema(summary="One institution"),
+    create=extend_schema(
+        summary="Register an institution",
+        description="Rules of seed 003 §12 §13 apply; a bad credit code check digit is a 400.",
+    ),
+    update=extend_schema(summary="Change what is on file (status has its own page)"),
+    partial_update=extend_schema(summary="Change some fields"),
+)
+class InstitutionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    ScopedCreateMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    queryset = Institution.objects.all()
+    serializer_class = InstitutionSerializer
+    filterset_class = InstitutionFilterSet
+    permission_object = "institution"
+
+    def scope_queryset(self, queryset):
+        return selectors.institution_annotate(queryset)

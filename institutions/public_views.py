@@ -1,0 +1,60 @@
+"""Public pages, no login: look an institution up before paying, and each district's published
+white and black lists. They read through selectors that return published data only: never
+contacts, staff, unpublished or lifted entries."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from bureaus.models import Bureau
+from bureaus.pages import public
+from institutions import selectors
+from institutions.models import ListEntry
+
+
+@public("public lookup of institutions: published disclosure only (selectors.public_search)")
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.public_search(query=query) if query else []
+    return render(
+        request,
+        "institutions/public/search.html",
+        {
+            "query": query,
+            "results": results,
+            "too_short": 0 < len(query) < 2,
+            "limit": selectors.PUBLIC_RESULTS,
+        },
+    )
+
+
+@public("public disclosure (亮证) of one institution: licences, scope, published lists")
+@require_GET
+def detail(request, pk):
+    row = selectors.public_institution_get(pk=pk)
+    if row is None:
+        raise Http404
+    return render(request, "institutions/public/detail.html", {"institution": row})
+
+
+@public("index of the districts whose lists are published")
+@require_GET
+def list_index(request):
+    districts = Bureau.objects.filter(level=Bureau.Level.DISTRICT).order_by("code")
+    return render(request, "institutions/public/list_index.html", {"districts": districts})
+
+
+@public("a district's published white and black lists")
+@require_GET
+def district_lists(request, code):
+    bureau = get_object_or_404(Bureau, code=code, level=Bureau.Level.DISTRICT)
+    return render(
+        request,
+        "institutions/public/district_lists.html",
+        {
+            "bureau": bureau,
+            "white": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.WHITE),
+            "black": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.BLACK),
+        },
+    )

@@ -1,0 +1,24 @@
+"""Background jobs of the registry: thin, they call services."""
+
+import datetime as dt
+
+from celery import shared_task
+
+from bureaus.context import acting, system_actor
+from institutions import importing, services
+
+
+@shared_task
+def credentials_flag_expiry(today: str | None = None) -> dict:
+    """Daily: flag licences expiring within 60 days and those expired (idempotent)."""
+    with acting(system_actor("credentials_flag_expiry")):
+        return services.credentials_flag_expiry(
+            today=dt.date.fromisoformat(today) if today else None
+        )
+
+
+@shared_task
+def import_run(job_id: int) -> dict:
+    """Check and write one survey import; safe to re-run (a finished job is left alone)."""
+    with acting(system_actor(f"import_run:{job_id}")):
+        return importing.import_run(job_id=job_id)
