@@ -5,8 +5,8 @@ Guarantees:
 - `visible_to(user)` returns only rows owned by the user's acting bureau or a bureau below it.
 - `editable_by(user)` returns only rows owned by the user's acting bureau itself.
 - A user with no acting membership (anonymous, no membership, background job) sees nothing.
-- `save`, `delete`, queryset `update`, `delete`, `bulk_create` and `bulk_update` write audit
-  events in the same transaction as the change.
+- `save`, `delete`, queryset `update`, `delete` and `bulk_create` write audit events in the
+  same transaction as the change.
 """
 
 from django.db import models, transaction
@@ -59,21 +59,6 @@ class BureauScopedQuerySet(ScopedQuerySet):
         return result
 
     delete.alters_data = True
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        from bureaus import audit
-
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            before = audit.snapshot_rows(
-                self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs]),
-                fields=fields,
-            )
-            count = super().bulk_update(objs, fields, *args, **kwargs)
-            audit.record_bulk_update(self.model, before=before, fields=fields)
-        return count
-
-    bulk_update.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
         from bureaus import audit

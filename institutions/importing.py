@@ -403,6 +403,8 @@ def _progress(job, **counts):
     # Progress ticks are not domain data: written without an audit event (the job's start and
     # its result are audited through save()).
     ImportJob._base_manager.filter(pk=job.pk).update(**counts)
+    for name, value in counts.items():
+        setattr(job, name, value)
 
 
 def import_run(*, job_id: int) -> dict:
