@@ -1,0 +1,232 @@
+"""Staff pages: list filters and export, detail with warnings and timeline, forms with Chinese
+field errors, the actions, query counts."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from bureaus.models import Street
+from institutions import services
+from institutions.models import Institution, ListEntry, Staff
+from tests.institutions.conftest import valid_code, wrong_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client, tree):
+    client.force_login(tree.user("a", "officer"))
+    return client
+
+
+def test_list_reads_in_chinese_and_filters(officer_client, make_institution):
+    make_institution(name="西湖书画院")
+    make_institution(name="黑名单机构")
+    services.list_entry_add(
+        actor=None,
+        institution=Institution.objects.get(name="黑名单机构"),
+        kind="black",
+        reason="无证办学",
+    )
+    url = reverse("institutions:institution-list")
+    body = officer_client.get(url).content.decode()
+    assert "培训机构" in body and "筛选" in body and "西湖书画院" in body
+    body = officer_client.get(url, {"list": "black"}).content.decode()
+    assert "黑名单机构" in body and "西湖书画院" not in body
+    body = officer_client.get(url, {"q": "xhsh"}).content.decode()
+    assert "西湖书画院" in body and "黑名单机构" not in body
+
+
+def test_export_follows_the_filter_and_the_district(officer_client, make_institution, tree):
+    make_institution(name="甲区一号", category="sports")
+    make_institution(name="甲区二号", category="arts")
+    make_institution(name="乙区机构", category="sports", bureau=tree.b)
+    response = officer_client.get(
+        reverse("institutions:institution-list"), {"category": "sports", "export": "xlsx"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[0][0] == "机构名称"
+    assert [r[0] for r in rows[1:]] == ["甲区一号"]
+    assert "联系电话" not in rows[0]
+
+
+def test_create_form_shows_chinese_field_errors(officer_client):
+    url = reverse("institutions:institution-create")
+    response = officer_client.post(url, {"name": "", "credit_code": wrong_code(3)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "这个字段是必填项" in body or "该字段是必填项" in body
+    assert "校验位不正确" in body
+    response = officer_client.post(
+        url,
+        {
+            "name": "求是学堂",
+            "category": "academic",
+            "profit": "for_profit",
+            "organization_form": "company",
+            "delivery": "offline",
+            "credit_code": valid_code(3),
+        },
+    )
+    assert "学科类培训机构必须登记为非营利性机构" in response.content.decode()
+    assert not Institution.objects.exists()
+
+
+def test_create_and_edit(officer_client, tree, as_system):
+    street = Street.objects.create(bureau=tree.a, name="北山街道")
+    response = officer_client.post(
+        reverse("institutions:institution-create"),
+        {
+            "name": "北山围棋",
+            "category": "arts",
+            "organization_form": "company",
+            "profit": "for_profit",
+            "delivery": "offline",
+            "credit_code": valid_code(4),
+            "street": street.pk,
+            "contact_phone": "13900001111",
+        },
+    )
+    i = Institution.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{i.pk}/")
+    assert i.bureau == tree.a and i.department == "culture"
+    response = officer_client.post(
+        reverse("institutions:institution-update", args=[i.pk]),
+        {
+            "name": "北山围棋学校",
+            "category": "arts",
+            "organization_form": "company",
+            "profit": "for_profit",
+            "delivery": "offline",
+            "credit_code": valid_code(4),
+            "department": "culture",
+        },
+    )
+    assert response.status_code == 302
+    i.refresh_from_db()
+    assert i.name == "北山围棋学校" and i.name_initials == "bswqxx"
+
+
+def test_detail_shows_warnings_masked_staff_and_timeline(officer_client, make_institution):
+    i = make_institution(status="normal", contact_phone="13812345678")
+    Staff.objects.create(
+        bureau=i.bureau, institution=i, name="王小明", id_number="11010519491231002X"
+    )
+    services.list_entry_add(
+        actor=None, institution=i, kind="black", reason="虚假宣传", publish=True
+    )
+    services.institution_refresh_warnings(institution=i)
+    body = officer_client.get(reverse("institutions:institution-detail", args=[i.pk])).content
+    body = body.decode()
+    assert "无有效办学许可证仍在办学" in body
+    assert "1101**********002X" in body and "11010519491231002X" not in body
+    assert "138****5678" in body and "13812345678" not in body
+    assert "列入黑名单" in body and "虚假宣传" in body
+
+
+def test_status_page_offers_only_allowed_transitions_and_refuses_in_chinese(
+    officer_client, make_institution
+):
+    i = make_institution()
+    url = reverse("institutions:institution-status", args=[i.pk])
+    body = officer_client.get(url).content.decode()
+    assert 'value="normal"' in body and 'value="suspended"' not in body
+    response = officer_client.post(
+        url, {"to_status": "normal", "reason": "开业", "decided_on": "2026-01-01"}
+    )
+    assert "正常办学须持有有效的办学许可证" in response.content.decode()
+    response = officer_client.post(
+        url, {"to_status": "banned", "reason": "无证办学", "decided_on": "2026-01-01"}
+    )
+    assert response.status_code == 302
+    i.refresh_from_db()
+    assert i.status == "banned"
+    assert (
+        "变更状态"
+        not in officer_client.get(
+            reverse("institutions:institution-detail", args=[i.pk])
+        ).content.decode()
+    )
+
+
+def test_list_entry_pages(officer_client, make_institution):
+    i = make_institution()
+    url = reverse("institutions:listentry-create", args=[i.pk])
+    response = officer_client.post(url, {"kind": "black", "reason": "", "decided_on": "2026-01-01"})
+    assert "列入黑名单必须填写原因" in response.content.decode()
+    officer_client.post(url, {"kind": "black", "reason": "无证办学", "decided_on": "2026-01-01"})
+    entry = ListEntry.objects.get()
+    response = officer_client.post(url, {"kind": "white", "decided_on": "2026-01-01"})
+    assert "已列入黑名单的机构不能列入白名单" in response.content.decode()
+    officer_client.post(reverse("institutions:listentry-publish", args=[entry.pk]))
+    entry.refresh_from_db()
+    assert entry.published_on
+    response = officer_client.post(
+        reverse("institutions:listentry-lift", args=[entry.pk]), {"lift_reason": ""}
+    )
+    assert "这个字段是必填项" in response.content.decode() or "该字段是必填项" in (
+        response.content.decode()
+    )
+    officer_client.post(
+        reverse("institutions:listentry-lift", args=[entry.pk]), {"lift_reason": "整改完毕"}
+    )
+    entry.refresh_from_db()
+    assert entry.lifted_on
+
+
+def test_credential_site_staff_review_pages(officer_client, make_institution):
+    i = make_institution(category="academic", profit="non_profit")
+    ok = officer_client.post(
+        reverse("institutions:credential-create", args=[i.pk]),
+        {
+            "kind": "school_licence",
+            "number": "教民1号",
+            "issued_on": "2024-01-01",
+            "expires_on": "2027-01-01",
+        },
+    )
+    assert ok.status_code == 302
+    response = officer_client.post(
+        reverse("institutions:staff-create", args=[i.pk]),
+        {"name": "周老师", "is_teaching": "on", "subjects": "数学"},
+    )
+    assert "从事学科类培训的人员必须具备相应教师资格" in response.content.decode()
+    officer_client.post(
+        reverse("institutions:site-create", args=[i.pk]),
+        {"address": "教工路1号", "fire_safety": "acceptance", "approved": "on"},
+    )
+    officer_client.post(
+        reverse("institutions:review-create", args=[i.pk]), {"year": 2025, "result": "basic"}
+    )
+    assert i.credentials.count() == 1 and i.sites.count() == 1
+    assert i.annual_reviews.get().result == "basic" and not i.staff.exists()
+
+
+def test_inspector_reads_but_cannot_act(client, tree, make_institution):
+    i = make_institution()
+    client.force_login(tree.user("a", "inspector"))
+    assert client.get(reverse("institutions:institution-detail", args=[i.pk])).status_code == 200
+    assert client.get(reverse("institutions:institution-status", args=[i.pk])).status_code == 403
+    assert client.get(reverse("institutions:importjob-create")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("institutions:institution-list", 6), ("institutions:listentry-list", 5)],
+)
+def test_page_query_counts_are_pinned(
+    officer_client, make_institution, django_assert_num_queries, name, queries
+):
+    for _n in range(30):
+        i = make_institution()
+        services.list_entry_add(actor=None, institution=i, kind="black", reason="无证")
+    with django_assert_num_queries(queries):
+        assert officer_client.get(reverse(name)).status_code == 200
