@@ -9,6 +9,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from bureaus.context import current_actor
 from bureaus.models import AuditEvent
@@ -21,7 +22,11 @@ def _concrete_fields(model):
 
 
 def _value(instance, field):
-    return field.value_from_object(instance)
+    value = field.value_from_object(instance)
+    if isinstance(value, FieldFile):
+        # A file is recorded by its stored name (the file object itself is not JSON).
+        return value.name or ""
+    return value
 
 
 def _jsonable(value):

@@ -29,7 +29,21 @@ ACTIONS: dict[str, frozenset] = {
     "institution.view": READERS,
     "institution.change": frozenset({R.ADMIN, R.OFFICER}),
     # complaints/
-    "complaint.view": DISTRICT_READERS,
+    # Superiors read tip-offs of their subtree (never the reporter); writes stay in the district.
+    "complaint.view": READERS,
+    "complaint.change": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.assign": frozenset({R.ADMIN, R.OFFICER}),
+    # The service narrows this to the assigned handler and the district administrator.
+    "complaint.reveal": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.reward": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.export": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "complaintattachment.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR}),
+    "hotline.view": frozenset({R.ADMIN, R.OFFICER}),
+    "hotline.change": frozenset({R.ADMIN, R.OFFICER}),
+    "supervisionorder.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "supervisionorder.issue": frozenset({R.SUPERVISOR}),
+    "supervisionorder.answer": frozenset({R.ADMIN, R.OFFICER}),
+    "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
 }
 
 

@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "institutions.tasks.credentials_flag_expiry",
         "schedule": crontab(hour=1, minute=10),
     },
+    # complaints/: overdue tip-offs and supervision orders, expired rewards (idempotent).
+    "complaints-mark-overdue": {
+        "task": "complaints.tasks.complaints_mark_overdue",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # Audit trail: kept at least six months (网络安全法 第二十一条); the daily seal job checks it.

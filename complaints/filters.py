@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, SupervisionOrder
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    """The inbox filters; `overdue` means open and past its reply date today (whether or not
+    the periodic job has run yet)."""
+
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Complaint.Status.choices
+    )
+    open = django_filters.BooleanFilter(label=_("Open"), method="filter_open")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Complaint.Category.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Complaint.Channel.choices)
+    assignee = django_filters.NumberFilter(label=_("Handler"), field_name="assignee_id")
+    mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="filter_mine")
+    due_before = django_filters.DateFilter(
+        label=_("Due before"), field_name="due_on", lookup_expr="lte"
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "category", "channel"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(status__in=Complaint.OPEN_STATUSES)
+        return queryset.exclude(status__in=Complaint.OPEN_STATUSES)
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status__in=Complaint.OPEN_STATUSES, due_on__lt=timezone.localdate())
+        if value is None:
+            return queryset
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(assignee_id=self.request.user.pk)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(tracking_code=value.upper())
+            | Q(external_ref=value)
+            | Q(institution_name__icontains=value)
+        )
+
+
+class SupervisionOrderFilterSet(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["status"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status=SupervisionOrder.Status.OPEN, due_on__lt=timezone.localdate())
+        if value is None:
+            return queryset
+        return queryset.filter(late) if value else queryset.exclude(late)

@@ -1,0 +1,160 @@
+"""Public pages, no login: the tip-off form, the institution search it uses, and tracking.
+
+What they may show: registry institutions' name, address and district; a reporter's own
+tip-off status and public reply, to whoever holds its code and secret. Nothing else.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bureaus.acting import client_ip
+from bureaus.pages import public
+from complaints import selectors, services
+from complaints.forms import PublicComplaintForm, TrackForm
+from complaints.models import Complaint
+
+logger = logging.getLogger(__name__)
+
+
+def rate_limited(request, scope: str, *, limit: int, window: int = 60) -> bool:
+    """Count one attempt from the client's address in a fixed window (Redis); True when over
+    the limit. The address is hashed in the key and never logged."""
+    address = client_ip(request) or "unknown"
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+    key = f"complaints:rate:{scope}:{digest}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def submit_limit() -> int:
+    return getattr(settings, "COMPLAINT_SUBMIT_RATE_PER_MINUTE", 5)
+
+
+@public("the public tip-off form (anonymous allowed), rate-limited per address")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_submit(request):
+    if request.method == "POST":
+        if rate_limited(request, "submit", limit=submit_limit()):
+            logger.warning("public tip-off refused: rate limit")
+            # Keep what they typed (not the files) so nothing is lost while they wait.
+            kept = {k: v for k, v in request.POST.items() if k in PublicComplaintForm.base_fields}
+            kept.pop("website", None)
+            return render(
+                request,
+                "complaints/public/submit.html",
+                {
+                    "form": PublicComplaintForm(initial=kept),
+                    "refused": _(
+                        "Too many submissions from your network in the last minute. Your "
+                        "tip-off was not saved: please wait a minute and try again."
+                    ),
+                },
+                status=429,
+            )
+        form = PublicComplaintForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            complaint, secret = services.complaint_submit_public(
+                bureau=data["bureau"],
+                institution=data["institution_obj"],
+                institution_name=data["institution_name"],
+                institution_address=data["institution_address"],
+                category=data["category"],
+                description=data["description"],
+                observed_on=data["observed_on"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                files=data["files"],
+            )
+            return render(
+                request,
+                "complaints/public/submitted.html",
+                {"complaint": complaint, "secret": secret},
+            )
+        status = 400
+    else:
+        form = PublicComplaintForm()
+        status = 200
+    return render(request, "complaints/public/submit.html", {"form": form}, status=status)
+
+
+@public("search-as-you-type over the registry: name, address and district only")
+@require_GET
+def institution_search(request):
+    q = request.GET.get("q") or request.GET.get("institution_name", "")
+    results = selectors.institution_public_search(q=q)
+    if getattr(request, "htmx", False):
+        return render(request, "complaints/public/_institution_results.html", {"results": results})
+    return JsonResponse({"results": results})
+
+
+_PUBLIC_STATUS = {
+    Complaint.Status.RECEIVED: gettext_lazy("Received, awaiting review"),
+    Complaint.Status.ACCEPTED: gettext_lazy("Being handled"),
+    Complaint.Status.ASSIGNED: gettext_lazy("Being handled"),
+    Complaint.Status.INVESTIGATING: gettext_lazy("Being handled"),
+    Complaint.Status.CONCLUDED: gettext_lazy("Answered"),
+    Complaint.Status.CLOSED: gettext_lazy("Answered"),
+    Complaint.Status.REJECTED: gettext_lazy("Not accepted"),
+}
+
+
+def public_status(complaint: Complaint) -> dict:
+    """What the reporter may read: a public status and the bureau's reply. A merged tip-off
+    follows the original it was merged into."""
+    shown = complaint.duplicate_of if complaint.status == Complaint.Status.MERGED else complaint
+    return {
+        "tracking_code": complaint.tracking_code,
+        "received_on": complaint.received_at,
+        "merged": complaint.status == Complaint.Status.MERGED,
+        "status": str(_PUBLIC_STATUS.get(shown.status, _("Being handled"))),
+        "reply": shown.public_reply if shown.status in Complaint.FINISHED_STATUSES else "",
+        "answered_at": shown.concluded_at,
+    }
+
+
+@public("a reporter follows their own tip-off with its code and secret")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complaint_track(request):
+    result = None
+    not_found = False
+    status = 200
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if rate_limited(request, "track", limit=30):
+            form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+            status = 429
+        elif form.is_valid():
+            complaint = services.complaint_track(
+                tracking_code=form.cleaned_data["tracking_code"],
+                secret=form.cleaned_data["secret"],
+            )
+            if complaint is None:
+                # The same answer for an unknown code and a wrong secret.
+                not_found = True
+            else:
+                result = public_status(complaint)
+    else:
+        form = TrackForm(initial={"tracking_code": request.GET.get("code", "")})
+    return render(
+        request,
+        "complaints/public/track.html",
+        {"form": form, "result": result, "not_found": not_found},
+        status=status,
+    )

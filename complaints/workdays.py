@@ -1,0 +1,137 @@
+"""Working days (工作日) from the calendar table, with the State Council's holidays and 调休
+make-up days.
+
+A day without a row in `CalendarDay` (a year not yet published) counts Monday–Friday as working
+days; that fallback is logged once per call so an operator knows to load the new year.
+"""
+
+import datetime as dt
+import logging
+
+logger = logging.getLogger(__name__)
+
+# chinese_calendar's holiday names → the notes kept in the table (data, in Chinese as the
+# State Council publishes them).
+HOLIDAY_NOTES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _known(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from complaints.models import CalendarDay
+
+    return dict(
+        CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
+            "date", "is_working_day"
+        )
+    )
+
+
+def _is_working(day: dt.date, known: dict[dt.date, bool], fallback: list) -> bool:
+    if day in known:
+        return known[day]
+    fallback.append(day)
+    return day.weekday() < 5
+
+
+def _warn(fallback: list) -> None:
+    if fallback:
+        logger.warning(
+            "working-day calendar has no entry for %s..%s: counted Monday-Friday; "
+            "load the State Council schedule (manage.py calendar_load)",
+            min(fallback),
+            max(fallback),
+        )
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after `start` (the day of receipt itself is not counted)."""
+    if n <= 0:
+        return start
+    # Long holidays never hold more than ~9 days off in a row: read a window with room to spare.
+    span = n * 2 + 20
+    fallback: list = []
+    while True:
+        known = _known(start, start + dt.timedelta(days=span))
+        day, counted = start, 0
+        while counted < n and day < start + dt.timedelta(days=span):
+            day += dt.timedelta(days=1)
+            if _is_working(day, known, fallback):
+                counted += 1
+        if counted == n:
+            _warn(fallback)
+            return day
+        span *= 2
+        fallback.clear()
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (negative if end < start)."""
+    if end == start:
+        return 0
+    if end < start:
+        return -working_days_between(end, start)
+    known = _known(start, end)
+    fallback: list = []
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if _is_working(day, known, fallback):
+            count += 1
+    _warn(fallback)
+    return count
+
+
+def is_working_day(day: dt.date) -> bool:
+    fallback: list = []
+    result = _is_working(day, _known(day, day), fallback)
+    _warn(fallback)
+    return result
+
+
+def calendar_rows(year: int) -> list[tuple[dt.date, bool, str]]:
+    """The year's days from the chinesecalendar package, or [] if it does not know the year."""
+    import chinese_calendar
+
+    rows = []
+    day = dt.date(year, 1, 1)
+    try:
+        while day.year == year:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            working = not on_holiday
+            note = ""
+            if name:
+                label = HOLIDAY_NOTES.get(name, name)
+                note = label if on_holiday else f"{label}调休上班"
+            rows.append((day, working, note[:50]))
+            day += dt.timedelta(days=1)
+    except NotImplementedError:
+        return []
+    return rows
+
+
+def calendar_load(years) -> dict[int, int]:
+    """Write the package's days for these years into the table (existing rows are updated,
+    so hand edits for those years are overwritten). Returns rows written per year; a year the
+    package does not know writes nothing."""
+    from complaints.models import CalendarDay
+
+    written = {}
+    for year in years:
+        rows = calendar_rows(year)
+        CalendarDay.objects.bulk_create(
+            [CalendarDay(date=d, is_working_day=w, note=n) for d, w, n in rows],
+            update_conflicts=True,
+            unique_fields=["date"],
+            update_fields=["is_working_day", "note"],
+        )
+        written[year] = len(rows)
+    return written
