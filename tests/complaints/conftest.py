@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from bureaus.context import acting, system_actor
-from complaints import services
-from complaints.models import Complaint
+from complaints import services, workdays
+from complaints.models import CalendarDay, Complaint
 from institutions.models import Institution
 
 REPORTER_NAME = "王小明"
@@ -19,6 +19,16 @@ REPORTER_PHONE = "13912345678"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _calendar(request):
+    """The working-day calendar comes from a data migration; a transactional test elsewhere
+    (browser tests) truncates every table, so reload it when it is gone."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if not CalendarDay.objects.filter(date__year=2025).exists():
+        workdays.calendar_load(range(2004, 2027))
 
 
 @pytest.fixture
