@@ -743,7 +743,9 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
     job.save()
     from institutions.tasks import import_run as task
 
-    transaction.on_commit(lambda: task.delay(job.pk))
+    # INSTITUTION_IMPORT_QUEUE (optional) routes imports to their own workers.
+    queue = getattr(settings, "INSTITUTION_IMPORT_QUEUE", None)
+    transaction.on_commit(lambda: task.apply_async(args=[job.pk], queue=queue))
     return job
 
 
