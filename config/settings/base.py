@@ -132,6 +132,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models nest a `Status` / `Category`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InstitutionCategoryEnum": "institutions.models.Institution.Category",
+        "InstitutionStatusEnum": "institutions.models.Institution.Status",
+        "ComplaintCategoryEnum": "complaints.models.Complaint.Category",
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "SupervisionOrderStatusEnum": "complaints.models.SupervisionOrder.Status",
+        "RewardStatusEnum": "complaints.models.Reward.Status",
+        "RefundDisputeStatusEnum": "complaints.models.RefundDispute.Status",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL
