@@ -14,9 +14,18 @@ class ComplaintFilterSet(django_filters.FilterSet):
         label=_("Status"), choices=Complaint.Status.choices
     )
     open = django_filters.BooleanFilter(label=_("Open"), method="filter_open")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Complaint.Category.choices)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Complaint.Channel.choices)
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[("true", _("Overdue")), ("false", _("Not overdue"))],
+        empty_label=_("All"),
+        method="filter_overdue",
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Complaint.Category.choices, empty_label=_("All")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Complaint.Channel.choices, empty_label=_("All")
+    )
     assignee = django_filters.NumberFilter(label=_("Handler"), field_name="assignee_id")
     mine = django_filters.BooleanFilter(label=_("Assigned to me"), method="filter_mine")
     due_before = django_filters.DateFilter(
@@ -37,9 +46,11 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         late = Q(status__in=Complaint.OPEN_STATUSES, due_on__lt=timezone.localdate())
-        if value is None:
-            return queryset
-        return queryset.filter(late) if value else queryset.exclude(late)
+        if value == "true":
+            return queryset.filter(late)
+        if value == "false":
+            return queryset.exclude(late)
+        return queryset
 
     def filter_mine(self, queryset, name, value):
         if value and self.request is not None:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.crypto import EncryptedTextField
@@ -207,7 +208,7 @@ class ComplaintEvent(BureauOwnedModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("Kind"), max_length=12, choices=Kind.choices)
-    at = models.DateTimeField(_("Time"), auto_now_add=True)
+    at = models.DateTimeField(_("Time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,7 +1,9 @@
 """Reads for tip-offs: the public institution search, duplicate hints, who can be assigned,
 notifications, refund totals per district."""
 
-from django.contrib.postgres.search import TrigramSimilarity
+import re
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Greatest
 
@@ -42,26 +44,114 @@ def district_choices() -> list[tuple[int, str]]:
     )
 
 
+# Words every training institution's name carries; left in, they make any two names similar.
+_GENERIC = (
+    "有限责任公司",
+    "有限公司",
+    "教育科技",
+    "教育咨询",
+    "文化传播",
+    "培训学校",
+    "培训中心",
+    "培训机构",
+    "培训班",
+    "工作室",
+    "培训",
+    "学校",
+    "中心",
+    "教育",
+    "科技",
+    "辅导",
+    "艺术",
+    "文化",
+)
+_PUNCT = re.compile(r"[\s()（）·,，.。\-—]+")
+_ROAD_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:大道|路|街|巷|弄))(\d+)号")
+# 浙江省 / 杭州市 / 西湖区 prefixes: left in, the road would read "杭州市西湖区文三路".
+_ADMIN_PREFIX = re.compile(
+    r"^(?:[^省市区县\d]{1,6}?省)?(?:[^省市区县\d]{1,6}?市)?(?:[^省市区县\d]{1,6}?[区县])?"
+)
+
+
+def _core(name: str, district: str) -> str:
+    core = _PUNCT.sub("", name or "")
+    if district and core.startswith(district):
+        core = core[len(district) :]
+    for word in _GENERIC:
+        core = core.replace(word, "")
+    return core
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def names_match(a: str, b: str, *, district: str = "") -> bool:
+    """Two institution names likely mean the same institution: once the district and the
+    generic words (培训, 中心, 有限公司…) are removed, one contains the other or their
+    character bigrams overlap (Dice ≥ 0.6)."""
+    ca, cb = _core(a, district), _core(b, district)
+    if len(ca) < 2 or len(cb) < 2:
+        return False
+    if ca in cb or cb in ca:
+        return True
+    x, y = _bigrams(ca), _bigrams(cb)
+    return 2 * len(x & y) / (len(x) + len(y)) >= 0.6
+
+
+def addresses_match(a: str, b: str) -> bool:
+    """The same road and door number (文二路344号) in both addresses."""
+    ra = _ROAD_NUMBER.search(_ADMIN_PREFIX.sub("", _PUNCT.sub("", a or "")))
+    rb = _ROAD_NUMBER.search(_ADMIN_PREFIX.sub("", _PUNCT.sub("", b or "")))
+    return bool(ra and rb and ra.groups() == rb.groups())
+
+
 def complaint_duplicates(*, complaint: Complaint, limit: int = 10) -> list[Complaint]:
-    """Open tip-offs of the same district about the same institution, or with a similar
-    institution name or address (pg_trgm similarity), for merging at triage."""
-    candidates = Complaint.objects.filter(
-        bureau_id=complaint.bureau_id, status__in=Complaint.OPEN_STATUSES
-    ).exclude(pk=complaint.pk)
-    similar = Q(similarity__gte=0.35)
-    if complaint.institution_id:
-        similar |= Q(institution_id=complaint.institution_id)
-    return list(
-        candidates.annotate(
-            similarity=Greatest(
-                TrigramSimilarity("institution_name", complaint.institution_name),
-                TrigramSimilarity("institution_address", complaint.institution_address or "-"),
+    """Open tip-offs of the same district about the same registry institution, or with a
+    matching name or the same road and number, for merging at triage.
+
+    pg_trgm narrows the district's open tip-offs to those sharing any trigram with the name or
+    address; the Chinese-aware comparison above decides (trigram scores alone rate every
+    "…培训有限公司" alike)."""
+    district = (
+        complaint.bureau.name.replace("教育局", "").rstrip("区县市") if complaint.bureau_id else ""
+    )
+    name = complaint.institution_name or ""
+    address = complaint.institution_address or ""
+    candidates = (
+        Complaint.objects.filter(bureau_id=complaint.bureau_id, status__in=Complaint.OPEN_STATUSES)
+        .exclude(pk=complaint.pk)
+        .annotate(
+            score=Greatest(
+                TrigramSimilarity("institution_name", name),
+                TrigramWordSimilarity(name, "institution_name"),
+                TrigramSimilarity("institution_address", address or "-"),
             )
         )
-        .filter(similar)
-        .order_by("-similarity", "received_at")
-        .only("id", "tracking_code", "institution_name", "institution_address", "status")[:limit]
     )
+    near = Q(score__gte=0.1)
+    if complaint.institution_id:
+        near |= Q(institution_id=complaint.institution_id)
+    rows = (
+        candidates.filter(near)
+        .order_by("-score", "received_at")
+        .only(
+            "id",
+            "tracking_code",
+            "institution_id",
+            "institution_name",
+            "institution_address",
+            "status",
+        )[:200]
+    )
+    found = [
+        c
+        for c in rows
+        if (complaint.institution_id and c.institution_id == complaint.institution_id)
+        or names_match(name, c.institution_name, district=district)
+        or addresses_match(address, c.institution_address)
+    ]
+    return found[:limit]
 
 
 def assignable_users(*, bureau_id: int) -> list[User]:

@@ -108,9 +108,10 @@ def _verb(transition: str) -> str:
     }[transition]
 
 
-def _event(complaint, *, kind, actor=None, from_status="", note=""):
+def _event(complaint, *, kind, actor=None, from_status="", note="", at=None):
     ComplaintEvent.objects.create(
         bureau_id=complaint.bureau_id,
+        at=at or timezone.now(),
         complaint=complaint,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -199,7 +200,13 @@ def _create(
     complaint.full_clean(exclude=["secret_hash"])
     complaint.save()
     _attach(complaint, files, from_reporter=True)
-    _event(complaint, kind=E.RECEIVED, actor=actor, note=complaint.get_channel_display())
+    _event(
+        complaint,
+        kind=E.RECEIVED,
+        actor=actor,
+        note=complaint.get_channel_display(),
+        at=received_at,
+    )
     logger.info("complaint %s received via %s", complaint.pk, channel)
     return complaint, secret
 
@@ -535,6 +542,7 @@ def complaints_mark_overdue(*, today: dt.date | None = None) -> dict:
             )
     orders = supervision_orders_mark_overdue(today=today)
     expired = rewards_expire(today=today)
+    notified += rewards_remind_notice(today=today)
     logger.info("overdue: %s tip-offs marked, %s notifications", marked, notified)
     return {"marked": marked, "notified": notified, "orders": orders, "rewards_expired": expired}
 
@@ -709,6 +717,32 @@ def reward_claim(*, actor, reward: Reward, claimed_on: dt.date | None = None) ->
     reward.save()
     _event(reward.complaint, kind=E.REWARD, actor=actor, note=reward.get_status_display())
     return reward
+
+
+def rewards_remind_notice(*, today: dt.date) -> int:
+    """seed 004 永川: the reporter is told within 10 days; remind the district administrators
+    of decided rewards whose reporter has not been told by then."""
+    count = 0
+    for reward in Reward.objects.filter(
+        status=Reward.Status.DECIDED, notify_by__lt=today
+    ).select_related("complaint"):
+        for user in _district_staff(reward.bureau_id):
+            count += _notify(
+                user=user,
+                bureau_id=reward.bureau_id,
+                message=_("Tell the reporter of tip-off %(code)s about the reward: due %(due)s.")
+                % {"code": reward.complaint.tracking_code, "due": reward.notify_by.isoformat()},
+                link=f"/complaints/{reward.complaint_id}/",
+                key=f"reward-notice:{reward.pk}",
+            )
+    return count
+
+
+def notifications_mark_read(*, user, link: str) -> int:
+    """The user opened the page a notification points to."""
+    return Notification.objects.filter(user=user, link=link, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def rewards_expire(*, today: dt.date) -> int:

@@ -191,6 +191,21 @@ class ComplaintDetailView(ScopedDetailView):
     permission_object = "complaint"
     template_name = "complaints/complaint_detail.html"
 
+    def _steps(self, complaint, membership):
+        """The steps this user may take now: investigation steps only for the handler or the
+        district administrator."""
+        handler = complaint.assignee_id == self.request.user.pk or membership.role == "admin"
+        return [
+            step
+            for step in services.allowed_transitions(complaint)
+            if handler or step not in ("note", "conclude")
+        ]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        services.notifications_mark_read(user=request.user, link=request.path)
+        return response
+
     def scope_queryset(self, queryset):
         return queryset.select_related("bureau", "assignee", "institution", "duplicate_of")
 
@@ -208,7 +223,7 @@ class ComplaintDetailView(ScopedDetailView):
                 if membership_may(membership, "complaintattachment.view")
                 else []
             ),
-            "allowed": services.allowed_transitions(complaint) if may_change else [],
+            "allowed": self._steps(complaint, membership) if may_change else [],
             "may_reveal": in_district
             and (complaint.assignee_id == self.request.user.pk or membership.role == "admin")
             and complaint.is_named,
@@ -523,6 +538,11 @@ class SupervisionOrderDetailView(ScopedDetailView):
     model = SupervisionOrder
     permission_object = "supervisionorder"
     template_name = "complaints/supervisionorder_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        services.notifications_mark_read(user=request.user, link=request.path)
+        return response
 
     def scope_queryset(self, queryset):
         return queryset.select_related("bureau", "issued_by", "complaint", "answered_by")

@@ -413,3 +413,58 @@ def test_refund_dispute_totals(tree):
         queryset=RefundDispute.objects.visible_to(act(tree.user("a", "officer")))
     )
     assert [t["bureau__name"] for t in only_a] == ["西湖区教育局"]
+
+
+def test_late_reward_notice_reminds_the_administrator(tree):
+    complaint, _ = submit(tree.a, named=True)
+    complaint = advance(complaint, tree, "concluded")
+    reward = services.reward_decide(
+        actor=act(tree.user("a", "admin")), complaint=complaint, amount_fen=30000
+    )
+    day_after = (reward.notify_by + dt.timedelta(days=1)).isoformat()
+    complaints_mark_overdue.apply(args=[day_after]).get()
+    note = Notification.objects.get(user=tree.user("a", "admin"), key=f"reward-notice:{reward.pk}")
+    assert complaint.tracking_code in note.message
+    # Opening the tip-off marks the reminder read.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(tree.user("a", "admin"))
+    client.get(f"/complaints/{complaint.pk}/")
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("启明星学科辅导中心", "启明星学科辅导", True),
+        ("西湖知行击剑艺术培训中心", "知行击剑", True),
+        ("西湖彩虹国画培训有限公司", "西湖蓝天国画培训有限公司", False),
+        ("西湖知行击剑艺术培训中心", "西湖新东方艺职业技能艺术培训中心", False),
+        ("培训中心", "培训学校", False),
+    ],
+)
+def test_names_match(a, b, same):
+    from complaints.selectors import names_match
+
+    assert names_match(a, b, district="西湖") is same
+
+
+def test_duplicate_hints_at_triage(tree, institution_a):
+    from complaints.selectors import complaint_duplicates
+
+    first, _ = submit(tree.a, institution=institution_a)
+    by_name, _ = submit(tree.a, name="西湖启明星学科辅导", institution_address="")
+    by_address, _ = submit(
+        tree.a, name="无名补习班", institution_address="杭州市西湖区文三路100号2楼"
+    )
+    unrelated, _ = submit(
+        tree.a, name="西湖蓝天国画培训有限公司", institution_address="天目山路5号"
+    )
+    elsewhere, _ = submit(tree.b, name="启明星学科辅导中心")
+    closed, _ = submit(tree.a, name="启明星学科辅导中心")
+    advance(closed, tree, "closed")
+    found = {c.pk for c in complaint_duplicates(complaint=first)}
+    assert found == {by_name.pk, by_address.pk}
+    assert unrelated.pk not in found and elsewhere.pk not in found
