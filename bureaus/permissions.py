@@ -44,6 +44,7 @@ ACTIONS: dict[str, frozenset] = {
     "supervisionorder.issue": frozenset({R.SUPERVISOR}),
     "supervisionorder.answer": frozenset({R.ADMIN, R.OFFICER}),
     "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "complaintpolicy.change": frozenset({R.ADMIN}),
 }
 
 

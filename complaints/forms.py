@@ -342,3 +342,15 @@ class SupervisionAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the district found and did."),
     )
+
+
+class ComplaintPolicyForm(forms.Form):
+    reply_days = forms.IntegerField(
+        label=_("Reply within (working days)"),
+        min_value=1,
+        max_value=90,
+        help_text=_("Seed 004 永川: the reporter is told the outcome within 10 days."),
+    )
+    claim_days = forms.IntegerField(
+        label=_("Reward claim window (working days)"), min_value=1, max_value=90
+    )

@@ -74,6 +74,21 @@ def policy_for(bureau: Bureau) -> ComplaintPolicy:
     return ComplaintPolicy.objects.filter(bureau=bureau).first() or ComplaintPolicy(bureau=bureau)
 
 
+@transaction.atomic
+def complaint_policy_set(*, actor, reply_days: int, claim_days: int) -> ComplaintPolicy:
+    """The district administrator sets the district's deadlines (working days). Tip-offs
+    already received keep the reply date they were given."""
+    bureau = actor.membership.bureau
+    if not bureau.is_district or actor.membership.role != Membership.Role.ADMIN:
+        raise PermissionDenied
+    policy = ComplaintPolicy.objects.filter(bureau=bureau).first() or ComplaintPolicy(bureau=bureau)
+    policy.reply_days = reply_days
+    policy.claim_days = claim_days
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
 def _check_district(actor, record) -> None:
     membership = getattr(actor, "membership", None)
     if membership is None or membership.bureau_id != record.bureau_id:

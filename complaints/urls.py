@@ -36,5 +36,6 @@ urlpatterns = [
         views.SupervisionOrderAnswerView.as_view(),
         name="supervisionorder-answer",
     ),
+    path("policy/", views.ComplaintPolicyView.as_view(), name="policy"),
     path("refunds/", views.RefundDisputeListView.as_view(), name="refunddispute-list"),
 ]

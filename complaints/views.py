@@ -23,6 +23,7 @@ from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
+    ComplaintPolicy,
     RefundDispute,
     Reward,
     SupervisionOrder,
@@ -499,7 +500,12 @@ class SupervisionOrderListView(ScopedListView):
     def get_context_data(self, **kwargs):
         form = kwargs.pop("issue_form", None)
         if form is None and self._may_issue():
-            form = forms.SupervisionOrderForm(user=self.request.user)
+            # Opened from a tip-off: its district and code are filled in.
+            initial = {
+                "district": self.request.GET.get("district", ""),
+                "complaint_code": self.request.GET.get("complaint", ""),
+            }
+            form = forms.SupervisionOrderForm(user=self.request.user, initial=initial)
         return super().get_context_data(
             filter=self.filterset,
             issue_form=form,
@@ -590,6 +596,33 @@ class SupervisionOrderAnswerView(ScopedPageMixin, SingleObjectMixin, TemplateVie
         return self.render_to_response(
             self.get_context_data(order=self.object, form=form), status=400
         )
+
+
+class ComplaintPolicyView(ScopedPageMixin, FormView):
+    """The district administrator's tip-off deadlines (reply and reward claim windows)."""
+
+    model = ComplaintPolicy
+    permission_object = "complaintpolicy"
+    permission_verb = "change"
+    writes = True
+    form_class = forms.ComplaintPolicyForm
+    template_name = "complaints/complaint_form.html"
+
+    def get_initial(self):
+        policy = services.policy_for(self.membership.bureau)
+        return {"reply_days": policy.reply_days, "claim_days": policy.claim_days}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Tip-off deadlines"), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("complaints:policy")
 
 
 class RefundDisputeListView(ScopedListView):

@@ -9,6 +9,7 @@ from bureaus.models import Bureau, User
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
+    ComplaintPolicy,
     RefundDispute,
     SupervisionOrder,
 )
@@ -73,3 +74,10 @@ def _refund_dispute(bureau, marker):
         amount_disputed_fen=3_600_000,
         amount_recovered_fen=1_200_000,
     )
+
+
+@maker(ComplaintPolicy)
+def _policy(bureau, marker):
+    # The policy page is a form (no list): the isolation test checks only that B's values do
+    # not show on A's page.
+    return ComplaintPolicy.objects.create(bureau=bureau, reply_days=10 + (bureau.pk % 7))

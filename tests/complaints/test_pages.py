@@ -202,3 +202,33 @@ def test_export_neutralises_formulas(tree):
     csv = login(tree.user("a", "officer")).get("/complaints/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv
     assert csv.splitlines()[0].startswith("查询码,区县,渠道")
+
+
+def test_district_admin_sets_the_deadlines(tree):
+    admin = login(tree.user("a", "admin"))
+    page = admin.get("/complaints/policy/")
+    assert page.status_code == 200 and page.context["form"].initial["reply_days"] == 10
+    bad = admin.post("/complaints/policy/", {"reply_days": 0, "claim_days": 20})
+    assert bad.status_code == 200 and "reply_days" in bad.context["form"].errors
+    assert admin.post("/complaints/policy/", {"reply_days": 5, "claim_days": 15}).status_code == 302
+    complaint, _ = submit(tree.a)
+    from complaints import workdays
+
+    received = timezone.localtime(complaint.received_at).date()
+    assert complaint.due_on == workdays.add_working_days(received, 5)
+    other, _ = submit(tree.b)
+    assert other.due_on == workdays.add_working_days(received, 10)
+    for user in (tree.user("a", "officer"), tree.user("city", "supervisor")):
+        assert login(user).get("/complaints/policy/").status_code == 403
+
+
+def test_supervisor_opens_an_order_from_a_tip_off(tree):
+    complaint, _ = submit(tree.a)
+    supervisor = login(tree.user("city", "supervisor"))
+    detail = supervisor.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "下达督办单" in detail
+    page = supervisor.get(
+        "/complaints/supervision/", {"district": tree.a.pk, "complaint": complaint.tracking_code}
+    )
+    form = page.context["issue_form"]
+    assert form.initial["complaint_code"] == complaint.tracking_code
