@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bureaus.acting import client_ip
 from bureaus.pages import public
-from complaints import selectors, services
+from complaints import selectors, services, uploads
 from complaints.forms import PublicComplaintForm, TrackForm
 from complaints.models import Complaint
 
@@ -44,10 +44,33 @@ def submit_limit() -> int:
     return getattr(settings, "COMPLAINT_SUBMIT_RATE_PER_MINUTE", 5)
 
 
+def _too_large(request) -> bool:
+    """A request bigger than six files of the maximum size is refused before it is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > uploads.MAX_FILES * uploads.max_bytes() + 1024 * 1024
+
+
 @public("the public tip-off form (anonymous allowed), rate-limited per address")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_submit(request):
+    if request.method == "POST" and _too_large(request):
+        return render(
+            request,
+            "complaints/public/submit.html",
+            {
+                "form": PublicComplaintForm(),
+                "refused": _(
+                    "The files are too large: at most 6 files of %(mb)s MB each. Your tip-off "
+                    "was not saved."
+                )
+                % {"mb": uploads.max_bytes() // (1024 * 1024) or 1},
+            },
+            status=413,
+        )
     if request.method == "POST":
         if rate_limited(request, "submit", limit=submit_limit()):
             logger.warning("public tip-off refused: rate limit")

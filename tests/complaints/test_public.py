@@ -215,3 +215,13 @@ def test_institution_search_exposes_public_fields_only(tree, institution_a):
     body = html.content.decode()
     assert "启明星学科辅导中心" in body and "李老板" not in body and "13800001111" not in body
     assert Client().get(url, {"q": "启"}).json() == {"results": []}
+
+
+def test_request_larger_than_six_files_is_refused_unread(tree, settings):
+    settings.COMPLAINT_UPLOAD_MAX_BYTES = 1024 * 1024
+    response = Client().post(
+        SUBMIT, form(tree), CONTENT_LENGTH=str(6 * 1024 * 1024 + 2 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert "文件过大" in response.content.decode()
+    assert not Complaint.objects.exists()
