@@ -19,6 +19,7 @@ from institutions.models import (
     Site,
     Staff,
     pinyin_initials,
+    search_bigrams,
 )
 
 PER_DISTRICT = 100
@@ -143,7 +144,8 @@ def _seed_district(bureau, district_name, codes, today, rng):
         institution = Institution(
             bureau=bureau,
             name=name,
-            name_initials=pinyin_initials(name),
+            name_initials=(initials := pinyin_initials(name)),
+            search_bigrams=search_bigrams(name, initials),
             credit_code=code,
             category=category,
             department=Institution.DEPARTMENT_FOR_CATEGORY[category],

@@ -35,6 +35,7 @@ from institutions.models import (
     Staff,
     StatusChange,
     pinyin_initials,
+    search_bigrams,
 )
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -124,6 +125,7 @@ SPLIT = re.compile(r"[、,，;；/\s]+")
 INSTITUTION_IMPORT_FIELDS = (
     "name",
     "name_initials",
+    "search_bigrams",
     "credit_code",
     "category",
     "department",
@@ -388,7 +390,7 @@ def check_row(line: int, raw: dict, *, streets: dict, today: dt.date) -> RowResu
         elif v["category"] == "academic" and v["profit"] == "for_profit":
             row.error("profit", _("An academic institution must be registered as non-profit."))
     if not row.errors:
-        v["name_initials"] = pinyin_initials(v["name"])
+        v["name_initials"] = None  # computed only for rows that create or rename (it is slow)
         v["department"] = Institution.DEPARTMENT_FOR_CATEGORY[v["category"]]
     return row
 
@@ -545,10 +547,9 @@ def _plan(job, checked: list[RowResult], *, today) -> _Plan:
         i.credit_code: i for i in Institution._base_manager.filter(credit_code__in=list(seen))
     }
     mine = [i.pk for i in existing.values() if i.bureau_id == job.bureau_id]
-    credentials: dict[tuple, Credential] = {
-        (c.institution_id, c.kind): c
-        for c in Credential._base_manager.filter(institution_id__in=mine)
-    }
+    credentials: dict[int, dict[str, Credential]] = {}
+    for c in Credential._base_manager.filter(institution_id__in=mine):
+        credentials.setdefault(c.institution_id, {})[c.kind] = c
     staff: dict[int, list] = {}
     for s in Staff._base_manager.filter(institution_id__in=mine):
         staff.setdefault(s.institution_id, []).append(s)
@@ -587,6 +588,12 @@ def _plan_existing(plan, r, institution, wanted_credentials, credentials, staff,
     if v["category"] == institution.category:
         # The competent department may have been edited by staff: keep it.
         v["department"] = institution.department
+    if v["name"] == institution.name:
+        v["name_initials"] = institution.name_initials
+        v["search_bigrams"] = institution.search_bigrams
+    else:
+        v["name_initials"] = pinyin_initials(v["name"])
+        v["search_bigrams"] = search_bigrams(v["name"], v["name_initials"])
     changed_fields = []
     for name in INSTITUTION_IMPORT_FIELDS:
         attname = "street_id" if name == "street" else name
@@ -613,7 +620,7 @@ def _plan_existing(plan, r, institution, wanted_credentials, credentials, staff,
         r.error("category", services.new_institution_refusal(**now))
         return
     status = v["status"]
-    on_file = [c for (pk, _k), c in credentials.items() if pk == institution.pk]
+    on_file = list(credentials.get(institution.pk, {}).values())
     if status != institution.status:
         if status not in services.TRANSITIONS[institution.status]:
             r.error(
@@ -640,7 +647,7 @@ def _plan_existing(plan, r, institution, wanted_credentials, credentials, staff,
     credential_objects = {c.kind: c for c in on_file}
     any_credential_change = False
     for kind, values in wanted_credentials.items():
-        current = credentials.get((institution.pk, kind))
+        current = credentials.get(institution.pk, {}).get(kind)
         if current is None:
             new = Credential(
                 bureau_id=institution.bureau_id, institution_id=institution.pk, kind=kind, **values
@@ -691,6 +698,8 @@ def _write(job, plan: _Plan, *, today):
     new_institutions = []
     for r, wanted in plan.new:
         v = r.values
+        v["name_initials"] = pinyin_initials(v["name"])
+        v["search_bigrams"] = search_bigrams(v["name"], v["name_initials"])
         institution = Institution(
             bureau_id=job.bureau_id,
             status=v["status"],

@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name, mask_phone
 from bureaus.scoping import BureauOwnedModel
@@ -17,9 +18,20 @@ from bureaus.scoping import BureauOwnedModel
 EXPIRY_WARNING_DAYS = 60
 
 
+def search_bigrams(name: str, initials: str) -> list[str]:
+    """Every two-character piece of the name (upper case) and of its initials (lower case):
+    a two-character search (钢琴, xh) is an indexed array lookup, which trigrams cannot do."""
+    compact = "".join(name.split()).upper()
+    pieces = {compact[i : i + 2] for i in range(len(compact) - 1)}
+    pieces |= {initials[i : i + 2] for i in range(len(initials) - 1)}
+    return sorted(pieces)
+
+
 def pinyin_initials(name: str) -> str:
     """西湖英语培训学校 → "xhyypxxx": what people type to find an institution quickly."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:100]
+    # The plain style (first letter taken here) is twice as fast as Style.FIRST_LETTER and
+    # gives the same letters; pypinyin still picks readings by phrase (音乐 → yy).
+    return "".join(s[0] for s in lazy_pinyin(name, errors="ignore") if s).lower()[:100]
 
 
 class Institution(BureauOwnedModel):
@@ -74,6 +86,7 @@ class Institution(BureauOwnedModel):
 
     name = models.CharField(_("Name"), max_length=200)
     name_initials = models.CharField(_("Pinyin initials"), max_length=100, blank=True)
+    search_bigrams = ArrayField(models.CharField(max_length=2), default=list, blank=True)
     credit_code = models.CharField(_("Unified social credit code"), max_length=18, blank=True)
     organization_form = models.CharField(
         _("Organization form"),
@@ -129,12 +142,14 @@ class Institution(BureauOwnedModel):
             ),
         ]
         indexes = [
-            GinIndex(name="institution_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            # Search is `UPPER(name) LIKE UPPER('%…%')` (icontains): index that expression.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="institution_name_trgm"),
             GinIndex(
                 name="institution_initials_trgm",
                 fields=["name_initials"],
                 opclasses=["gin_trgm_ops"],
             ),
+            GinIndex(name="institution_bigrams", fields=["search_bigrams"]),
             models.Index(fields=["bureau", "status"], name="institution_bureau_status"),
         ]
 
@@ -144,6 +159,7 @@ class Institution(BureauOwnedModel):
     def refresh_derived(self):
         """Fields computed from others: pinyin initials, the default competent department."""
         self.name_initials = pinyin_initials(self.name)
+        self.search_bigrams = search_bigrams(self.name, self.name_initials)
         if not self.department and self.category:
             self.department = self.DEPARTMENT_FOR_CATEGORY.get(self.category, "")
 

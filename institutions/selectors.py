@@ -40,10 +40,15 @@ def institution_list(*, user):
 def search_condition(query: str) -> Q:
     """Name, pinyin initials or credit code, as staff and parents type them."""
     query = query.strip()
-    condition = Q(name__icontains=query)
     compact = "".join(query.split())
+    if len(compact) == 2:
+        # Two characters make no trigram: look the piece up in the bigram array instead.
+        pieces = [compact.upper()] + ([compact.lower()] if compact.isascii() else [])
+        return Q(search_bigrams__overlap=pieces)
+    condition = Q(name__icontains=query)
     if compact.isascii():
-        condition |= Q(name_initials__icontains=compact.lower())
+        # Initials are stored in lower case: `contains` uses their trigram index as is.
+        condition |= Q(name_initials__contains=compact.lower())
         if len(compact) == 18:
             condition |= Q(credit_code=compact.upper())
     return condition

@@ -45,6 +45,9 @@ def test_search_across_districts_shows_licence_and_lists(client, world):
     assert "上城黑心培训" in body
     body = client.get(SEARCH, {"q": "xhshy"}).content.decode()
     assert "西湖书画院" in body
+    # Two characters make no trigram: they are looked up in the bigram array.
+    assert "西湖书画院" in client.get(SEARCH, {"q": "XH"}).content.decode()
+    assert "上城黑心培训" not in client.get(SEARCH, {"q": "书画"}).content.decode()
 
 
 def test_public_never_shows_personal_data_or_unpublished_entries(client, world):
