@@ -496,6 +496,57 @@ def staff_add(
     return staff
 
 
+@transaction.atomic
+def staff_update(*, actor, staff: Staff, **fields) -> Staff:
+    """Correct what is on file about a staff member; the same rules as for a new one."""
+    for name, value in fields.items():
+        setattr(staff, name, value.strip() if isinstance(value, str) else value)
+    refusal = staff_refusal(
+        institution=staff.institution,
+        is_teaching=staff.is_teaching,
+        qualification_number=staff.qualification_number,
+        is_in_service_teacher=staff.is_in_service_teacher,
+    )
+    if refusal:
+        raise ValidationError(refusal)
+    staff.id_number = "".join((staff.id_number or "").split()).upper()
+    if staff.id_number and not _id_number_ok(staff.id_number):
+        raise ValidationError({"id_number": [_("This resident ID number is not valid.")]})
+    staff.save()
+    institution_refresh_warnings(institution=staff.institution)
+    return staff
+
+
+@transaction.atomic
+def staff_remove(*, actor, staff: Staff) -> None:
+    """A person no longer works at the institution (the audit trail keeps the record)."""
+    institution = staff.institution
+    staff.delete()
+    institution_refresh_warnings(institution=institution)
+
+
+@transaction.atomic
+def site_update(*, actor, site: Site, **fields) -> Site:
+    """Correct a teaching site (approval or fire acceptance obtained later, a new address)."""
+    for name, value in fields.items():
+        setattr(site, name, value)
+    if site.street_id and site.street.bureau_id != site.bureau_id:
+        raise ValidationError({"street": [_("Choose a street of your own district.")]})
+    if not (site.address or "").strip():
+        raise ValidationError({"address": [_("Enter the address of the site.")]})
+    site.save()
+    institution_refresh_warnings(institution=site.institution)
+    return site
+
+
+@transaction.atomic
+def site_remove(*, actor, site: Site) -> None:
+    """A teaching site is closed."""
+    institution = site.institution
+    site.delete()
+    institution_refresh_warnings(institution=institution)
+
+
 def _id_number_ok(value: str) -> bool:
     """GB 11643-1999: 18 characters, ISO 7064 MOD 11-2 check character."""
     if len(value) != 18 or not value[:17].isdigit():

@@ -19,6 +19,10 @@ urlpatterns = [
     path("<int:pk>/sites/new/", views.SiteCreateView.as_view(), name="site-create"),
     path("<int:pk>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
     path("<int:pk>/reviews/new/", views.AnnualReviewCreateView.as_view(), name="review-create"),
+    path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-update"),
+    path("staff/<int:pk>/remove/", views.StaffRemoveView.as_view(), name="staff-remove"),
+    path("sites/<int:pk>/edit/", views.SiteUpdateView.as_view(), name="site-update"),
+    path("sites/<int:pk>/remove/", views.SiteRemoveView.as_view(), name="site-remove"),
     path("lists/", views.ListEntryListView.as_view(), name="listentry-list"),
     path(
         "lists/<int:pk>/publish/",

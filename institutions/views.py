@@ -22,7 +22,7 @@ from bureaus.pages import (
 from bureaus.permissions import membership_may
 from institutions import forms, importing, rules, selectors, services
 from institutions.filters import InstitutionFilterSet
-from institutions.models import ImportJob, Institution, ListEntry
+from institutions.models import ImportJob, Institution, ListEntry, Site, Staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -317,6 +317,71 @@ class AnnualReviewCreateView(InstitutionActionView):
         services.annual_review_record(
             actor=self.request.user, institution=self.object, **form.cleaned_data
         )
+
+
+class StaffUpdateView(ScopedActionView):
+    model = Staff
+    permission_object = "institution"
+    form_class = forms.StaffForm
+    title = gettext_lazy("Staff member")
+    success_message = gettext_lazy("Saved.")
+
+    def get_initial(self):
+        # The ID number is never put back on screen: left empty, it stays as it is.
+        staff = self.object
+        return {n: getattr(staff, n) for n in forms.StaffForm.base_fields if n != "id_number"}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["id_number"].help_text = _(
+            "On file: %(masked)s. Leave empty to keep it; type a new one to replace it."
+        ) % {"masked": self.object.masked_id_number or "—"}
+        return form
+
+    def perform(self, form):
+        fields = dict(form.cleaned_data)
+        if not fields["id_number"]:
+            fields.pop("id_number")
+        services.staff_update(actor=self.request.user, staff=self.object, **fields)
+
+
+class StaffRemoveView(ScopedActionView):
+    model = Staff
+    permission_object = "institution"
+    form_class = forms.ConfirmForm
+    title = gettext_lazy("Remove the staff member")
+    success_message = gettext_lazy("The staff member has been removed.")
+
+    def perform(self, form):
+        services.staff_remove(actor=self.request.user, staff=self.object)
+
+
+class SiteUpdateView(ScopedActionView):
+    model = Site
+    permission_object = "institution"
+    form_class = forms.SiteForm
+    title = gettext_lazy("Teaching site")
+
+    def get_form_kwargs(self):
+        # A model form bound to a copy: the service applies the cleaned values itself.
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in forms.SiteForm.Meta.fields}
+
+    def perform(self, form):
+        services.site_update(actor=self.request.user, site=self.object, **form.cleaned_data)
+
+
+class SiteRemoveView(ScopedActionView):
+    model = Site
+    permission_object = "institution"
+    form_class = forms.ConfirmForm
+    title = gettext_lazy("Close the teaching site")
+    success_message = gettext_lazy("The teaching site has been removed.")
+
+    def perform(self, form):
+        services.site_remove(actor=self.request.user, site=self.object)
 
 
 class ListEntryListView(ScopedListView):

@@ -1,6 +1,6 @@
 """Makers of the registry's scoped records for the isolation test (tests/records.py)."""
 
-from institutions.models import ImportJob, Institution, ListEntry
+from institutions.models import ImportJob, Institution, ListEntry, Site, Staff
 from tests.records import maker
 
 
@@ -20,3 +20,15 @@ def _list_entry(bureau, marker):
 @maker(ImportJob)
 def _import_job(bureau, marker):
     return ImportJob.objects.create(bureau=bureau, original_name=marker, file="imports/x.xlsx")
+
+
+@maker(Staff)
+def _staff(bureau, marker):
+    institution = Institution.objects.create(bureau=bureau, name=marker, category="arts")
+    return Staff.objects.create(bureau=bureau, institution=institution, name=marker)
+
+
+@maker(Site)
+def _site(bureau, marker):
+    institution = Institution.objects.create(bureau=bureau, name=marker, category="arts")
+    return Site.objects.create(bureau=bureau, institution=institution, address=marker)

@@ -230,3 +230,31 @@ def test_page_query_counts_are_pinned(
         services.list_entry_add(actor=None, institution=i, kind="black", reason="无证")
     with django_assert_num_queries(queries):
         assert officer_client.get(reverse(name)).status_code == 200
+
+
+def test_staff_and_site_can_be_corrected_and_warnings_follow(officer_client, make_institution):
+    i = make_institution(category="arts")
+    staff = services.staff_add(
+        actor=None, institution=i, name="赵老师", id_number="11010519491231002X"
+    )
+    Staff.objects.filter(pk=staff.pk).update(is_in_service_teacher=True)  # found by inspection
+    site = services.site_add(actor=None, institution=i, address="学院路9号", fire_safety="none")
+    i.refresh_from_db()
+    assert {"site_without_fire", "unapproved_site"} <= set(
+        services.institution_refresh_warnings(institution=i)
+    )
+    edit = reverse("institutions:staff-update", args=[staff.pk])
+    body = officer_client.get(edit).content.decode()
+    assert "11010519491231002X" not in body and "1101**********002X" in body
+    response = officer_client.post(edit, {"name": "赵老师", "is_in_service_teacher": "on"})
+    assert "不得聘用中小学在职教师" in response.content.decode()
+    officer_client.post(reverse("institutions:staff-remove", args=[staff.pk]))
+    assert not Staff.objects.filter(pk=staff.pk).exists()
+    officer_client.post(
+        reverse("institutions:site-update", args=[site.pk]),
+        {"address": "学院路9号", "approved": "on", "fire_safety": "acceptance"},
+    )
+    i.refresh_from_db()
+    assert i.warning_codes == []
+    officer_client.post(reverse("institutions:site-remove", args=[site.pk]))
+    assert not i.sites.exists()
