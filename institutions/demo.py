@@ -18,6 +18,7 @@ from institutions.models import (
     Institution,
     Site,
     Staff,
+    StatusChange,
     pinyin_initials,
     search_bigrams,
 )
@@ -233,6 +234,26 @@ def _seed_district(bureau, district_name, codes, today, rng):
                 )
             )
     Staff.objects.bulk_create(staff)
+    history = {
+        "suspended": "检查发现消防设施不全，责令停办整改",
+        "banned": "无证办学，联合执法予以取缔",
+        "deregistered": "机构申请注销",
+        "closed": "机构自行停办",
+    }
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                bureau=bureau,
+                institution=i,
+                from_status="normal",
+                to_status=i.status,
+                reason=history[i.status],
+                decided_on=today - dt.timedelta(days=rng.randint(10, 200)),
+            )
+            for i in institutions
+            if i.status in history
+        ]
+    )
     Site.objects.bulk_create(sites)
     AnnualReview.objects.bulk_create(reviews)
 

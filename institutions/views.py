@@ -69,9 +69,12 @@ class InstitutionListView(ScopedListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query["export"] = "xlsx"
-        return super().get_context_data(
+        context = super().get_context_data(
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
+        for institution in context["object_list"]:
+            institution.warning_labels = rules.labels(institution.warning_codes)
+        return context
 
 
 class InstitutionDetailView(ScopedDetailView):
