@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import magic
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
@@ -758,6 +758,18 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
     return job
 
 
+def _text_cells(sheet, values):
+    """Cells whose text is never read as a formula: openpyxl stores a string starting with "="
+    as one, and a name typed as "=HYPERLINK(…)" must not become a live link (CSV injection)."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 def _workbook_response_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -827,7 +839,7 @@ def error_workbook(job: ImportJob) -> bytes:
     sheet = workbook.create_sheet("错误报告")
     sheet.append(["行号", "列", "原因"])
     for error in job.errors:
-        sheet.append([error["row"], error["column"], error["reason"]])
+        sheet.append(_text_cells(sheet, [error["row"], error["column"], error["reason"]]))
     return _workbook_response_bytes(workbook)
 
 
@@ -857,26 +869,25 @@ def export_workbook(institutions) -> bytes:
     for i in institutions.iterator(chunk_size=2000):
         audience = "、".join(k for k, attr in AUDIENCE.items() if getattr(i, attr))
         sheet.append(
-            [
-                i.name,
-                i.credit_code,
-                CATEGORY_LABEL.get(i.category, i.category),
-                FORM_LABEL.get(i.organization_form, ""),
-                PROFIT_LABEL.get(i.profit, ""),
-                DELIVERY_LABEL.get(i.delivery, ""),
-                audience,
-                STATUS_LABEL.get(i.status, i.status),
-                i.street.name if i.street_id else "",
-                i.address,
-                getattr(i, "licence_expires_on", None),
-                "是" if getattr(i, "on_white", False) else "",
-                "是" if getattr(i, "on_black", False) else "",
-                "；".join(str(x) for x in rules.labels(i.warning_codes)),
-                i.bureau.name,
-            ]
+            _text_cells(
+                sheet,
+                [
+                    i.name,
+                    i.credit_code,
+                    CATEGORY_LABEL.get(i.category, i.category),
+                    FORM_LABEL.get(i.organization_form, ""),
+                    PROFIT_LABEL.get(i.profit, ""),
+                    DELIVERY_LABEL.get(i.delivery, ""),
+                    audience,
+                    STATUS_LABEL.get(i.status, i.status),
+                    i.street.name if i.street_id else "",
+                    i.address,
+                    getattr(i, "licence_expires_on", None),
+                    "是" if getattr(i, "on_white", False) else "",
+                    "是" if getattr(i, "on_black", False) else "",
+                    "；".join(str(x) for x in rules.labels(i.warning_codes)),
+                    i.bureau.name,
+                ],
+            )
         )
     return _workbook_response_bytes(workbook)
-
-
-def refusal_error(exc: FileRefused) -> ValidationError:
-    return ValidationError(str(exc))

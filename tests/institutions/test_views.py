@@ -258,3 +258,13 @@ def test_staff_and_site_can_be_corrected_and_warnings_follow(officer_client, mak
     assert i.warning_codes == []
     officer_client.post(reverse("institutions:site-remove", args=[site.pk]))
     assert not i.sites.exists()
+
+
+def test_export_never_writes_a_formula(officer_client, make_institution, as_system):
+    from openpyxl import load_workbook
+
+    i = make_institution(name="正常名称")
+    Institution.objects.filter(pk=i.pk).update(name='=HYPERLINK("http://evil.example","点我")')
+    response = officer_client.get(reverse("institutions:institution-list"), {"export": "xlsx"})
+    cell = load_workbook(io.BytesIO(response.content)).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
