@@ -268,3 +268,13 @@ def test_export_never_writes_a_formula(officer_client, make_institution, as_syst
     response = officer_client.get(reverse("institutions:institution-list"), {"export": "xlsx"})
     cell = load_workbook(io.BytesIO(response.content)).active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_audit_entries_in_the_timeline_are_for_auditors_only(client, tree, make_institution):
+    # 三权分立 (bureaus.permissions): the audit trail is read by auditors.
+    i = make_institution()
+    url = reverse("institutions:institution-detail", args=[i.pk])
+    client.force_login(tree.user("a", "auditor"))
+    assert "system:tests" in client.get(url).content.decode()
+    client.force_login(tree.user("a", "officer"))
+    assert "system:tests" not in client.get(url).content.decode()
