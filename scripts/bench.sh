@@ -30,6 +30,7 @@ files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(bench/*.py)
 for f in "${files[@]}"; do
   [ -e "$f" ] || continue
+  case "$(basename "$f")" in _*) continue ;; esac  # shared helpers, not benchmarks
   echo "== $f"
   python "$f"
 done
