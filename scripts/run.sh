@@ -29,7 +29,7 @@ fi
 
 eval "$(scripts/services.sh start)"
 python manage.py migrate --no-input -v 0
-python manage.py seed_demo > var/log/seed_demo.log
+python manage.py seed_demo > var/log/seed_demo.log 2> var/log/seed_demo-details.log
 stop_processes  # a previous run that was killed hard
 
 python manage.py runserver "$HOST:$PORT" --noreload > var/log/web.log 2>&1 &
