@@ -20,6 +20,7 @@ from django.test import Client  # noqa: E402
 from bureaus.context import acting, system_actor  # noqa: E402
 from bureaus.models import Bureau  # noqa: E402
 from institutions.credit_code import check_character  # noqa: E402
+from institutions.demo import BRANDS  # noqa: E402
 from institutions.models import (  # noqa: E402
     Credential,
     Institution,
@@ -46,38 +47,6 @@ PLACES = [
     "临安",
     "桐庐",
     "淳安",
-]
-BRANDS = [
-    "启航",
-    "博雅",
-    "童趣",
-    "星辰",
-    "小树苗",
-    "睿思",
-    "乐学",
-    "翰墨",
-    "青苗",
-    "晨曦",
-    "蓝天",
-    "智慧树",
-    "彩虹",
-    "墨香",
-    "金话筒",
-    "飞跃",
-    "优佳",
-    "阳光",
-    "育才",
-    "明德",
-    "知行",
-    "梦想",
-    "书香",
-    "未来",
-    "领航",
-    "卓越",
-    "新苗",
-    "华艺",
-    "天韵",
-    "少年派",
 ]
 KINDS = [
     "美术",
