@@ -41,7 +41,7 @@ def rate_limited(request, scope: str, *, limit: int, window: int = 60) -> bool:
 
 
 def submit_limit() -> int:
-    return getattr(settings, "COMPLAINT_SUBMIT_RATE_PER_MINUTE", 5)
+    return settings.COMPLAINT_SUBMIT_RATE_PER_MINUTE
 
 
 def _too_large(request) -> bool:

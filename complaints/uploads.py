@@ -21,7 +21,7 @@ MAX_FILES = 6
 
 
 def max_bytes() -> int:
-    return getattr(settings, "COMPLAINT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.COMPLAINT_UPLOAD_MAX_BYTES
 
 
 def _reencode(data: bytes) -> tuple[bytes, str, str]:

@@ -38,7 +38,6 @@ from institutions.models import (
     search_bigrams,
 )
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 500
 
 # (key, Chinese header, required value). The header is what the template and the error report
@@ -148,7 +147,7 @@ class FileRefused(Exception):
 
 
 def max_bytes() -> int:
-    return getattr(settings, "INSTITUTION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.INSTITUTION_IMPORT_MAX_BYTES
 
 
 def check_file(upload) -> str:
@@ -752,8 +751,7 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
     job.save()
     from institutions.tasks import import_run as task
 
-    # INSTITUTION_IMPORT_QUEUE (optional) routes imports to their own workers.
-    queue = getattr(settings, "INSTITUTION_IMPORT_QUEUE", None)
+    queue = settings.INSTITUTION_IMPORT_QUEUE
     transaction.on_commit(lambda: task.apply_async(args=[job.pk], queue=queue))
     return job
 

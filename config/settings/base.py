@@ -171,6 +171,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Limits of what the public and staff may send.
+INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1024 * 1024
+# A queue of their own lets survey imports run on dedicated workers (None: the default queue).
+INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
+COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+COMPLAINT_SUBMIT_RATE_PER_MINUTE = env.int("JIANGUAN_TIPOFF_RATE_PER_MINUTE", default=5)
+
 # Audit trail: kept at least six months (网络安全法 第二十一条); the daily seal job checks it.
 AUDIT_RETENTION_DAYS = env.int("JIANGUAN_AUDIT_RETENTION_DAYS", default=183)
 
