@@ -66,8 +66,19 @@ WRITE_ACTIONS = frozenset({"create", "update", "partial_update", "destroy"})
 
 
 def action_for(view) -> str:
-    """The permission action a request asks for: '<object>.<verb>'."""
-    verb = getattr(view, "permission_verb", None)
+    """The permission action an API request asks for: '<object>.<verb>'.
+
+    The verb is, in order: the request method's entry in `permission_verbs` (an @action's
+    kwargs, e.g. {"get": "view", "post": "assign"}), `permission_verb` (the viewset's or an
+    @action's), else "view" for list/retrieve, "change" for create/update/destroy, and the
+    action's own name for any other action (refused unless ACTIONS lists it)."""
+    verb = None
+    verbs = getattr(view, "permission_verbs", None)
+    request = getattr(view, "request", None)
+    if verbs and request is not None:
+        verb = verbs.get(request.method.lower())
+    if verb is None:
+        verb = getattr(view, "permission_verb", None)
     if verb is None:
         drf_action = getattr(view, "action", None)
         if drf_action in READ_ACTIONS or drf_action is None:
@@ -75,8 +86,7 @@ def action_for(view) -> str:
         elif drf_action in WRITE_ACTIONS:
             verb = "change"
         else:
-            extra = getattr(getattr(view, drf_action, None), "kwargs", {})
-            verb = extra.get("permission_verb", drf_action)
+            verb = drf_action
     return f"{view.permission_object}.{verb}"
 
 

@@ -26,6 +26,10 @@ class ScopedViewSet(GenericViewSet):
 
     permission_classes = [IsAuthenticated, RolePermission]
     permission_object: str = ""
+    # A whole viewset's verb, or an @action's (DRF sets @action kwargs on the view, and only
+    # accepts names the class declares); see bureaus.permissions.action_for.
+    permission_verb: str | None = None
+    permission_verbs: dict[str, str] | None = None
     abstract = True
 
     def __init_subclass__(cls, **kwargs):

@@ -59,8 +59,13 @@ def _transition(name: str, serializer_class, service, verb: str = "change"):
     handler = extend_schema(
         methods=["POST"], request=serializer_class, responses=s.ComplaintSerializer
     )(handler)
+    # Asking whether the step may be taken is a read; taking it needs the step's verb.
     return action(
-        detail=True, methods=["get", "post"], url_path=name, url_name=name, permission_verb=verb
+        detail=True,
+        methods=["get", "post"],
+        url_path=name,
+        url_name=name,
+        permission_verbs={"get": "view", "post": verb},
     )(handler)
 
 
@@ -72,21 +77,6 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     serializer_class = s.ComplaintSerializer
     filterset_class = ComplaintFilterSet
     permission_object = "complaint"
-
-    _step_verb = None
-
-    @property
-    def permission_verb(self):
-        # A step's verb (set from its @action kwargs) applies to taking it; asking whether it
-        # may be taken (GET) is a read.
-        request = getattr(self, "request", None)
-        if request is not None and request.method in SAFE_METHODS:
-            return "view"
-        return self._step_verb
-
-    @permission_verb.setter
-    def permission_verb(self, value):
-        self._step_verb = value
 
     def scope_queryset(self, queryset):
         return queryset.select_related("bureau")
