@@ -44,6 +44,10 @@ ACTIONS: dict[str, frozenset] = {
     "supervisionorder.issue": frozenset({R.SUPERVISOR}),
     "supervisionorder.answer": frozenset({R.ADMIN, R.OFFICER}),
     "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "refunddispute.change": frozenset({R.ADMIN, R.OFFICER}),
+    # A reward shows wherever its tip-off does (never the reporter); its steps are the district's.
+    "reward.view": READERS,
+    "reward.change": frozenset({R.ADMIN, R.OFFICER}),
     "complaintpolicy.change": frozenset({R.ADMIN}),
 }
 

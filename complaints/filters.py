@@ -70,6 +70,8 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
 class SupervisionOrderFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    # By id, not a ModelChoiceFilter: its choices would list every district's tip-offs.
+    complaint = django_filters.NumberFilter(label=_("Tip-off"), field_name="complaint_id")
 
     class Meta:
         model = SupervisionOrder

@@ -610,11 +610,16 @@ def supervision_order_issue(
     return order
 
 
+def supervision_order_allowed_steps(order: SupervisionOrder) -> list[str]:
+    """The steps a supervision order may take now: only an open order is answered."""
+    return ["answer"] if order.status == SupervisionOrder.Status.OPEN else []
+
+
 @transaction.atomic
 def supervision_order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionOrder:
     """The district reports what it did about a supervision order."""
     _check_district(actor, order)
-    if order.status != SupervisionOrder.Status.OPEN:
+    if "answer" not in supervision_order_allowed_steps(order):
         raise ValidationError(_("This supervision order has already been answered."))
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer.")})
@@ -702,11 +707,20 @@ def reward_decide(*, actor, complaint: Complaint, amount_fen: int) -> Reward:
     return reward
 
 
+# The reward steps: step → the status it may be taken from (expiry is the nightly job's).
+REWARD_STEPS = {"notify": Reward.Status.DECIDED, "claim": Reward.Status.NOTIFIED}
+
+
+def reward_allowed_steps(reward: Reward) -> list[str]:
+    """The steps a reward may take now: tell the reporter once decided, claim once told."""
+    return [step for step, source in REWARD_STEPS.items() if reward.status == source]
+
+
 @transaction.atomic
 def reward_notify(*, actor, reward: Reward, notified_on: dt.date | None = None) -> Reward:
     """The reporter has been told by phone or SMS; the 20-working-day claim window starts."""
     _check_district(actor, reward)
-    if reward.status != Reward.Status.DECIDED:
+    if "notify" not in reward_allowed_steps(reward):
         raise ValidationError(_("The reporter has already been told."))
     notified_on = notified_on or timezone.localdate()
     reward.notified_on = notified_on
@@ -723,7 +737,7 @@ def reward_claim(*, actor, reward: Reward, claimed_on: dt.date | None = None) ->
     """The reporter came in person with their ID card and collected the reward."""
     _check_district(actor, reward)
     claimed_on = claimed_on or timezone.localdate()
-    if reward.status != Reward.Status.NOTIFIED:
+    if "claim" not in reward_allowed_steps(reward):
         raise ValidationError(_("Only a reward the reporter was told about can be claimed."))
     if claimed_on > reward.claim_by:
         raise ValidationError(_("The claim window has passed."))

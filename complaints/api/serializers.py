@@ -1,13 +1,16 @@
-"""Serializers for tip-offs. None of them has a reporter name or phone field: the identity
-never leaves the server through the API (only whether the reporter left one)."""
+"""Serializers for tip-offs, supervision orders, rewards and refund disputes. None of them has
+a reporter name or phone field: the identity never leaves the server through the API (only
+whether the reporter left one)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from bureaus.api.base import ScopedRelatedField
+from bureaus.models import Bureau
 from complaints import services
-from complaints.models import Complaint
+from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 from institutions.models import Institution
 
 
@@ -155,3 +158,179 @@ class HotlineWorkOrderSerializer(serializers.ModelSerializer):
             "concluded_at",
         ]
         extra_kwargs = {"institution_name": {"required": True, "allow_blank": False}}
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record of the user's subtree (a superior naming a district's record);
+    a record outside it reads as "does not exist"."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class SupervisionOrderSerializer(serializers.ModelSerializer):
+    bureau_name = serializers.CharField(source="bureau.name", read_only=True)
+    issued_by_name = serializers.CharField(source="issued_by.name", read_only=True)
+    complaint_code = serializers.CharField(
+        source="complaint.tracking_code", read_only=True, allow_null=True, default=None
+    )
+    overdue = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupervisionOrder
+        fields = [
+            "id",
+            "number",
+            "bureau",
+            "bureau_name",
+            "issued_by",
+            "issued_by_name",
+            "complaint",
+            "complaint_code",
+            "subject",
+            "instructions",
+            "issued_at",
+            "due_on",
+            "status",
+            "overdue",
+            "overdue_since",
+            "answer",
+            "answered_at",
+            "allowed_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue_on(timezone.localdate())
+
+    def get_allowed_transitions(self, obj) -> list[str]:
+        return services.supervision_order_allowed_steps(obj)
+
+
+class SupervisionOrderIssueSerializer(serializers.Serializer):
+    """A supervisor's new order to a district of their subtree, optionally about one of that
+    district's tip-offs (by id)."""
+
+    district = VisibleRelatedField(queryset=Bureau.objects.filter(level=Bureau.Level.DISTRICT))
+    complaint = VisibleRelatedField(
+        queryset=Complaint.objects.all(), required=False, allow_null=True, default=None
+    )
+    subject = serializers.CharField(max_length=200)
+    instructions = serializers.CharField()
+    due_on = serializers.DateField()
+
+
+class SupervisionAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(help_text=_("What the district found and did."))
+
+
+class RewardSerializer(serializers.ModelSerializer):
+    """A reward: the amount and its dates, the tip-off by code and institution only."""
+
+    bureau_name = serializers.CharField(source="bureau.name", read_only=True)
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    institution_name = serializers.CharField(source="complaint.institution_name", read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reward
+        fields = [
+            "id",
+            "bureau",
+            "bureau_name",
+            "complaint",
+            "tracking_code",
+            "institution_name",
+            "amount_fen",
+            "status",
+            "decided_at",
+            "notify_by",
+            "notified_on",
+            "claim_by",
+            "claimed_on",
+            "allowed_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_transitions(self, obj) -> list[str]:
+        return services.reward_allowed_steps(obj)
+
+
+class RewardDecideSerializer(serializers.Serializer):
+    complaint = ScopedRelatedField(queryset=Complaint.objects.all())
+    amount_fen = serializers.IntegerField(help_text=_("200 to 2000 yuan, in fen."))
+
+
+class RewardNotifySerializer(serializers.Serializer):
+    notified_on = serializers.DateField(required=False, help_text=_("Today when left out."))
+
+
+class RewardClaimSerializer(serializers.Serializer):
+    claimed_on = serializers.DateField(required=False, help_text=_("Today when left out."))
+
+
+class RefundDisputeSerializer(serializers.ModelSerializer):
+    bureau_name = serializers.CharField(source="bureau.name", read_only=True)
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    institution_name = serializers.CharField(source="complaint.institution_name", read_only=True)
+
+    class Meta:
+        model = RefundDispute
+        fields = [
+            "id",
+            "bureau",
+            "bureau_name",
+            "complaint",
+            "tracking_code",
+            "institution_name",
+            "students",
+            "amount_disputed_fen",
+            "amount_recovered_fen",
+            "status",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RefundDisputeUpdateSerializer(serializers.Serializer):
+    """The figures of a refund dispute, in fen; `resolved` closes it."""
+
+    students = serializers.IntegerField(min_value=0)
+    amount_disputed_fen = serializers.IntegerField(min_value=0)
+    amount_recovered_fen = serializers.IntegerField(min_value=0, default=0)
+    resolved = serializers.BooleanField(default=False)
+
+
+class RefundDisputeCreateSerializer(RefundDisputeUpdateSerializer):
+    complaint = ScopedRelatedField(
+        queryset=Complaint.objects.all(),
+        validators=[
+            UniqueValidator(
+                queryset=RefundDispute.objects.all(),
+                message=_("This tip-off already has a refund dispute; update it instead."),
+            )
+        ],
+    )
+
+
+class RefundTotalsRowSerializer(serializers.Serializer):
+    district = serializers.CharField(source="bureau__name", allow_null=True)
+    disputes = serializers.IntegerField()
+    students = serializers.IntegerField()
+    disputed_fen = serializers.IntegerField(source="disputed")
+    recovered_fen = serializers.IntegerField(source="recovered")
+
+
+class RefundGrandTotalSerializer(serializers.Serializer):
+    disputes = serializers.IntegerField()
+    students = serializers.IntegerField()
+    disputed_fen = serializers.IntegerField(source="disputed")
+    recovered_fen = serializers.IntegerField(source="recovered")
+
+
+class RefundTotalsSerializer(serializers.Serializer):
+    """Refund disputes summed per district and overall (money in integer fen)."""
+
+    districts = RefundTotalsRowSerializer(many=True)
+    total = RefundGrandTotalSerializer()

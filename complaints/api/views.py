@@ -1,5 +1,5 @@
-"""The staff API for tip-offs (list with filters, retrieve, each workflow step as an action)
-and the intake API for the 12345 hotline."""
+"""The staff API for tip-offs (list with filters, retrieve, each workflow step as an action),
+supervision orders, rewards and refund disputes, and the intake API for the 12345 hotline."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,10 +11,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from bureaus.api.base import ScopedViewSet
-from complaints import services
+from complaints import selectors, services
 from complaints.api import serializers as s
-from complaints.filters import ComplaintFilterSet
-from complaints.models import Complaint
+from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
+from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -25,40 +25,47 @@ def _drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": exc.messages})
 
 
-def _transition(name: str, serializer_class, service, verb: str = "change"):
+def _service_call(service, **kwargs):
+    """Call a service, mapping its refusals to DRF errors (400 with field errors, 403)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise _drf_error(exc) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+
+
+def _transition(
+    name: str,
+    serializer_class,
+    service,
+    verb: str = "change",
+    *,
+    record: str = "complaint",
+    steps=services.allowed_transitions,
+    output=s.ComplaintSerializer,
+):
     """An action for one workflow step: GET says whether it may be taken now, POST takes it
-    through the service (400 with field errors when the step is refused)."""
+    through the service (400 with field errors when the step is refused). The service takes
+    the record as the keyword `record`; `steps(record)` lists the steps allowed now."""
 
     def handler(self, request, pk=None):
-        complaint = self.get_object()
+        obj = self.get_object()
         if request.method in SAFE_METHODS:
-            data = {
-                "status": complaint.status,
-                "transition": name,
-                "allowed": name in services.allowed_transitions(complaint),
-            }
+            data = {"status": obj.status, "transition": name, "allowed": name in steps(obj)}
             return Response(s.TransitionStateSerializer(data).data)
-        serializer = serializer_class(
-            data=request.data, context={"request": request, "complaint": complaint}
-        )
+        serializer = serializer_class(data=request.data, context={"request": request, record: obj})
         serializer.is_valid(raise_exception=True)
-        try:
-            service(actor=request.user, complaint=complaint, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc) or None) from exc
-        complaint.refresh_from_db()
-        return Response(s.ComplaintSerializer(complaint, context={"request": request}).data)
+        _service_call(service, actor=request.user, **{record: obj}, **serializer.validated_data)
+        obj.refresh_from_db()
+        return Response(output(obj, context={"request": request}).data)
 
     handler.__name__ = name
     handler.__doc__ = (service.__doc__ or "").strip().splitlines()[0]
     handler = extend_schema(methods=["GET"], responses=s.TransitionStateSerializer, request=None)(
         handler
     )
-    handler = extend_schema(
-        methods=["POST"], request=serializer_class, responses=s.ComplaintSerializer
-    )(handler)
+    handler = extend_schema(methods=["POST"], request=serializer_class, responses=output)(handler)
     # Asking whether the step may be taken is a read; taking it needs the step's verb.
     return action(
         detail=True,
@@ -127,3 +134,159 @@ class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             self.get_serializer(complaint).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class SupervisionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Supervision orders (督办单). Each row is owned by the target district: a district reads
+    its own, a city or province supervisor those of its subtree. A supervisor issues an order
+    by POST on the list (the service checks the district is under their bureau); the district
+    answers it."""
+
+    queryset = SupervisionOrder.objects.all()
+    serializer_class = s.SupervisionOrderSerializer
+    filterset_class = SupervisionOrderFilterSet
+    permission_object = "supervisionorder"
+    # POST on the list issues an order ("supervisionorder.issue": supervisors only). The answer
+    # action declares its own verbs, which take precedence on its route.
+    permission_verbs = {"post": "issue"}
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau", "issued_by", "complaint")
+
+    @extend_schema(
+        summary="Issue a supervision order",
+        request=s.SupervisionOrderIssueSerializer,
+        responses={201: s.SupervisionOrderSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Issue a supervision order to a district under the supervisor's bureau."""
+        serializer = s.SupervisionOrderIssueSerializer(
+            data=request.data, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        order = _service_call(
+            services.supervision_order_issue, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+
+    answer = _transition(
+        "answer",
+        s.SupervisionAnswerSerializer,
+        services.supervision_order_answer,
+        verb="answer",
+        record="order",
+        steps=services.supervision_order_allowed_steps,
+        output=s.SupervisionOrderSerializer,
+    )
+
+
+class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Rewards for tip-offs (有奖举报). The district decides one by POST on the list, then
+    records telling the reporter and the claim. Never carries the reporter's identity."""
+
+    queryset = Reward.objects.all()
+    serializer_class = s.RewardSerializer
+    permission_object = "reward"
+    filterset_fields = ["status"]
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau", "complaint")
+
+    @extend_schema(
+        summary="Decide a reward",
+        request=s.RewardDecideSerializer,
+        responses={201: s.RewardSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        """Decide the reward for a substantiated, named, first tip-off of the district."""
+        serializer = s.RewardDecideSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        reward = _service_call(
+            services.reward_decide, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
+
+    notify = _transition(
+        "notify",
+        s.RewardNotifySerializer,
+        services.reward_notify,
+        record="reward",
+        steps=services.reward_allowed_steps,
+        output=s.RewardSerializer,
+    )
+    claim = _transition(
+        "claim",
+        s.RewardClaimSerializer,
+        services.reward_claim,
+        record="reward",
+        steps=services.reward_allowed_steps,
+        output=s.RewardSerializer,
+    )
+
+
+class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Refund disputes (退费纠纷) behind tip-offs, money in integer fen. The district records
+    (POST) and updates (PUT/PATCH) them, as on the tip-off page; `totals` sums them per
+    district."""
+
+    queryset = RefundDispute.objects.all()
+    serializer_class = s.RefundDisputeSerializer
+    permission_object = "refunddispute"
+    filterset_fields = ["status"]
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau", "complaint")
+
+    @extend_schema(
+        request=s.RefundDisputeCreateSerializer, responses={201: s.RefundDisputeSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        """Record the refund dispute behind a tip-off of the district."""
+        serializer = s.RefundDisputeCreateSerializer(
+            data=request.data, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        dispute = _service_call(
+            services.refund_dispute_record, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RefundDisputeUpdateSerializer, responses=s.RefundDisputeSerializer)
+    def update(self, request, *args, partial=False, **kwargs):
+        """Update a refund dispute's figures or mark it resolved."""
+        dispute = self.get_object()
+        current = {
+            "students": dispute.students,
+            "amount_disputed_fen": dispute.amount_disputed_fen,
+            "amount_recovered_fen": dispute.amount_recovered_fen,
+            "resolved": dispute.status == RefundDispute.Status.RESOLVED,
+        }
+        serializer = s.RefundDisputeUpdateSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        dispute = _service_call(
+            services.refund_dispute_record,
+            actor=request.user,
+            complaint=dispute.complaint,
+            **(current | serializer.validated_data if partial else serializer.validated_data),
+        )
+        return Response(self.get_serializer(dispute).data)
+
+    @extend_schema(request=s.RefundDisputeUpdateSerializer, responses=s.RefundDisputeSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Update some of a refund dispute's figures."""
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(responses=s.RefundTotalsSerializer, filters=False)
+    @action(detail=False, methods=["get"], permission_verb="view")
+    def totals(self, request):
+        """Refund disputes summed per district of the user's subtree, and overall."""
+        queryset = self.get_queryset()
+        total = selectors.refund_grand_total(queryset=queryset)
+        data = {
+            "districts": selectors.refund_totals(queryset=queryset),
+            # An empty subtree sums to 0, not null.
+            "total": {key: value or 0 for key, value in total.items()},
+        }
+        return Response(s.RefundTotalsSerializer(data).data)

@@ -11,6 +11,7 @@ from complaints.models import (
     ComplaintAttachment,
     ComplaintPolicy,
     RefundDispute,
+    Reward,
     SupervisionOrder,
 )
 from tests.records import maker
@@ -73,6 +74,16 @@ def _refund_dispute(bureau, marker):
         students=12,
         amount_disputed_fen=3_600_000,
         amount_recovered_fen=1_200_000,
+    )
+
+
+@maker(Reward)
+def _reward(bureau, marker):
+    complaint = make_complaint(
+        bureau, marker, status=Complaint.Status.CONCLUDED, outcome=Complaint.Outcome.SUBSTANTIATED
+    )
+    return Reward.objects.create(
+        bureau=bureau, complaint=complaint, amount_fen=500_00, notify_by=complaint.due_on
     )
 
 
