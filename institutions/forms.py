@@ -16,22 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class InstitutionForm(ScopedModelForm):
     class Meta:
         model = Institution
-        fields = [
-            "name",
-            "credit_code",
-            "organization_form",
-            "category",
-            "department",
-            "profit",
-            "delivery",
-            "audience_preschool",
-            "audience_compulsory",
-            "audience_highschool",
-            "street",
-            "address",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = list(services.INSTITUTION_FIELDS)
         widgets = {"contact_phone": forms.TextInput()}
         help_texts = {
             "department": _("Leave empty to use the department of the category."),

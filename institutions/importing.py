@@ -378,12 +378,7 @@ def check_row(line: int, raw: dict, *, streets: dict, today: dt.date) -> RowResu
     v["business"] = {"number": business[:64]} if business else None
     if v["category"] and v["status"] == "preparing":
         # A row still 筹设 is a new application: seed 003 §12 §13 apply as for a new record.
-        refusal = services.new_institution_refusal(
-            category=v["category"],
-            preschool=v["audience_preschool"],
-            compulsory=v["audience_compulsory"],
-            highschool=v["audience_highschool"],
-        )
+        refusal = services.new_institution_refusal(**services.institution_kind(v))
         if refusal:
             row.error("category", refusal)
         elif v["category"] == "academic" and v["profit"] == "for_profit":
@@ -599,24 +594,9 @@ def _plan_existing(plan, r, institution, wanted_credentials, credentials, staff,
         if getattr(institution, attname) != v[attname]:
             changed_fields.append(name)
     # An existing record turned into a restricted kind is a new approval (seed 003 §12).
-    now = dict(
-        category=v["category"],
-        preschool=v["audience_preschool"],
-        compulsory=v["audience_compulsory"],
-        highschool=v["audience_highschool"],
-    )
-    was = dict(
-        category=institution.category,
-        preschool=institution.audience_preschool,
-        compulsory=institution.audience_compulsory,
-        highschool=institution.audience_highschool,
-    )
-    if (
-        now != was
-        and services.new_institution_refusal(**now)
-        and not (services.new_institution_refusal(**was))
-    ):
-        r.error("category", services.new_institution_refusal(**now))
+    refusal = services.restricted_change_refusal(before=institution, after=v)
+    if refusal:
+        r.error("category", refusal)
         return
     status = v["status"]
     on_file = list(credentials.get(institution.pk, {}).values())

@@ -89,6 +89,27 @@ def new_institution_refusal(*, category, preschool, compulsory, highschool) -> s
     return None
 
 
+def institution_kind(record) -> dict:
+    """The category and audience of an institution or of a mapping of its field values."""
+    get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    return {
+        "category": get("category"),
+        "preschool": get("audience_preschool"),
+        "compulsory": get("audience_compulsory"),
+        "highschool": get("audience_highschool"),
+    }
+
+
+def restricted_change_refusal(*, before, after) -> str | None:
+    """Why changing an existing institution (`before` → `after`: instances or field-value
+    mappings) counts as approving a new restricted one (seed 003 §12), or None. Existing
+    records keep what they had and show a warning instead."""
+    was, now = institution_kind(before), institution_kind(after)
+    if now == was or new_institution_refusal(**was):
+        return None
+    return new_institution_refusal(**now)
+
+
 def _check_institution(institution: Institution, *, before: dict | None) -> None:
     errors: dict[str, list] = {}
     institution.credit_code = cc.normalize(institution.credit_code)
@@ -104,31 +125,11 @@ def _check_institution(institution: Institution, *, before: dict | None) -> None
         errors.setdefault("street", []).append(_("Choose a street of your own district."))
     academic = institution.category == Institution.Category.ACADEMIC
     if before is None:
-        refusal = new_institution_refusal(
-            category=institution.category,
-            preschool=institution.audience_preschool,
-            compulsory=institution.audience_compulsory,
-            highschool=institution.audience_highschool,
-        )
-        if refusal:
-            errors.setdefault("category", []).append(refusal)
+        refusal = new_institution_refusal(**institution_kind(institution))
     else:
-        # Existing records keep what they had (and show a warning); a change that would turn
-        # an institution into a restricted kind is the same as approving a new one.
-        was = dict(
-            category=before["category"],
-            preschool=before["audience_preschool"],
-            compulsory=before["audience_compulsory"],
-            highschool=before["audience_highschool"],
-        )
-        now = dict(
-            category=institution.category,
-            preschool=institution.audience_preschool,
-            compulsory=institution.audience_compulsory,
-            highschool=institution.audience_highschool,
-        )
-        if now != was and new_institution_refusal(**now) and not new_institution_refusal(**was):
-            errors.setdefault("category", []).append(new_institution_refusal(**now))
+        refusal = restricted_change_refusal(before=before, after=institution)
+    if refusal:
+        errors.setdefault("category", []).append(refusal)
     # seed 003 §13: academic institutions are non-profit.
     profit_changed = before is None or (
         before["category"] != institution.category or before["profit"] != institution.profit
