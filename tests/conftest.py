@@ -2,14 +2,21 @@
 and helpers to act as one of them. Real PostgreSQL and Redis (see scripts/test.sh)."""
 
 import os
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Bureau, Membership, User
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery"
 
 
@@ -106,3 +113,28 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_load_state()
+
+
+@contextmanager
+def celery_worker_process(*, extra_env=None):
+    """A real `celery worker` subprocess on the test database and Redis, consuming a queue of
+    its own (so no stale message from an earlier run is picked up). Yields the queue name."""
+    queue = f"jianguan-tests-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        **(extra_env or {}),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+    command += ["--loglevel=WARNING", "--without-heartbeat", "--without-mingle"]
+    command += ["--without-gossip", "-Q", queue, "-n", f"{queue}@%h"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,17 +1,18 @@
 """Operations: health check, production settings, the compose file, the Celery beat job
 through a real worker."""
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
+from django.utils import timezone
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, celery_worker_process
 
 
 def test_healthz_reports_database_and_redis(client, db):
@@ -102,44 +103,8 @@ def test_audit_seal_runs_through_a_real_worker(tree, as_system):
     from bureaus.tasks import audit_seal_days
 
     Street.objects.create(bureau=tree.a, name="worker街道")
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            "jianguan-tests",
-            "-n",
-            "tests@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        import datetime as dt
-
-        from django.utils import timezone
-
-        tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-        result = audit_seal_days.apply_async(kwargs={"today": tomorrow}, queue="jianguan-tests")
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    with celery_worker_process() as queue:
+        result = audit_seal_days.apply_async(kwargs={"today": tomorrow}, queue=queue)
         assert result.get(timeout=60) == {"sealed": 1, "verified": 0, "tampered": 0}
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
     assert AuditSeal.objects.count() == 1

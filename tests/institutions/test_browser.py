@@ -2,65 +2,26 @@
 the institution in the list, open it, black-list it, and see the public lookup show it."""
 
 import io
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from openpyxl import Workbook
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Street
 from institutions import importing
-from tests.conftest import browser_login
+from tests.conftest import browser_login, celery_worker_process
 from tests.institutions.conftest import valid_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-# A queue of its own for each run: no stale message from an earlier run is picked up.
-QUEUE = f"jianguan-institutions-tests-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
 def worker(settings, tmp_path, live_server, transactional_db):
     settings.MEDIA_ROOT = tmp_path
-    settings.INSTITUTION_IMPORT_QUEUE = QUEUE
-    db = django_settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DJANGO_MEDIA_ROOT": str(tmp_path),
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        ),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            QUEUE,
-            "-n",
-            "institutions-tests@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
+    with celery_worker_process(extra_env={"DJANGO_MEDIA_ROOT": str(tmp_path)}) as queue:
+        settings.INSTITUTION_IMPORT_QUEUE = queue
+        yield queue
 
 
 def survey_file(path: Path) -> Path:
