@@ -7,24 +7,18 @@ officer (one district) and as the city supervisor (all 200,000). Prints p50/p95 
 Target: p95 ≤ 150 ms. Re-running reuses the rows already made.
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+from _setup import bench_districts, django_setup, percentile
 
-import django
-
-django.setup()
+django_setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import Bureau, Membership, User  # noqa: E402
+from bureaus.models import Membership, User  # noqa: E402
 from complaints.models import Complaint  # noqa: E402
 
 TOTAL = 200_000
@@ -33,20 +27,8 @@ RUNS = 200
 
 
 def tree():
+    city, districts = bench_districts(DISTRICTS)
     with acting(system_actor("bench")):
-        province, _ = Bureau.objects.get_or_create(
-            code="98", defaults={"name": "基准省", "level": "province"}
-        )
-        city, _ = Bureau.objects.get_or_create(
-            code="9801", defaults={"name": "基准市", "level": "city", "parent": province}
-        )
-        districts = [
-            Bureau.objects.get_or_create(
-                code=f"9801{n:02d}",
-                defaults={"name": f"基准{n}区", "level": "district", "parent": city},
-            )[0]
-            for n in range(1, DISTRICTS + 1)
-        ]
         officer, _ = User.objects.get_or_create(username="bench_officer")
         Membership.objects.get_or_create(user=officer, bureau=districts[0], role="officer")
         supervisor, _ = User.objects.get_or_create(username="bench_supervisor")
@@ -101,8 +83,7 @@ def measure(client, url, params):
         response = client.get(url, params)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), percentile(times, 95)
 
 
 def main():

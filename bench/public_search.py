@@ -10,15 +10,13 @@ import random
 import statistics
 import time
 
-from _setup import django_setup, percentile
+from _setup import bench_districts, django_setup, percentile
 
 django_setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import Bureau  # noqa: E402
 from institutions.credit_code import check_character  # noqa: E402
 from institutions.demo import BRANDS  # noqa: E402
 from institutions.models import (  # noqa: E402
@@ -79,20 +77,7 @@ def code_for(district_code, n):
 
 
 def seed():
-    with acting(system_actor("bench")):
-        province, _ = Bureau.objects.get_or_create(
-            code="98", defaults={"name": "检索基准省", "level": "province"}
-        )
-        city, _ = Bureau.objects.get_or_create(
-            code="9801", defaults={"name": "检索基准市", "level": "city", "parent": province}
-        )
-        districts = [
-            Bureau.objects.get_or_create(
-                code=f"9801{d:02d}",
-                defaults={"name": f"检索基准{d}区", "level": "district", "parent": city},
-            )[0]
-            for d in range(1, DISTRICTS + 1)
-        ]
+    _city, districts = bench_districts(DISTRICTS)
     have = Institution._base_manager.filter(bureau__in=districts).count()
     if have >= TOTAL:
         with connection.cursor() as cursor:
