@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bureaus",
+    "core",
     "institutions",
     "complaints",
 ]
