@@ -2,6 +2,7 @@
 
 import re
 
+from bureaus import rls
 from bureaus.acting import attach_membership, client_ip
 from bureaus.context import Actor, new_request_id, reset_actor, set_actor
 
@@ -10,7 +11,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
 class RequestIdMiddleware:
     """Gives each request an id (or keeps a sane incoming X-Request-ID), echoes it in the
-    response, and starts an anonymous actor context that later middleware may refine."""
+    response, and starts an anonymous actor context that later middleware may refine.
+
+    Row-level security: the request starts with the empty scope (nothing of any bureau is
+    visible until a membership is chosen) and the connection gets back the previous scope at
+    its end, whatever happened (bureaus.rls)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,9 +32,11 @@ class RequestIdMiddleware:
                 ip=client_ip(request),
             )
         )
+        scope_token = rls.set_scope(rls.EMPTY)
         try:
             response = self.get_response(request)
         finally:
+            rls.reset_scope(scope_token)
             reset_actor(token)
         response["X-Request-ID"] = request.request_id
         return response

@@ -9,10 +9,13 @@ Guarantees (the same as the API's, see bureaus.api.base):
 - Subclasses cannot override `get_queryset` or `get_object`; they use `scope_queryset`.
 """
 
+import functools
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from bureaus import rls
 from bureaus.permissions import membership_may
 
 _SEALED = ("get_queryset", "get_object")
@@ -101,10 +104,18 @@ def public(reason: str):
     The isolation test accepts such a route only through this marker, and the reason is shown
     when it lists the public routes. Public views must read published data only; they are
     tested in their app for what they must never show.
+
+    The view runs inside `rls.platform_access(reason)`: row-level security cannot tell a
+    published row from another, so a public view's own selectors are its wall.
     """
 
     def mark(view):
-        view.public_reason = reason
-        return view
+        @functools.wraps(view)
+        def public_view(request, *args, **kwargs):
+            with rls.platform_access(f"public page: {reason}"):
+                return view(request, *args, **kwargs)
+
+        public_view.public_reason = reason
+        return public_view
 
     return mark

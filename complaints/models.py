@@ -268,6 +268,11 @@ class Notification(BureauOwnedModel):
     # Makes the overdue job idempotent: one notification per (user, key).
     key = models.CharField(max_length=100)
 
+    # Row-level security: a user reads and marks their own notifications whichever bureau they
+    # act for (bureaus.rls).
+    rls_user_field = "user"
+    rls_user_may_update = True
+
     class Meta:
         verbose_name = _("Notification")
         verbose_name_plural = _("Notifications")

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import rls
 from bureaus.audit import record_event
 from bureaus.context import acting, system_actor
 from bureaus.models import AuditEvent, Bureau, Membership
@@ -593,20 +594,22 @@ def supervision_order_issue(
         number=f"DB{membership.bureau.code}-{year}-{count.count() + 1:04d}",
     )
     order.full_clean()
-    order.save()
-    if complaint is not None:
-        _event(complaint, kind=E.SUPERVISION, actor=actor, note=order.number)
-    for user in _district_staff(
-        district.pk, roles=(Membership.Role.ADMIN, Membership.Role.OFFICER)
-    ):
-        _notify(
-            user=user,
-            bureau_id=district.pk,
-            message=_("Supervision order %(number)s from %(bureau)s: answer by %(due)s.")
-            % {"number": order.number, "bureau": membership.bureau.name, "due": due_on},
-            link=f"/complaints/supervision/{order.pk}/",
-            key=f"order-issued:{order.pk}",
-        )
+    # The order, its event and the notices are the district's rows, written by its superior.
+    with rls.writing_into(district, reason="supervision order (督办单) to a district below"):
+        order.save()
+        if complaint is not None:
+            _event(complaint, kind=E.SUPERVISION, actor=actor, note=order.number)
+        for user in _district_staff(
+            district.pk, roles=(Membership.Role.ADMIN, Membership.Role.OFFICER)
+        ):
+            _notify(
+                user=user,
+                bureau_id=district.pk,
+                message=_("Supervision order %(number)s from %(bureau)s: answer by %(due)s.")
+                % {"number": order.number, "bureau": membership.bureau.name, "due": due_on},
+                link=f"/complaints/supervision/{order.pk}/",
+                key=f"order-issued:{order.pk}",
+            )
     return order
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import rls
 from institutions import credit_code as cc
 from institutions import rules
 from institutions.models import (
@@ -69,11 +70,13 @@ def credit_code_error(code: str) -> str | None:
 
 
 def credit_code_taken(code: str, *, exclude_pk=None) -> bool:
-    """Credit codes are unique across the whole platform, not only within a district."""
+    """Credit codes are unique across the whole platform, not only within a district (a yes or
+    no over every district: row-level security is lifted for this one question)."""
     taken = Institution._base_manager.filter(credit_code=code)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    return taken.exists()
+    with rls.platform_access("credit codes are unique across the platform (GB 32100-2015)"):
+        return taken.exists()
 
 
 def new_institution_refusal(*, category, preschool, compulsory, highschool) -> str | None:

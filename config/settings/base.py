@@ -80,6 +80,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The role the application connects as: it owns no table, so row-level security applies to it
+# (docs/security-database.md). `migrate`, run as the owner, grants it DML on every table.
+DATABASE_APP_ROLE = env("JIANGUAN_DB_APP_ROLE", default="jianguan_app")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:56379/0")
 CACHES = {
