@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from bureaus.models import Street
+from core import uploads
 from institutions import credit_code as cc
 from institutions import rules, services
 from institutions.models import (
@@ -183,6 +184,7 @@ def check_file(upload) -> str:
             _("This file is not a CSV text file, whatever its name says (%(mime)s).")
             % {"mime": mime}
         )
+    uploads.check_upload(upload, kinds={kind}, max_bytes=limit, error=FileRefused)  # core.uploads
     return kind
 
 
@@ -727,7 +729,7 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     stamp = timezone.localtime().strftime("%Y/%m")
-    job.file = default_storage.save(f"imports/{stamp}/{bureau.code}-{upload.name}", upload)
+    job.file = default_storage.save(f"imports/{stamp}/{uploads.random_name(kind)}", upload)
     job.save()
     from institutions.tasks import import_run as task
 

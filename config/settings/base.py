@@ -112,6 +112,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads live here but are never served by URL: only through views that check access.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 
@@ -180,6 +181,14 @@ INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1
 INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
 COMPLAINT_SUBMIT_RATE_PER_MINUTE = env.int("JIANGUAN_TIPOFF_RATE_PER_MINUTE", default=5)
+# Every upload (core.uploads): a photo's pixels are counted before decoding (a 10,000 × 10,000
+# PNG of 284 KB decodes to 1.5 GB); an .xlsx is unpacked with a cap; long PDFs are refused.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("JIANGUAN_UPLOAD_MAX_MEGAPIXELS", default=50) * 1_000_000
+UPLOAD_PDF_MAX_PAGES = env.int("JIANGUAN_UPLOAD_PDF_MAX_PAGES", default=300)
+UPLOAD_ZIP_MAX_ENTRIES = 1000
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = env.int("JIANGUAN_UPLOAD_XLSX_MAX_UNPACKED_MB", default=400) * (
+    1024 * 1024
+)
 
 # Audit trail: kept at least six months (网络安全法 第二十一条); the daily seal job checks it.
 AUDIT_RETENTION_DAYS = env.int("JIANGUAN_AUDIT_RETENTION_DAYS", default=183)
