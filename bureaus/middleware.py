@@ -1,6 +1,9 @@
 """Request id, acting membership and the audit actor for every request."""
 
+import functools
 import re
+
+from django.urls import NoReverseMatch, reverse
 
 from bureaus import rls
 from bureaus.acting import attach_membership, client_ip
@@ -43,7 +46,10 @@ class RequestIdMiddleware:
 
 
 class ActingMembershipMiddleware:
-    """For signed-in page users: choose the acting membership (see bureaus.acting)."""
+    """For signed-in page users: choose the acting membership (see bureaus.acting).
+
+    The platform operator's /admin/ (superusers only, bureaus.admin: accounts, the bureau tree,
+    every bureau's memberships) runs inside `rls.platform_access`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,4 +57,16 @@ class ActingMembershipMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             attach_membership(request, request.user)
+            admin = _admin_prefix()
+            if request.user.is_superuser and admin and request.path.startswith(admin):
+                with rls.platform_access("platform operator in /admin/"):
+                    return self.get_response(request)
         return self.get_response(request)
+
+
+@functools.cache
+def _admin_prefix() -> str | None:
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return None

@@ -189,3 +189,12 @@ def test_a_platform_job_runs_through_a_real_worker_as_the_application_role(tree)
         assert result.get(timeout=60)["sealed"] == 1
     # The worker, as jianguan_app inside platform_access, sealed both districts' rows.
     assert AuditSeal.objects.get().row_count == rows >= 2
+
+
+def test_the_platform_operator_admin_sees_every_bureaus_memberships(client, tree):
+    from bureaus.models import User
+
+    operator = User.objects.create_superuser(username="operator", password="x-long-password-1")
+    client.force_login(operator)
+    page = client.get("/admin/bureaus/membership/").content.decode()
+    assert "a_officer" in page and "b_officer" in page
