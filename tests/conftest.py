@@ -55,8 +55,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
         # Test-only: Django empties tables between transactional tests with TRUNCATE, which
         # row-level security does not cover; the production role is never granted it.
-        quoted = connections["default"].ops.quote_name(app["USER"])
-        cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted}")
+        for role in (app["USER"], settings.DATABASE_PLATFORM_ROLE):
+            quoted = connections["default"].ops.quote_name(role)
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted}")
     owner = {"USER": default["USER"], "PASSWORD": default["PASSWORD"]}
     connections["default"].close()
     for target in (default, settings.DATABASES["default"]):

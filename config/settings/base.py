@@ -83,6 +83,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The role the application connects as: it owns no table, so row-level security applies to it
 # (docs/security-database.md). `migrate`, run as the owner, grants it DML on every table.
 DATABASE_APP_ROLE = env("JIANGUAN_DB_APP_ROLE", default="jianguan_app")
+# A NOLOGIN BYPASSRLS role granted to it, taken (SET ROLE) inside rls.platform_access only.
+DATABASE_PLATFORM_ROLE = env("JIANGUAN_DB_PLATFORM_ROLE", default="jianguan_platform")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:56379/0")
 CACHES = {

@@ -47,16 +47,29 @@ def test_every_bureau_owned_table_has_row_level_security_and_its_policies():
     assert not lacking, f"tables without row-level security: {lacking}"
 
 
-def test_the_suite_connects_as_a_role_that_owns_nothing_and_bypasses_nothing():
+def _whoami():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_user, session_user, r.rolsuper, r.rolbypassrls,"
+            "SELECT current_user, session_user, r.rolsuper, r.rolbypassrls, r.rolcanlogin,"
             " (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)"
             " FROM pg_roles r WHERE r.rolname = current_user"
         )
-        current, session, superuser, bypass, owned = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def test_the_suite_connects_as_a_role_that_owns_nothing_and_bypasses_nothing():
+    with rls.use(rls.EMPTY):
+        current, session, superuser, bypass, login, owned = _whoami()
     assert current == session == settings.DATABASE_APP_ROLE
-    assert (superuser, bypass, owned) == (False, False, 0)
+    assert (superuser, bypass, login, owned) == (False, False, True, 0)
+    # Inside the escape only, the session takes the platform role: it bypasses the policies
+    # (so platform-wide searches keep their index plans), cannot log in and owns nothing.
+    with rls.platform_access("test"):
+        current, session, superuser, bypass, login, owned = _whoami()
+    assert (current, session) == (settings.DATABASE_PLATFORM_ROLE, settings.DATABASE_APP_ROLE)
+    assert (superuser, bypass, login, owned) == (False, True, False, 0)
+    with rls.use(rls.EMPTY):
+        assert _whoami()[0] == settings.DATABASE_APP_ROLE
 
 
 def _one_of_each(tree):
@@ -198,3 +211,23 @@ def test_the_platform_operator_admin_sees_every_bureaus_memberships(client, tree
     client.force_login(operator)
     page = client.get("/admin/bureaus/membership/").content.decode()
     assert "a_officer" in page and "b_officer" in page
+
+
+def _search_plan():
+    from institutions.models import Institution
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Tiny tables are scanned anyway: forbid that, to see which indexes the planner may use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return Institution._base_manager.filter(name__icontains="培训学校").explain()
+
+
+def test_platform_access_keeps_the_index_plans_of_searches(tree):
+    """PostgreSQL evaluates a policy before a user condition that is not leakproof (ILIKE,
+    trigram, array overlap), so under a policy those cannot use their indexes; the platform
+    role bypasses the policies and the public search keeps its trigram index."""
+    with rls.platform_access("test: public search"):
+        assert "institution_name_trgm" in _search_plan()
+    officer = tree.user("a", "officer")
+    with rls.use(rls.for_membership(officer, officer.memberships.get())):
+        assert "institution_name_trgm" not in _search_plan()
