@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from bureaus.api.base import ScopedRelatedField
+from bureaus.api.base import ScopedRelatedField, VisibleRelatedField
 from bureaus.models import Bureau
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 from complaints.services import handling, orders, rewards
@@ -59,14 +59,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return handling.allowed_transitions(obj)
-
-
-class TransitionStateSerializer(serializers.Serializer):
-    """GET on a transition: whether it may be taken now."""
-
-    status = serializers.CharField()
-    transition = serializers.CharField()
-    allowed = serializers.BooleanField()
 
 
 class NoteSerializer(serializers.Serializer):
@@ -158,14 +150,6 @@ class HotlineWorkOrderSerializer(serializers.ModelSerializer):
             "concluded_at",
         ]
         extra_kwargs = {"institution_name": {"required": True, "allow_blank": False}}
-
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record of the user's subtree (a superior naming a district's record);
-    a record outside it reads as "does not exist"."""
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.context["request"].user)
 
 
 class SupervisionOrderSerializer(serializers.ModelSerializer):

@@ -27,7 +27,7 @@ def workflow_action(
 ):
     """An @action for one step of a record's workflow on a scoped viewset.
 
-    GET says whether the user may take the step now (`allowed(record, membership) -> list`);
+    GET says whether the record's state allows the step now (`allowed(record) -> list`);
     POST validates the payload with `serializer_class` (which gets the record in its context
     under `record`), calls `service(actor=…, <record>=…, **validated_data)` and answers with
     `output`. A refusal raised by the service (ValidationError / PermissionDenied) becomes a
@@ -40,7 +40,7 @@ def workflow_action(
             data = {
                 "status": obj.status,
                 "transition": name,
-                "allowed": name in allowed(obj, self.membership),
+                "allowed": name in allowed(obj),
             }
             return Response(TransitionStateSerializer(data).data)
         serializer = serializer_class(data=request.data, context={"request": request, record: obj})
