@@ -14,6 +14,7 @@ Either fallback is logged so an operator knows to load the new year.
 
 import datetime as dt
 import logging
+import time
 
 from django.core.cache import cache
 
@@ -46,8 +47,16 @@ def _known(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     )
 
 
+# Per process, for a minute: list pages ask once per row.
+_local: dict = {}
+
+
 def known_years() -> frozenset[int]:
-    """The years the table holds a full year of days for (cached until the calendar changes)."""
+    """The years the table holds a full year of days for (cached until the calendar changes,
+    and for at most a minute in each process)."""
+    hit = _local.get("years")
+    if hit is not None and hit[1] > time.monotonic():
+        return hit[0]
     years = cache.get(_KNOWN_YEARS_KEY)
     if years is None:
         from django.db.models import Count
@@ -63,7 +72,8 @@ def known_years() -> frozenset[int]:
             .filter(n__gte=365)
         ]
         cache.set(_KNOWN_YEARS_KEY, years, 3600)
-    return frozenset(years)
+    _local["years"] = (frozenset(years), time.monotonic() + 60)
+    return _local["years"][0]
 
 
 def date_is_guessed(day: dt.date | None) -> bool:
@@ -75,6 +85,7 @@ def date_is_guessed(day: dt.date | None) -> bool:
 def calendar_changed() -> None:
     """Forget what was cached about the table (after loading or editing days)."""
     cache.delete_many([_KNOWN_YEARS_KEY, _HOLIDAY_DAYS_KEY])
+    _local.clear()
 
 
 def _possible_holidays() -> frozenset[tuple[int, int]]:

@@ -30,6 +30,7 @@ UNSCOPED = {
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",
     "api-docs": "API description, no data",
+    "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.
