@@ -130,6 +130,16 @@ def test_every_route_is_classified():
     assert PAGES and APIS
 
 
+def test_every_export_and_download_route_is_scoped():
+    """Exports and downloads are routes of their own, so the tests below request them like
+    any list or detail page: none may be public or unclassified."""
+    words = ("export", "download", "attachment", "pdf", "csv", "xlsx", "report")
+    scoped = {r.name for r in ROUTES}
+    files = [n for n in all_routes() if any(w in n.lower() for w in words)]
+    assert files, "no export route found: the naming rule above is out of date"
+    assert [n for n in files if n not in scoped and n not in UNSCOPED] == []
+
+
 def test_every_scoped_model_has_a_maker():
     missing = {r.model.__name__ for r in ROUTES if r.model not in MAKERS}
     assert not missing, f"add a maker in tests/records.py for {missing}"

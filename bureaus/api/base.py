@@ -17,7 +17,7 @@ from rest_framework.viewsets import GenericViewSet
 from bureaus.acting import attach_membership
 from bureaus.permissions import RolePermission
 
-_SEALED = ("get_queryset", "get_object")
+_SEALED = ("get_queryset", "get_object", "check_permissions", "initial")
 
 
 class ScopedViewSet(GenericViewSet):
@@ -42,6 +42,8 @@ class ScopedViewSet(GenericViewSet):
                 )
         if not cls.__dict__.get("abstract", False) and not cls.permission_object:
             raise TypeError(f"{cls.__name__} must declare permission_object")
+        if RolePermission not in cls.permission_classes:
+            raise TypeError(f"{cls.__name__} must keep RolePermission in permission_classes")
 
     def perform_authentication(self, request):
         super().perform_authentication(request)
