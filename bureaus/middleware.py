@@ -1,6 +1,5 @@
 """Request id, acting membership and the audit actor for every request."""
 
-import functools
 import re
 
 from django.urls import NoReverseMatch, reverse
@@ -57,16 +56,14 @@ class ActingMembershipMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             attach_membership(request, request.user)
-            admin = _admin_prefix()
-            if request.user.is_superuser and admin and request.path.startswith(admin):
+            if request.user.is_superuser and _in_admin(request.path):
                 with rls.platform_access("platform operator in /admin/"):
                     return self.get_response(request)
         return self.get_response(request)
 
 
-@functools.cache
-def _admin_prefix() -> str | None:
+def _in_admin(path: str) -> bool:
     try:
-        return reverse("admin:index")
-    except NoReverseMatch:
-        return None
+        return path.startswith(reverse("admin:index"))
+    except NoReverseMatch:  # /admin/ switched off
+        return False

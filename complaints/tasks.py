@@ -4,7 +4,7 @@ from celery import shared_task
 
 from bureaus import rls
 from bureaus.context import acting, system_actor
-from complaints import services
+from complaints.services import overdue
 
 
 @shared_task
@@ -16,6 +16,6 @@ def complaints_mark_overdue(today: str | None = None) -> dict:
         acting(system_actor("complaints_mark_overdue")),
         rls.platform_access("job complaints_mark_overdue"),
     ):
-        return services.complaints_mark_overdue(
+        return overdue.complaints_mark_overdue(
             today=dt.date.fromisoformat(today) if today else None
         )

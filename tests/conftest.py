@@ -91,6 +91,26 @@ def owner_cursor():
         yield cursor
 
 
+@pytest.fixture
+def db_owner(transactional_db):
+    """For a test that migrates (DDL): the default connection logs in as the owner of the
+    tables for the test's duration, as `manage.py migrate` does; the policies and grants are
+    re-made before the application role takes the connection back."""
+    owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    default = connections["default"].settings_dict
+    app = {"USER": default["USER"], "PASSWORD": default["PASSWORD"]}
+    connections["default"].close()
+    for target in (default, settings.DATABASES["default"]):
+        target.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    try:
+        yield
+        rls.install_policies()
+    finally:
+        connections["default"].close()
+        for target in (default, settings.DATABASES["default"]):
+            target.update(app)
+
+
 @pytest.fixture(autouse=True)
 def _platform_scope_for_test_code():
     """Test code itself (fixtures, records, direct service calls) acts like an operator's
@@ -125,6 +145,19 @@ def as_system():
     """Act as a background job (writes are audited as `system:tests`)."""
     with acting(system_actor("tests")):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _calendar(request):
+    """The working-day calendar comes from a data migration; a transactional test elsewhere
+    (browser tests) truncates every table, so reload it when it is gone."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from core import workdays
+    from core.models import CalendarDay
+
+    if not CalendarDay.objects.filter(date__year=2025).exists():
+        workdays.calendar_load(range(2004, 2027))
 
 
 @pytest.fixture(autouse=True)

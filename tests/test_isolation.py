@@ -30,6 +30,7 @@ UNSCOPED = {
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",
     "api-docs": "API description, no data",
+    "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.
@@ -127,6 +128,16 @@ def test_every_route_is_classified():
     ]
     assert not unknown, f"routes neither scoped nor listed in UNSCOPED: {unknown}"
     assert PAGES and APIS
+
+
+def test_every_export_and_download_route_is_scoped():
+    """Exports and downloads are routes of their own, so the tests below request them like
+    any list or detail page: none may be public or unclassified."""
+    words = ("export", "download", "attachment", "pdf", "csv", "xlsx", "report")
+    scoped = {r.name for r in ROUTES}
+    files = [n for n in all_routes() if any(w in n.lower() for w in words)]
+    assert files, "no export route found: the naming rule above is out of date"
+    assert [n for n in files if n not in scoped and n not in UNSCOPED] == []
 
 
 def test_every_scoped_model_has_a_maker():
