@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name, mask_phone
+from bureaus.models import Department
 from bureaus.scoping import BureauOwnedModel
 
 # Credentials expiring within this many days are flagged (issue 3: a periodic job flags them).
@@ -58,14 +59,6 @@ class Institution(BureauOwnedModel):
         PRIVATE_NON_ENTERPRISE = "pne", _("Private non-enterprise unit")
         OTHER = "other", _("Other")
 
-    class Department(models.TextChoices):
-        # seed 003 §11: each category is managed by its competent department.
-        EDUCATION = "education", _("Education")
-        CULTURE = "culture", _("Culture and tourism")
-        SPORTS = "sports", _("Sports")
-        SCIENCE = "science", _("Science and technology")
-        HR = "hr", _("Human resources and social security")
-
     class Profit(models.TextChoices):
         FOR_PROFIT = "for_profit", _("For-profit")
         NON_PROFIT = "non_profit", _("Non-profit")
@@ -74,14 +67,16 @@ class Institution(BureauOwnedModel):
         OFFLINE = "offline", _("Offline")
         ONLINE = "online", _("Online")
 
-    # seed 003 §11: 学科类→教育, 文化艺术→文旅, 体育→体育, 科技→科技, 职业技能→人社.
+    # seed 003 §11: each category is managed by its competent department (one enum with the
+    # partner departments of joint inspections): 学科类→教育, 文化艺术→文旅, 体育→体育,
+    # 科技→科技, 职业技能→人社.
     DEPARTMENT_FOR_CATEGORY = {
-        Category.ACADEMIC: Department.EDUCATION,
-        Category.ARTS: Department.CULTURE,
-        Category.SPORTS: Department.SPORTS,
-        Category.SCIENCE: Department.SCIENCE,
-        Category.VOCATIONAL: Department.HR,
-        Category.CARE: Department.EDUCATION,
+        Category.ACADEMIC: Department.Kind.EDUCATION,
+        Category.ARTS: Department.Kind.CULTURE,
+        Category.SPORTS: Department.Kind.SPORTS,
+        Category.SCIENCE: Department.Kind.SCIENCE,
+        Category.VOCATIONAL: Department.Kind.HR,
+        Category.CARE: Department.Kind.EDUCATION,
     }
 
     name = models.CharField(_("Name"), max_length=200)
@@ -96,7 +91,7 @@ class Institution(BureauOwnedModel):
     )
     category = models.CharField(_("Category"), max_length=12, choices=Category.choices)
     department = models.CharField(
-        _("Competent department"), max_length=12, choices=Department.choices, blank=True
+        _("Competent department"), max_length=12, choices=Department.Kind.choices, blank=True
     )
     profit = models.CharField(
         _("Profit type"), max_length=12, choices=Profit.choices, default=Profit.FOR_PROFIT
@@ -195,6 +190,8 @@ class Institution(BureauOwnedModel):
 class Credential(BureauOwnedModel):
     """A licence on file: 办学许可证, 营业执照 or 民办非企业单位登记证书 (seed 000 §八)."""
 
+    tenant_parent = "institution"
+
     class Kind(models.TextChoices):
         SCHOOL_LICENCE = "school_licence", _("School-running licence")
         BUSINESS_LICENCE = "business_licence", _("Business licence")
@@ -251,6 +248,8 @@ class Credential(BureauOwnedModel):
 class Site(BureauOwnedModel):
     """A teaching site (教学点); unapproved multi-site operation is a violation (seed 003 §12)."""
 
+    tenant_parent = "institution"
+
     class Fire(models.TextChoices):
         NONE = "none", _("Not on file")
         ACCEPTANCE = "acceptance", _("Fire acceptance (消防验收)")
@@ -286,6 +285,8 @@ class Site(BureauOwnedModel):
 
 class Staff(BureauOwnedModel):
     """A person working at an institution; the ID number is encrypted and shown masked."""
+
+    tenant_parent = "institution"
 
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="staff", verbose_name=_("Institution")
@@ -324,6 +325,8 @@ class Staff(BureauOwnedModel):
 class StatusChange(BureauOwnedModel):
     """One step of an institution's status lifecycle, with its reason (history, never edited)."""
 
+    tenant_parent = "institution"
+
     institution = models.ForeignKey(
         Institution,
         on_delete=models.CASCADE,
@@ -355,6 +358,8 @@ class StatusChange(BureauOwnedModel):
 
 class ListEntry(BureauOwnedModel):
     """A white-list or black-list entry (白名单/黑名单): decided, then published, maybe lifted."""
+
+    tenant_parent = "institution"
 
     class Kind(models.TextChoices):
         WHITE = "white", _("White list")
@@ -400,6 +405,8 @@ class ListEntry(BureauOwnedModel):
 
 class AnnualReview(BureauOwnedModel):
     """The annual review (年检) result of one year (seed 001 篇5)."""
+
+    tenant_parent = "institution"
 
     class Result(models.TextChoices):
         PASS = "pass", _("Passed")

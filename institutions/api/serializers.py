@@ -3,9 +3,14 @@ from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
 from bureaus.models import Street
-from institutions import rules, services
+from institutions import rules
 from institutions.credit_code import normalize
 from institutions.models import Institution
+from institutions.services.registry import (
+    INSTITUTION_FIELDS,
+    institution_register,
+    institution_update,
+)
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -70,18 +75,18 @@ class InstitutionSerializer(serializers.ModelSerializer):
     def validate_credit_code(self, value):
         code = normalize(value)
         if code:
-            message = services.credit_code_error(code)
+            message = rules.credit_code_error(code)
             if message:
                 raise serializers.ValidationError(message)
         return code
 
     def _service_fields(self, data):
-        return {k: v for k, v in data.items() if k in services.INSTITUTION_FIELDS}
+        return {k: v for k, v in data.items() if k in INSTITUTION_FIELDS}
 
     def create(self, validated_data):
         request = self.context["request"]
         try:
-            return services.institution_register(
+            return institution_register(
                 actor=request.user,
                 bureau=validated_data.pop("bureau"),
                 **self._service_fields(validated_data),
@@ -92,7 +97,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         request = self.context["request"]
         try:
-            return services.institution_update(
+            return institution_update(
                 actor=request.user, institution=instance, **self._service_fields(validated_data)
             )
         except DjangoValidationError as exc:

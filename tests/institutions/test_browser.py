@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Street
-from institutions import importing
+from institutions.importing.columns import COLUMNS
 from tests.conftest import browser_login, celery_worker_process
 from tests.institutions.conftest import valid_code
 
@@ -27,7 +27,7 @@ def worker(settings, tmp_path, live_server, transactional_db):
 def survey_file(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
-    ws.append([h for _k, h, _r in importing.COLUMNS])
+    ws.append([h for _k, h, _r in COLUMNS])
     good = {
         "机构名称": "北山星光舞蹈培训有限公司",
         "统一社会信用代码": valid_code(42),
@@ -45,7 +45,7 @@ def survey_file(path: Path) -> Path:
         "状态": "正常",
     }
     for values in (good, bad):
-        ws.append([values.get(h, "") for _k, h, _r in importing.COLUMNS])
+        ws.append([values.get(h, "") for _k, h, _r in COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     path.write_bytes(buffer.getvalue())

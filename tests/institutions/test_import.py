@@ -10,14 +10,15 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from bureaus.models import AuditEvent, Street
-from institutions import importing
+from institutions.importing.columns import COLUMNS
+from institutions.importing.jobs import import_job_create
 from institutions.models import Credential, ImportJob, Institution, StatusChange
 from institutions.tasks import import_run
 from tests.institutions.conftest import valid_code, wrong_code
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = [h for _k, h, _r in importing.COLUMNS]
+HEADERS = [h for _k, h, _r in COLUMNS]
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +72,7 @@ def streets(tree, as_system):
 
 
 def run(tree, data, name="摸排.xlsx"):
-    job = importing.import_job_create(
+    job = import_job_create(
         actor=tree.user("a", "officer"), bureau=tree.a, upload=upload(data, name)
     )
     import_run.apply(args=[job.pk]).get()
@@ -171,9 +172,7 @@ def test_csv_in_gbk_is_accepted(tree, streets):
 def test_error_report_downloads_with_row_column_reason(client, tree, streets):
     job = run(tree, xlsx([row(1, **{"类别": "奥数"})]))
     client.force_login(tree.user("a", "officer"))
-    response = client.get(
-        reverse("institutions:importjob-detail", args=[job.pk]), {"download": "errors"}
-    )
+    response = client.get(reverse("institutions:importjob-errors", args=[job.pk]))
     assert response.status_code == 200
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(response.content))
@@ -186,7 +185,7 @@ def test_error_report_downloads_with_row_column_reason(client, tree, streets):
 
 def test_template_has_the_chinese_headers_and_imports_cleanly(client, tree, streets):
     client.force_login(tree.user("a", "officer"))
-    response = client.get(reverse("institutions:importjob-list"), {"download": "template"})
+    response = client.get(reverse("institutions:importjob-template"))
     assert response.status_code == 200
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     assert sheet.to_python()[0] == HEADERS
@@ -237,7 +236,7 @@ def test_other_extension_is_refused(client, tree):
 def test_file_broken_after_upload_fails_the_job_and_writes_nothing(tree, streets):
     from django.core.files.storage import default_storage
 
-    job = importing.import_job_create(actor=None, bureau=tree.a, upload=upload(xlsx([row(1)])))
+    job = import_job_create(actor=None, bureau=tree.a, upload=upload(xlsx([row(1)])))
     with default_storage.open(job.file, "wb") as f:
         f.write(b"PK\x03\x04 not really a zip")
     import_run.apply(args=[job.pk]).get()
@@ -252,7 +251,7 @@ def test_finished_job_is_not_run_again(tree, streets):
 
 
 def test_progress_page_polls_until_done(client, tree, streets):
-    job = importing.import_job_create(actor=None, bureau=tree.a, upload=upload(xlsx([row(1)])))
+    job = import_job_create(actor=None, bureau=tree.a, upload=upload(xlsx([row(1)])))
     client.force_login(tree.user("a", "officer"))
     url = reverse("institutions:importjob-detail", args=[job.pk])
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
