@@ -14,6 +14,7 @@ from pypinyin import lazy_pinyin
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name, mask_phone
 from bureaus.models import Department
 from bureaus.scoping import BureauOwnedModel
+from institutions import rules
 
 # Credentials expiring within this many days are flagged (issue 3: a periodic job flags them).
 EXPIRY_WARNING_DAYS = 60
@@ -134,6 +135,8 @@ class Institution(BureauOwnedModel):
                 fields=["credit_code"],
                 condition=~models.Q(credit_code=""),
                 name="institution_unique_credit_code",
+                # One message whatever the path (form, API, import).
+                violation_error_message=rules.CREDIT_CODE_TAKEN,
             ),
         ]
         indexes = [

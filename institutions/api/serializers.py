@@ -68,6 +68,8 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # Uniqueness of the credit code is the service's, with the one message of every path.
+        extra_kwargs = {"credit_code": {"validators": []}}
 
     def get_warnings(self, obj) -> list[str]:
         return [str(label) for label in rules.labels(obj.warning_codes)]

@@ -132,3 +132,15 @@ def test_schema_documents_the_endpoint(tree):
     client = api(tree.user("a", "officer"))
     schema = client.get(reverse("schema")).content.decode()
     assert "/api/v1/institutions/" in schema and "List institutions" in schema
+
+
+def test_an_empty_credit_code_is_refused(tree):
+    client = api(tree.user("a", "officer"))
+    for payload in (
+        {"name": "甲", "category": "arts"},
+        {"name": "甲", "category": "arts", "credit_code": "  "},
+    ):
+        response = client.post(LIST, payload, format="json")
+        assert response.status_code == 400, response.data
+        assert response.json()["credit_code"] == ["请填写统一社会信用代码。"]
+    assert not Institution.objects.exists()

@@ -114,3 +114,20 @@ def test_black_listed_unlicensed_institution_found_by_survey_is_public(client, m
     list_entry_add(actor=None, institution=i, kind="black", reason="无证无照办学", publish=True)
     body = client.get(SEARCH, {"q": "地下补习"}).content.decode()
     assert "地下补习班" in body and "黑名单" in body
+
+
+def test_an_institution_in_preparation_is_absent_from_both_public_searches(client, world):
+    """One public registry rule (institutions.selectors.institution_public_queryset) for the
+    registry lookup and the tip-off form's search-as-you-type (issue 8 item 4)."""
+    assert world["applying"].status == Institution.Status.PREPARING
+    registry = client.get(SEARCH, {"q": "西湖"}).content.decode()
+    assert "西湖书画院" in registry and "西湖筹设机构" not in registry
+    tip_off = client.get(reverse("public_complaints:institution-search"), {"q": "西湖"}).json()
+    names = {row["name"] for row in tip_off["results"]}
+    assert "西湖书画院" in names and "西湖筹设机构" not in names
+    html = client.get(
+        reverse("public_complaints:institution-search"),
+        {"institution_name": "筹设"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "西湖筹设机构" not in html

@@ -405,3 +405,22 @@ def test_credentials_flag_expiry_is_idempotent(make_institution, as_system):
     second = credentials_flag_expiry(today=today)
     assert second == {"expired": 0, "expiring": 0, "valid": 0, "institutions": 0}
     assert AuditEvent.objects.count() == events
+
+
+def test_white_list_refuses_an_institution_that_breaks_a_rule(make_institution):
+    """Issue 8 item 7: a white list tells parents the institution keeps the rules."""
+    i = make_institution(licensed=True, status=S.NORMAL)
+    # On file from before the rules (seed 003 §13): academic and still for-profit.
+    Institution.objects.filter(pk=i.pk).update(category="academic", profit="for_profit")
+    i.refresh_from_db()
+    institution_refresh_warnings(institution=i)
+    with pytest.raises(ValidationError) as exc:
+        list_entry_add(actor=None, institution=i, kind="white")
+    assert "存在规则提示" in refused(exc, "kind") and "营利" in refused(exc, "kind")
+    assert not ListEntry.objects.filter(institution=i).exists()
+    # A licence expiring soon breaks no rule yet: it does not keep an institution off.
+    ok = make_institution(licensed=True, status=S.NORMAL)
+    license_institution(ok, expires_on=timezone.localdate() + dt.timedelta(days=30))
+    institution_refresh_warnings(institution=ok)
+    assert ok.warning_codes == ["licence_expiring"]
+    assert list_entry_add(actor=None, institution=ok, kind="white")
