@@ -119,6 +119,10 @@ class BureauOwnedModel(models.Model):
             super().save(*args, **kwargs)
             audit.record_save(self, before=before)
 
+    def full_clean(self, *args, **kwargs):
+        self.inherit_bureau()
+        super().full_clean(*args, **kwargs)
+
     def delete(self, *args, **kwargs):
         from bureaus import audit
 

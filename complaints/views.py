@@ -18,7 +18,7 @@ from django.views.generic.edit import FormView
 from bureaus.crypto import mask_name, mask_phone
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
 from bureaus.permissions import membership_may
-from complaints import forms, selectors, services
+from complaints import forms, selectors
 from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import (
     Complaint,
@@ -28,6 +28,8 @@ from complaints.models import (
     Reward,
     SupervisionOrder,
 )
+from complaints.services import handling, intake, orders, refunds, rewards
+from core import notifications
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -68,7 +70,7 @@ class ComplaintListView(ScopedListView):
         return super().get_context_data(
             filter=self.filterset,
             today=timezone.localdate(),
-            notifications=selectors.notification_list(user=self.request.user),
+            notifications=notifications.notification_list(user=self.request.user),
             **kwargs,
         )
 
@@ -141,7 +143,7 @@ class ComplaintCreateView(ScopedPageMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            complaint, secret = services.complaint_register(
+            complaint, secret = intake.complaint_register(
                 actor=self.request.user,
                 channel=data["channel"],
                 external_ref=data["external_ref"],
@@ -198,13 +200,13 @@ class ComplaintDetailView(ScopedDetailView):
         handler = complaint.assignee_id == self.request.user.pk or membership.role == "admin"
         return [
             step
-            for step in services.allowed_transitions(complaint)
+            for step in handling.allowed_transitions(complaint)
             if handler or step not in ("note", "conclude")
         ]
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        services.notifications_mark_read(user=request.user, link=request.path)
+        notifications.notifications_mark_read(user=request.user, link=request.path)
         return response
 
     def scope_queryset(self, queryset):
@@ -234,7 +236,7 @@ class ComplaintDetailView(ScopedDetailView):
                 else []
             ),
             "reward": Reward.objects.filter(complaint=complaint).first(),
-            "reward_refusal": services.reward_refusal(complaint),
+            "reward_refusal": rewards.reward_refusal(complaint),
             "refund": RefundDispute.objects.filter(complaint=complaint).first(),
             "orders": complaint.supervision_orders.select_related("issued_by"),
             "may_change": may_change,
@@ -277,8 +279,8 @@ class ComplaintStepView(ScopedPageMixin, SingleObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_context_data(self, **kwargs):
-        allowed = self.step not in services.TRANSITIONS or self.step in (
-            services.allowed_transitions(self.object)
+        allowed = self.step not in handling.HANDLING or self.step in (
+            handling.allowed_transitions(self.object)
         )
         return super().get_context_data(
             complaint=self.object, title=self.title, allowed=allowed, **kwargs
@@ -295,7 +297,7 @@ class ComplaintAcceptView(ComplaintStepView):
     step, title = "accept", gettext_lazy("Accept")
 
     def perform(self, form):
-        services.complaint_accept(
+        handling.complaint_accept(
             actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
         )
 
@@ -304,7 +306,7 @@ class ComplaintRejectView(ComplaintStepView):
     step, title, form_class = "reject", gettext_lazy("Reject as out of scope"), forms.RejectForm
 
     def perform(self, form):
-        services.complaint_reject(
+        handling.complaint_reject(
             actor=self.request.user, complaint=self.object, **form.cleaned_data
         )
 
@@ -321,7 +323,7 @@ class ComplaintMergeView(ComplaintStepView):
         )
 
     def perform(self, form):
-        services.complaint_merge(
+        handling.complaint_merge(
             actor=self.request.user,
             complaint=self.object,
             into=form.cleaned_data["into"],
@@ -337,7 +339,7 @@ class ComplaintAssignView(ComplaintStepView):
         return forms.AssignForm(data, complaint=self.object)
 
     def perform(self, form):
-        services.complaint_assign(
+        handling.complaint_assign(
             actor=self.request.user, complaint=self.object, **form.cleaned_data
         )
 
@@ -350,7 +352,7 @@ class ComplaintNoteView(ComplaintStepView):
     )
 
     def perform(self, form):
-        services.complaint_add_note(
+        handling.complaint_add_note(
             actor=self.request.user,
             complaint=self.object,
             note=form.cleaned_data["note"],
@@ -369,7 +371,7 @@ class ComplaintLinkView(ComplaintStepView):
         return forms.LinkInstitutionForm(data, user=self.request.user)
 
     def perform(self, form):
-        services.complaint_link_institution(
+        handling.complaint_link_institution(
             actor=self.request.user,
             complaint=self.object,
             institution=form.cleaned_data["institution"],
@@ -380,7 +382,7 @@ class ComplaintConcludeView(ComplaintStepView):
     step, title, form_class = "conclude", gettext_lazy("Conclude"), forms.ConcludeForm
 
     def perform(self, form):
-        services.complaint_conclude(
+        handling.complaint_conclude(
             actor=self.request.user, complaint=self.object, **form.cleaned_data
         )
 
@@ -389,7 +391,7 @@ class ComplaintCloseView(ComplaintStepView):
     step, title = "close", gettext_lazy("Close")
 
     def perform(self, form):
-        services.complaint_close(
+        handling.complaint_close(
             actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
         )
 
@@ -404,7 +406,7 @@ class ComplaintRewardView(ComplaintStepView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             reward=Reward.objects.filter(complaint=self.object).first(),
-            refusal=services.reward_refusal(self.object),
+            refusal=rewards.reward_refusal(self.object),
             date_form=forms.RewardDateForm(initial={"on": timezone.localdate()}),
             **kwargs,
         )
@@ -421,15 +423,13 @@ class ComplaintRewardView(ComplaintStepView):
             if reward is None:
                 raise ValidationError(_("Decide the reward first."))
             if form.cleaned_data["step"] == "notify":
-                services.reward_notify(
+                rewards.reward_notify(
                     actor=actor, reward=reward, notified_on=form.cleaned_data["on"]
                 )
             else:
-                services.reward_claim(
-                    actor=actor, reward=reward, claimed_on=form.cleaned_data["on"]
-                )
+                rewards.reward_claim(actor=actor, reward=reward, claimed_on=form.cleaned_data["on"])
             return
-        services.reward_decide(
+        rewards.reward_decide(
             actor=actor, complaint=self.object, amount_fen=form.cleaned_data["amount_yuan"] * 100
         )
 
@@ -445,7 +445,7 @@ class ComplaintRefundView(ComplaintStepView):
         return forms.RefundDisputeForm(data)
 
     def perform(self, form):
-        services.refund_dispute_record(actor=self.request.user, complaint=self.object, **form.fen())
+        refunds.refund_dispute_record(actor=self.request.user, complaint=self.object, **form.fen())
 
 
 class ComplaintRevealView(ComplaintStepView):
@@ -459,7 +459,7 @@ class ComplaintRevealView(ComplaintStepView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         # PermissionDenied (not the handler, not the administrator) becomes a 403.
-        identity = services.complaint_reveal_reporter(actor=request.user, complaint=self.object)
+        identity = handling.complaint_reveal_reporter(actor=request.user, complaint=self.object)
         response = self.render_to_response(self.get_context_data(identity=identity))
         response["Cache-Control"] = "no-store"
         return response
@@ -510,7 +510,7 @@ class SupervisionOrderListView(ScopedListView):
             filter=self.filterset,
             issue_form=form,
             today=timezone.localdate(),
-            notifications=selectors.notification_list(user=self.request.user),
+            notifications=notifications.notification_list(user=self.request.user),
             **kwargs,
         )
 
@@ -521,7 +521,7 @@ class SupervisionOrderListView(ScopedListView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                order = services.supervision_order_issue(
+                order = orders.supervision_order_issue(
                     actor=request.user,
                     district=data["district_obj"],
                     complaint=data["complaint"],
@@ -547,7 +547,7 @@ class SupervisionOrderDetailView(ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        services.notifications_mark_read(user=request.user, link=request.path)
+        notifications.notifications_mark_read(user=request.user, link=request.path)
         return response
 
     def scope_queryset(self, queryset):
@@ -585,7 +585,7 @@ class SupervisionOrderAnswerView(ScopedPageMixin, SingleObjectMixin, TemplateVie
         form = forms.SupervisionAnswerForm(request.POST)
         if form.is_valid():
             try:
-                services.supervision_order_answer(
+                orders.supervision_order_answer(
                     actor=request.user, order=self.object, answer=form.cleaned_data["answer"]
                 )
             except ValidationError as exc:
@@ -609,7 +609,7 @@ class ComplaintPolicyView(ScopedPageMixin, FormView):
     template_name = "complaints/complaint_form.html"
 
     def get_initial(self):
-        policy = services.policy_for(self.membership.bureau)
+        policy = intake.policy_for(self.membership.bureau)
         return {"reply_days": policy.reply_days, "claim_days": policy.claim_days}
 
     def get_context_data(self, **kwargs):
@@ -617,7 +617,7 @@ class ComplaintPolicyView(ScopedPageMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
+            intake.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
             return self.form_invalid(form)

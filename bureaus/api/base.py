@@ -97,3 +97,11 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context["request"]
         return super().get_queryset().editable_by(request.user)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record of the user's subtree (a superior naming a district's record);
+    a record outside it reads as "does not exist"."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)

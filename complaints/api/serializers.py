@@ -9,8 +9,8 @@ from rest_framework.validators import UniqueValidator
 
 from bureaus.api.base import ScopedRelatedField
 from bureaus.models import Bureau
-from complaints import services
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from complaints.services import handling, orders, rewards
 from institutions.models import Institution
 
 
@@ -58,7 +58,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return obj.is_overdue_on(timezone.localdate())
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.allowed_transitions(obj)
+        return handling.allowed_transitions(obj)
 
 
 class TransitionStateSerializer(serializers.Serializer):
@@ -205,7 +205,7 @@ class SupervisionOrderSerializer(serializers.ModelSerializer):
         return obj.is_overdue_on(timezone.localdate())
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.supervision_order_allowed_steps(obj)
+        return orders.supervision_order_allowed_steps(obj)
 
 
 class SupervisionOrderIssueSerializer(serializers.Serializer):
@@ -254,7 +254,7 @@ class RewardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.reward_allowed_steps(obj)
+        return rewards.reward_allowed_steps(obj)
 
 
 class RewardDecideSerializer(serializers.Serializer):

@@ -11,10 +11,11 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from bureaus.api.base import ScopedViewSet
-from complaints import selectors, services
+from complaints import selectors
 from complaints.api import serializers as s
 from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from complaints.services import handling, intake, orders, refunds, rewards
 
 
 def _drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -42,7 +43,7 @@ def _transition(
     verb: str = "change",
     *,
     record: str = "complaint",
-    steps=services.allowed_transitions,
+    steps=handling.allowed_transitions,
     output=s.ComplaintSerializer,
 ):
     """An action for one workflow step: GET says whether it may be taken now, POST takes it
@@ -88,14 +89,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def scope_queryset(self, queryset):
         return queryset.select_related("bureau")
 
-    accept = _transition("accept", s.NoteSerializer, services.complaint_accept)
-    reject = _transition("reject", s.RejectSerializer, services.complaint_reject)
-    merge = _transition("merge", s.MergeSerializer, services.complaint_merge)
-    assign = _transition("assign", s.AssignSerializer, services.complaint_assign, verb="assign")
-    note = _transition("note", s.InvestigationNoteSerializer, services.complaint_add_note)
-    link = _transition("link", s.LinkSerializer, services.complaint_link_institution)
-    conclude = _transition("conclude", s.ConcludeSerializer, services.complaint_conclude)
-    close = _transition("close", s.NoteSerializer, services.complaint_close)
+    accept = _transition("accept", s.NoteSerializer, handling.complaint_accept)
+    reject = _transition("reject", s.RejectSerializer, handling.complaint_reject)
+    merge = _transition("merge", s.MergeSerializer, handling.complaint_merge)
+    assign = _transition("assign", s.AssignSerializer, handling.complaint_assign, verb="assign")
+    note = _transition("note", s.InvestigationNoteSerializer, handling.complaint_add_note)
+    link = _transition("link", s.LinkSerializer, handling.complaint_link_institution)
+    conclude = _transition("conclude", s.ConcludeSerializer, handling.complaint_conclude)
+    close = _transition("close", s.NoteSerializer, handling.complaint_close)
 
 
 class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -116,7 +117,7 @@ class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
-            complaint, created = services.complaint_hotline_push(
+            complaint, created = intake.complaint_hotline_push(
                 actor=request.user,
                 external_ref=data.pop("external_ref"),
                 institution=None,
@@ -165,17 +166,17 @@ class SupervisionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         )
         serializer.is_valid(raise_exception=True)
         order = _service_call(
-            services.supervision_order_issue, actor=request.user, **serializer.validated_data
+            orders.supervision_order_issue, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
     answer = _transition(
         "answer",
         s.SupervisionAnswerSerializer,
-        services.supervision_order_answer,
+        orders.supervision_order_answer,
         verb="answer",
         record="order",
-        steps=services.supervision_order_allowed_steps,
+        steps=orders.supervision_order_allowed_steps,
         output=s.SupervisionOrderSerializer,
     )
 
@@ -202,24 +203,24 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         serializer = s.RewardDecideSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         reward = _service_call(
-            services.reward_decide, actor=request.user, **serializer.validated_data
+            rewards.reward_decide, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
 
     notify = _transition(
         "notify",
         s.RewardNotifySerializer,
-        services.reward_notify,
+        rewards.reward_notify,
         record="reward",
-        steps=services.reward_allowed_steps,
+        steps=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
     )
     claim = _transition(
         "claim",
         s.RewardClaimSerializer,
-        services.reward_claim,
+        rewards.reward_claim,
         record="reward",
-        steps=services.reward_allowed_steps,
+        steps=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
     )
 
@@ -247,7 +248,7 @@ class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         )
         serializer.is_valid(raise_exception=True)
         dispute = _service_call(
-            services.refund_dispute_record, actor=request.user, **serializer.validated_data
+            refunds.refund_dispute_record, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(dispute).data, status=status.HTTP_201_CREATED)
 
@@ -266,7 +267,7 @@ class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         )
         serializer.is_valid(raise_exception=True)
         dispute = _service_call(
-            services.refund_dispute_record,
+            refunds.refund_dispute_record,
             actor=request.user,
             complaint=dispute.complaint,
             **(current | serializer.validated_data if partial else serializer.validated_data),
