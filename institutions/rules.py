@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.workflow import Transition, Workflow
 from institutions import credit_code as cc
 
 ACADEMIC = "academic"
@@ -20,13 +22,53 @@ BUSINESS_PAPERS = frozenset({"business_licence", "pne_certificate"})
 OPERATING = ("normal", "suspended")
 
 # Issue 3 item 5: 筹设 → 正常 ↔ 停办整改, and → 取缔 / 注销 / 歇业; the last three are final.
+# One transition per target status, taken by those who may change the registry.
+LIFECYCLE = Workflow(
+    transitions=[
+        Transition(
+            "operate",
+            sources={"preparing", "suspended"},
+            target="normal",
+            action="institution.change",
+            label=pgettext_lazy("institution lifecycle", "put into operation"),
+        ),
+        Transition(
+            "suspend",
+            sources={"normal"},
+            target="suspended",
+            action="institution.change",
+            label=pgettext_lazy("institution lifecycle", "suspended"),
+        ),
+        Transition(
+            "ban",
+            sources={"preparing", "normal", "suspended"},
+            target="banned",
+            action="institution.change",
+            label=pgettext_lazy("institution lifecycle", "banned"),
+        ),
+        Transition(
+            "deregister",
+            sources={"normal", "suspended"},
+            target="deregistered",
+            action="institution.change",
+            label=pgettext_lazy("institution lifecycle", "deregistered"),
+        ),
+        Transition(
+            "close",
+            sources={"preparing", "normal", "suspended"},
+            target="closed",
+            action="institution.change",
+            label=pgettext_lazy("institution lifecycle", "closed"),
+        ),
+    ],
+    field="status",
+    refusal=_("An institution cannot go from “%(from)s” to “%(to)s”."),
+)
+STATUSES = ("preparing", "normal", "suspended", "banned", "deregistered", "closed")
+TRANSITION_TO = {t.target: name for name, t in LIFECYCLE.transitions.items()}
 TRANSITIONS: dict[str, frozenset] = {
-    "preparing": frozenset({"normal", "banned", "closed"}),
-    "normal": frozenset({"suspended", "banned", "deregistered", "closed"}),
-    "suspended": frozenset({"normal", "banned", "deregistered", "closed"}),
-    "banned": frozenset(),
-    "deregistered": frozenset(),
-    "closed": frozenset(),
+    status: frozenset(t.target for t in LIFECYCLE.transitions.values() if status in t.sources)
+    for status in STATUSES
 }
 
 # A mobile number, or a landline with its area code (and an extension).

@@ -16,7 +16,7 @@ from institutions import forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
-from institutions.services.lifecycle import TRANSITIONS
+from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
 from institutions.views.actions import add_errors
 
@@ -133,7 +133,10 @@ class InstitutionDetailView(ScopedDetailView):
             audit=audit,
             warnings=rules.labels(institution.warning_codes),
             may_change=may_change,
-            next_statuses=TRANSITIONS[institution.status],
+            next_statuses=[
+                LIFECYCLE[name].target
+                for name in LIFECYCLE.available(institution, membership=membership)
+            ],
             today=timezone.localdate(),
             **kwargs,
         )

@@ -138,6 +138,7 @@ REFUSED = [(a, b) for a in S.values for b in S.values if a != b and (a, b) not i
 def test_allowed_transition_is_recorded_with_reason_and_audited(make_institution, tree, start, end):
     i = make_institution(licensed=True, status=start)
     officer = tree.user("a", "officer")
+    officer.membership = officer.memberships.get()  # as a request sees them (bureaus.acting)
     change = institution_change_status(
         actor=officer, institution=i, to_status=end, reason="检查后决定"
     )
@@ -424,3 +425,17 @@ def test_white_list_refuses_an_institution_that_breaks_a_rule(make_institution):
     institution_refresh_warnings(institution=ok)
     assert ok.warning_codes == ["licence_expiring"]
     assert list_entry_add(actor=None, institution=ok, kind="white")
+
+
+def test_status_steps_are_taken_only_by_who_may_change_the_registry(make_institution, tree):
+    """The lifecycle runs on core.workflow: the acting district and the permission table."""
+    from django.core.exceptions import PermissionDenied
+
+    i = make_institution(licensed=True)
+    for district, role in (("b", "officer"), ("a", "inspector"), ("city", "supervisor")):
+        user = tree.user(district, role)
+        user.membership = user.memberships.get()
+        with pytest.raises(PermissionDenied):
+            institution_change_status(actor=user, institution=i, to_status=S.NORMAL, reason="开业")
+    i.refresh_from_db()
+    assert i.status == S.PREPARING and not StatusChange.objects.exists()
