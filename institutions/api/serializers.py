@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
@@ -85,28 +84,18 @@ class InstitutionSerializer(serializers.ModelSerializer):
     def _service_fields(self, data):
         return {k: v for k, v in data.items() if k in INSTITUTION_FIELDS}
 
+    # A refusal of the service (Django's ValidationError) becomes a 400 with field errors
+    # through core.errors.api_exception_handler.
     def create(self, validated_data):
-        request = self.context["request"]
-        try:
-            return institution_register(
-                actor=request.user,
-                bureau=validated_data.pop("bureau"),
-                **self._service_fields(validated_data),
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(_as_drf(exc)) from exc
+        return institution_register(
+            actor=self.context["request"].user,
+            bureau=validated_data.pop("bureau"),
+            **self._service_fields(validated_data),
+        )
 
     def update(self, instance, validated_data):
-        request = self.context["request"]
-        try:
-            return institution_update(
-                actor=request.user, institution=instance, **self._service_fields(validated_data)
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(_as_drf(exc)) from exc
-
-
-def _as_drf(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"non_field_errors": exc.messages}
+        return institution_update(
+            actor=self.context["request"].user,
+            institution=instance,
+            **self._service_fields(validated_data),
+        )

@@ -12,6 +12,7 @@ from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from bureaus.pages import ScopedPageMixin
+from core.errors import form_add_errors
 from institutions import forms
 from institutions.models import Institution, ListEntry, Site, Staff
 from institutions.services.credentials import credential_record
@@ -20,15 +21,6 @@ from institutions.services.lists import list_entry_add
 from institutions.services.reviews import annual_review_record
 from institutions.services.sites import site_add, site_remove, site_update
 from institutions.services.staff import staff_add, staff_remove, staff_update
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Show a service refusal on the field it concerns (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ScopedActionView(ScopedPageMixin, SingleObjectMixin, FormView):
@@ -52,7 +44,7 @@ class ScopedActionView(ScopedPageMixin, SingleObjectMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())

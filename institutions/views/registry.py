@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from bureaus.models import AuditEvent
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
+from core.errors import form_add_errors
 from core.spreadsheets import xlsx_response
 from institutions import forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
@@ -18,7 +19,6 @@ from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
-from institutions.views.actions import add_errors
 
 
 class InstitutionListView(ScopedListView):
@@ -154,7 +154,7 @@ class InstitutionCreateView(ScopedCreateView):
                 actor=self.request.user, bureau=self.membership.bureau, **form.service_fields()
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The institution is on the registry."))
         return HttpResponseRedirect(self.object_url())
@@ -175,7 +175,7 @@ class InstitutionUpdateView(ScopedUpdateView):
                 actor=self.request.user, institution=self.object, **form.service_fields()
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            form_add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(
