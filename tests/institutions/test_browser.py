@@ -37,6 +37,10 @@ def survey_file(path: Path) -> Path:
         "地址": "北山路8号",
         "联系人": "陈老师",
         "联系电话": "13900001234",
+        # A new record put on file as operating (正常) holds its licences, as the services
+        # require for 筹设 → 正常 (issue 8 item 7).
+        "办学许可证编号": "教民133010670000042号",
+        "营业执照或登记证书编号": valid_code(42),
     }
     bad = {
         "机构名称": "错误代码机构",
