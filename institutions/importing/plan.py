@@ -19,25 +19,10 @@ from institutions.models import (
     pinyin_initials,
     search_bigrams,
 )
+from institutions.services.registry import INSTITUTION_FIELDS
 
-INSTITUTION_IMPORT_FIELDS = (
-    "name",
-    "name_initials",
-    "search_bigrams",
-    "credit_code",
-    "category",
-    "department",
-    "organization_form",
-    "profit",
-    "delivery",
-    "audience_preschool",
-    "audience_compulsory",
-    "audience_highschool",
-    "street",
-    "address",
-    "contact_name",
-    "contact_phone",
-)
+# What a row sets: the registry's fields and the search keys computed from the name.
+INSTITUTION_IMPORT_FIELDS = (*INSTITUTION_FIELDS, "name_initials", "search_bigrams")
 # The import's column for a rule refused on a service field.
 COLUMN_OF_FIELD = {"to_status": "status"}
 
