@@ -6,7 +6,8 @@ from celery import shared_task
 
 from bureaus import rls
 from bureaus.context import acting, system_actor
-from institutions import importing, services
+from institutions.importing import jobs
+from institutions.services import credentials
 
 
 @shared_task
@@ -17,7 +18,7 @@ def credentials_flag_expiry(today: str | None = None) -> dict:
         acting(system_actor("credentials_flag_expiry")),
         rls.platform_access("job credentials_flag_expiry"),
     ):
-        return services.credentials_flag_expiry(
+        return credentials.credentials_flag_expiry(
             today=dt.date.fromisoformat(today) if today else None
         )
 
@@ -27,4 +28,4 @@ def import_run(job_id: int) -> dict:
     """Check and write one survey import; safe to re-run (a finished job is left alone)."""
     # Platform: credit codes are checked against every district (the job writes its own).
     with acting(system_actor(f"import_run:{job_id}")), rls.platform_access("job import_run"):
-        return importing.import_run(job_id=job_id)
+        return jobs.import_run(job_id=job_id)

@@ -276,17 +276,18 @@ def test_the_public_tip_off_form_refuses_dangerous_evidence(tree, _media, name, 
 def test_the_survey_import_refuses_a_zip_bomb_and_stores_files_under_random_names(
     tree, _media, settings
 ):
-    from institutions import importing
+    from core.spreadsheets import FileRefused
+    from institutions.importing import columns, jobs
 
     settings.UPLOAD_ZIP_MAX_UNPACKED_BYTES = 8 * MB
     bomb = _with_extra({"xl/worksheets/bomb.xml": b"\x00" * (9 * MB)})
-    with translation.override("zh-hans"), pytest.raises(importing.FileRefused, match="数据量过大"):
-        importing.check_file(upload("survey.xlsx", bomb))
+    with translation.override("zh-hans"), pytest.raises(FileRefused, match="数据量过大"):
+        jobs.check_upload(upload("survey.xlsx", bomb))
     wb = Workbook()
-    wb.active.append([header for _key, header, _required in importing.COLUMNS])
+    wb.active.append([header for _key, header, _required in columns.COLUMNS])
     out = io.BytesIO()
     wb.save(out)
-    job = importing.import_job_create(
+    job = jobs.import_job_create(
         actor=None, bureau=tree.a, upload=upload("西湖区联系人电话.xlsx", out.getvalue())
     )
     assert "联系人" not in job.file and tree.a.code not in job.file
