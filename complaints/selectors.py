@@ -37,7 +37,9 @@ def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
 
 
 def institution_public_get(*, pk) -> Institution | None:
-    return Institution.objects.select_related("bureau").filter(pk=pk).first()
+    """The institution a public tip-off names by id, if the public may see it (the registry's
+    public rule: never one still in 筹设)."""
+    return institution_public_queryset().select_related("bureau").filter(pk=pk).first()
 
 
 def district_choices() -> list[tuple[int, str]]:
