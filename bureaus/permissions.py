@@ -25,6 +25,8 @@ ACTIONS: dict[str, frozenset] = {
     "membership.change": frozenset({R.ADMIN}),
     # 三权分立: the audit trail is read by auditors, not by those whose work it records.
     "auditevent.view": frozenset({R.AUDITOR}),
+    # Whether background jobs run (a stuck queue shows on the administrator's home).
+    "platformhealth.view": frozenset({R.ADMIN}),
     # institutions/
     "institution.view": READERS,
     "institution.change": frozenset({R.ADMIN, R.OFFICER}),

@@ -6,19 +6,56 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 import yaml
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
+from bureaus import health
+from bureaus.tasks import heartbeat
 from tests.conftest import ROOT, celery_worker_process
 
 
 def test_healthz_reports_database_and_redis(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "redis")} == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+    }
+
+
+def test_healthz_reports_background_jobs_through_a_real_worker(client, db):
+    """No heartbeat yet: background work is reported stale (the web stays in service); once a
+    worker has run beat's heartbeat, it is ok, with the age and the queue lengths."""
+    cache.delete(health.HEARTBEAT_KEY)
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["celery"] == "stale"
+    assert body["celery_heartbeat_age_seconds"] is None and "celery" in body["queues"]
+    with celery_worker_process() as queue:
+        heartbeat.apply_async(queue=queue)
+        for _ in range(100):
+            if health.heartbeat_age() is not None:
+                break
+            time.sleep(0.2)
+    body = client.get("/healthz").json()
+    assert body["celery"] == "ok" and body["celery_heartbeat_age_seconds"] <= 30
+
+
+def test_a_stuck_background_shows_on_the_administrators_home(tree, client):
+    cache.delete(health.HEARTBEAT_KEY)
+    client.force_login(tree.user("a", "admin"))
+    assert 'data-testid="background-problem"' in client.get("/").content.decode()
+    health.heartbeat_record()
+    assert 'data-testid="background-problem"' not in client.get("/").content.decode()
+    cache.delete(health.HEARTBEAT_KEY)
+    client.force_login(tree.user("a", "officer"))
+    assert 'data-testid="background-problem"' not in client.get("/").content.decode()
 
 
 def test_healthz_reports_redis_down(client, db, settings):

@@ -157,7 +157,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A Redis-delivered task whose worker died is given to another worker after this long: longer
+# than the longest job (a 20 MB import, a long report), or a slow job would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("JIANGUAN_CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+}
+# Queues /healthz reports, and the backlog that shows as a problem on the administrator's home.
+CELERY_QUEUES_WATCHED = ["celery", *env.list("JIANGUAN_EXTRA_QUEUES", default=[])]
+CELERY_QUEUE_ALARM_LENGTH = env.int("JIANGUAN_QUEUE_ALARM_LENGTH", default=500)
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "bureaus.tasks.heartbeat", "schedule": 60.0},
     "audit-seal-days": {
         "task": "bureaus.tasks.audit_seal_days",
         "schedule": crontab(hour=0, minute=30),
