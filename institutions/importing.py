@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
@@ -741,6 +742,9 @@ def _text_cells(sheet, values):
     as one, and a name typed as "=HYPERLINK(…)" must not become a live link (CSV injection)."""
     cells = []
     for value in values:
+        if isinstance(value, str):
+            # A control character stored before input was checked must not break the file.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"

@@ -26,6 +26,7 @@ UNSCOPED = {
     "logout": "authentication",
     "password_change": "the user's own password",
     "password_change_done": "the user's own password",
+    "two_factor": "the user's own second factor (TOTP device)",
     "set_language": "language choice",
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",

@@ -30,3 +30,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FIELD_ENCRYPTION_KEY = env("JIANGUAN_FIELD_ENCRYPTION_KEY")
+ADMIN_SITE_ENABLED = env.bool("JIANGUAN_ADMIN_SITE", default=False)
