@@ -269,3 +269,23 @@ def test_membership_roles_are_exclusive_in_the_database(tree):
         Membership.objects.create(user=user, bureau=tree.b, role=Membership.Role.ADMIN)
         other = tree.user("a", "officer")
         Membership.objects.create(user=other, bureau=tree.b, role=Membership.Role.INSPECTOR)
+
+
+def test_unknown_user_and_wrong_password_take_comparable_time(tree, settings):
+    """With the production hasher (PBKDF2), an unknown username costs a password hash too, so
+    the answer's time does not tell whether the account exists."""
+    import time
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    user = tree.user("a", "officer")
+    user.set_password(PASSWORD)
+    user.save()
+
+    def timed(username):
+        start = time.perf_counter()
+        assert _login(Client(), username, "wrong-Password-1").status_code == 200
+        return time.perf_counter() - start
+
+    known = min(timed("a_officer") for _ in range(2))
+    unknown = min(timed(f"nobody{i}") for i in range(2))
+    assert 1 / 3 < unknown / known < 3, (known, unknown)
