@@ -225,3 +225,64 @@ def test_production_path_runs_for_real(db, tmp_path):
         process.terminate()
         output = process.communicate(timeout=30)[0]
     assert "Booting worker" in output
+
+
+def test_make_run_web_server_bounds_database_connections(db):
+    """`make run`'s web server (gunicorn, dev settings, 2 workers × 4 threads, CONN_MAX_AGE=0)
+    under 16 concurrent clients: every request answered, never more than 8 connections of its
+    own. Why: runserver with CONN_MAX_AGE=60 exhausted PostgreSQL's 100 within seconds."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    env = _production_env(DJANGO_SETTINGS_MODULE="config.settings.dev")
+    for name in ("DJANGO_DEBUG", "DJANGO_CONN_MAX_AGE", "DJANGO_ALLOWED_HOSTS"):
+        env.pop(name, None)
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    done = threading.Event()
+
+    def watch():
+        nonlocal peak
+        try:
+            with connection.cursor() as cursor:
+                while not done.is_set():
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    peak = max(peak, cursor.fetchone()[0])
+                    time.sleep(0.02)
+        finally:
+            connection.close()  # this thread's own connection
+
+    try:
+        for _ in range(100):
+            try:
+                assert _get(port, "/healthz")[0] == 200
+                break
+            except OSError:
+                time.sleep(0.2)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(lambda _: _get(port, "/healthz")[0], range(160)))
+        done.set()
+        watcher.join()
+        assert statuses == [200] * 160
+        assert 0 < peak <= 8, peak
+        # Static files without collectstatic, and no debug page.
+        assert _get(port, "/static/vendor/bootstrap/bootstrap.min.css")[0] == 200
+        status, _headers, body = _get(port, "/no-such-page/")
+        assert status == 404 and "Traceback" not in body and "不存在" in body
+    finally:
+        done.set()
+        process.terminate()
+        process.wait(timeout=30)
