@@ -14,6 +14,13 @@ ALL_ROLES = frozenset(R)
 DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR, R.AUDITOR})
 READERS = DISTRICT_READERS | {R.SUPERVISOR}
 
+# 三权分立 (等保2.0 level 3), see docs/security.md:
+# - system administrator (admin): accounts, streets, departments, settings; never grants roles,
+#   never reads the audit trail;
+# - security administrator (security): roles and memberships, lockouts, sessions; no business
+#   data (it is in none of the readers' sets below);
+# - audit administrator (auditor): reads the audit trail (and, read-only, the records audited);
+#   never writes.
 ACTIONS: dict[str, frozenset] = {
     # bureaus/
     "bureau.view": ALL_ROLES,
@@ -21,8 +28,12 @@ ACTIONS: dict[str, frozenset] = {
     "street.change": frozenset({R.ADMIN}),
     "department.view": READERS,
     "department.change": frozenset({R.ADMIN}),
-    "membership.view": frozenset({R.ADMIN, R.AUDITOR}),
-    "membership.change": frozenset({R.ADMIN}),
+    "user.view": frozenset({R.ADMIN, R.SECURITY}),
+    "user.change": frozenset({R.ADMIN}),
+    # Ending a user's sessions and lifting a lockout.
+    "user.secure": frozenset({R.SECURITY}),
+    "membership.view": frozenset({R.ADMIN, R.SECURITY, R.AUDITOR}),
+    "membership.change": frozenset({R.SECURITY}),
     # 三权分立: the audit trail is read by auditors, not by those whose work it records.
     "auditevent.view": frozenset({R.AUDITOR}),
     # Whether background jobs run (a stuck queue shows on the administrator's home).

@@ -52,6 +52,11 @@ def _membership(bureau, marker):
     return Membership.objects.create(user=user, bureau=bureau, role=Membership.Role.OFFICER)
 
 
+@maker(User)
+def _user(bureau, marker):
+    return User.objects.create_user(username=marker, display_name=marker, bureau=bureau)
+
+
 @maker(AuditEvent)
 def _audit_event(bureau, marker):
     street = Street.objects.create(bureau=bureau, name=marker)
