@@ -70,7 +70,7 @@ ACTIONS: dict[str, frozenset] = {
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only
     # (core.views: superusers), not by any bureau role.
-    "calendarday.view": ALL_ROLES,
+    "calendarday.view": READERS,
 }
 
 
