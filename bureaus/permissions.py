@@ -49,6 +49,9 @@ ACTIONS: dict[str, frozenset] = {
     "reward.view": READERS,
     "reward.change": frozenset({R.ADMIN, R.OFFICER}),
     "complaintpolicy.change": frozenset({R.ADMIN}),
+    # documents/: superiors read their districts' issued documents; the seal is the admin's.
+    "document.view": READERS,
+    "seal.change": frozenset({R.ADMIN}),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from institutions import views
+from institutions import document_views, views
 
 app_name = "institutions"
 
@@ -30,6 +30,10 @@ urlpatterns = [
         name="listentry-publish",
     ),
     path("lists/<int:pk>/lift/", views.ListEntryLiftView.as_view(), name="listentry-lift"),
+    path("lists/pdf/", document_views.ListDocumentView.as_view(), name="list-document"),
+    path(
+        "<int:pk>/sheet/", document_views.InstitutionSheetView.as_view(), name="institution-sheet"
+    ),
     path("imports/", views.ImportJobListView.as_view(), name="importjob-list"),
     path("imports/new/", views.ImportJobCreateView.as_view(), name="importjob-create"),
     path("imports/<int:pk>/", views.ImportJobDetailView.as_view(), name="importjob-detail"),
