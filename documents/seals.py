@@ -32,22 +32,25 @@ def clean_seal_image(uploaded) -> bytes:
             _("The seal must be a PNG or JPEG image (judged by its content, not its name)."),
             code="type",
         )
+    wrong_size = ValidationError(
+        _("The seal image must be between 50 and %(max)s pixels a side."),
+        params={"max": MAX_SIDE},
+        code="size",
+    )
     try:
         with Image.open(io.BytesIO(data)) as img:
             # The size is in the header: refuse a decompression bomb before decoding any pixel.
             width, height = img.size
             if width > MAX_SIDE or height > MAX_SIDE or width < 50 or height < 50:
-                raise ValidationError(
-                    _("The seal image must be between 50 and %(max)s pixels a side."),
-                    params={"max": MAX_SIDE},
-                    code="size",
-                )
+                raise wrong_size
             img.load()
             clean = Image.new("RGBA", img.size)
             clean.paste(img.convert("RGBA"))
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow refuses it already when opening
+        raise wrong_size from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ValidationError(_("This image could not be read."), code="unreadable") from exc
     out = io.BytesIO()
     clean.save(out, format="PNG", optimize=True)

@@ -242,7 +242,9 @@ def document_request(
             idempotency_key=idempotency_key,
             requested_by=actor if getattr(actor, "pk", None) else None,
         )
-        transaction.on_commit(lambda: tasks.document_job_run.delay(job.pk))
+        transaction.on_commit(
+            lambda: tasks.document_job_run.apply_async((job.pk,), queue=settings.DOCUMENTS_QUEUE)
+        )
     return job
 
 
