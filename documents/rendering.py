@@ -52,10 +52,11 @@ def render_html(template: str, context: dict, letterhead: Letterhead) -> str:
 
 def render_pdf(template: str, context: dict, letterhead: Letterhead) -> tuple[bytes, int]:
     """The PDF bytes and the page count. Fonts are subsetted into the file."""
+    # Its per-step progress messages (some at import) are INFO: keep the logs for what matters.
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     import weasyprint
 
-    # Its per-step progress messages are INFO: keep the logs for what matters.
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
     html = render_html(template, context, letterhead)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     return document.write_pdf(), len(document.pages)
