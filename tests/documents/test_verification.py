@@ -73,8 +73,10 @@ def test_genuine_file_is_genuine_and_one_changed_byte_is_modified(client, docume
     body = response.content.decode()
     assert document.number in body and "西湖区教育局" in body and document.sha256 in body
     assert "真实且未被修改" in body
+    assert "数字签名：有效，签名单位为西湖区教育局" in body
     modified = upload(client, changed(data, at=len(data) // 4))
     assert outcome(modified) == "modified"
+    assert "数字签名：无效" in modified.content.decode()
     assert "已被修改" in modified.content.decode()
     assert document.number in modified.content.decode()
 
