@@ -217,11 +217,12 @@ def document_request(
     base_url: str | None = None,
 ) -> DocumentJob:
     """Queue a document for the Celery worker (same arguments as document_issue; the context
-    must be JSON). The same idempotency key returns the job already queued."""
-    from documents import tasks
-
+    must be JSON). The same idempotency key returns the job already queued (a failed one is
+    queued again)."""
     existing = DocumentJob.objects.filter(bureau=bureau, idempotency_key=idempotency_key).first()
     if existing is not None:
+        if existing.status == DocumentJob.Status.FAILED:
+            _enqueue_again(existing)
         return existing
     options = {
         "subject_type": ContentType.objects.get_for_model(type(subject)).pk if subject else None,
@@ -242,10 +243,27 @@ def document_request(
             idempotency_key=idempotency_key,
             requested_by=actor if getattr(actor, "pk", None) else None,
         )
-        transaction.on_commit(
-            lambda: tasks.document_job_run.apply_async((job.pk,), queue=settings.DOCUMENTS_QUEUE)
-        )
+        _enqueue(job)
     return job
+
+
+def _enqueue(job):
+    from documents import tasks
+
+    transaction.on_commit(
+        lambda: tasks.document_job_run.apply_async((job.pk,), queue=settings.DOCUMENTS_QUEUE)
+    )
+
+
+def _enqueue_again(job):
+    """A failed job asked for again (same content) is queued again rather than refused."""
+    with transaction.atomic():
+        updated = DocumentJob.objects.filter(pk=job.pk, status=DocumentJob.Status.FAILED).update(
+            status=DocumentJob.Status.QUEUED, error="", progress=0
+        )
+        if updated:
+            _enqueue(job)
+    job.refresh_from_db()
 
 
 def _job_progress(job_id, status, progress):

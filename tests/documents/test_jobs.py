@@ -64,6 +64,10 @@ def test_a_failed_render_marks_the_job_and_burns_no_number(tree):
     job.refresh_from_db()
     assert job.status == DocumentJob.Status.FAILED and job.error
     assert peek_number(bureau=tree.a, kind="notice", year=timezone.localdate().year) == 0
+    # Asked for again, the failed job is queued again (not refused, not duplicated).
+    assert request(tree, template="documents/pdf/missing.html").pk == job.pk
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.QUEUED and not job.error
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,3 +20,16 @@ def test_documents_imports_no_domain_app():
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in DOMAIN_APPS]
     assert not offenders, offenders
+
+
+def test_weasyprint_and_pyhanko_are_not_imported_at_start_up():
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import config.urls, documents.views, "
+        "documents.services; print(sorted(m for m in ('weasyprint', 'pyhanko', 'segno') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

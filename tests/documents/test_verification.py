@@ -136,3 +136,15 @@ def test_verification_address_in_the_pdf_is_the_token_page(document, tmp_path):
     from tests.documents.conftest import pdftotext, squeeze
 
     assert f"/public/documents/verify/{document.token}/" in squeeze(pdftotext(data, tmp_path))
+
+
+def test_checks_are_rate_limited_per_address(client, document):
+    from documents.public_views import CHECKS_PER_MINUTE
+
+    data = document.file.read()
+    for _ in range(CHECKS_PER_MINUTE):
+        assert outcome(upload(client, data)) == "genuine"
+    refused = upload(client, data)
+    assert refused.status_code == 200
+    assert "您的核验次数过多" in refused.content.decode()
+    assert 'data-testid="verdict"' not in refused.content.decode()
