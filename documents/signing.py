@@ -5,9 +5,11 @@ a bureau's key is created on first use and certified by the platform CA; `signat
 never raises on a damaged file, it reports it as not valid.
 """
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -158,6 +160,17 @@ def install_key(*, bureau, certificate_pem: str, private_key_pem: str, chain_pem
         )
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous wrappers (they use asyncio.run) even from a thread
+    that already runs an event loop (ASGI, or a browser test driving the page)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def _pem_certs(text: str):
     from asn1crypto import pem
     from asn1crypto import x509 as ax509
@@ -188,7 +201,7 @@ def sign_pdf(pdf: bytes, *, key: SigningKey, reason: str, location: str) -> byte
         location=location,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    return _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
 
 
 @dataclass(frozen=True)
@@ -231,7 +244,7 @@ def signature_check(data: bytes) -> SignatureCheck:
             return NO_SIGNATURE
         embedded = signatures[0]
         context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
         cert = embedded.signer_cert
         return SignatureCheck(
             present=True,

@@ -87,3 +87,17 @@ def test_a_certificate_of_another_key_is_refused(tree, tmp_path):
             f"--key={tmp_path / 'k.pem'}",
         )
     assert not SigningKey.objects.filter(bureau=tree.a).exists()
+
+
+def test_pyhanko_calls_work_inside_a_running_event_loop():
+    """pyHanko's sync wrappers call asyncio.run(); under a running loop they go to a thread."""
+    import asyncio
+
+    def sync_wrapper():
+        return asyncio.run(asyncio.sleep(0, result="signed"))
+
+    async def inside_a_loop():
+        return signing._outside_event_loop(sync_wrapper)
+
+    assert asyncio.run(inside_a_loop()) == "signed"
+    assert signing._outside_event_loop(sync_wrapper) == "signed"
