@@ -92,7 +92,8 @@ def test_random_file_and_unknown_token_are_unknown_never_500(client, document):
         assert response.status_code == 200
         assert outcome(response) == "unknown"
         assert "未知" in response.content.decode()
-    for token in ("x" * 32, "nope", "A" * 500, "%3Cscript%3E"):
+    unknown_number = document.number.replace("1号", "99号")
+    for token in ("x" * 32, "nope", "A" * 500, "%3Cscript%3E", unknown_number, document.number):
         response = client.get(f"/public/documents/verify/{token}/")
         assert response.status_code == 404
         assert outcome(response) == "unknown"
@@ -148,3 +149,16 @@ def test_checks_are_rate_limited_per_address(client, document):
     assert refused.status_code == 200
     assert "您的核验次数过多" in refused.content.decode()
     assert 'data-testid="verdict"' not in refused.content.decode()
+
+
+def test_pdfsig_validates_the_file_and_rejects_a_changed_one(document, tmp_path):
+    import subprocess
+
+    data = document.file.read()
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(data)
+    bad.write_bytes(changed(data, at=len(data) // 4))
+    out = subprocess.run(["pdfsig", str(good)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in out and "西湖区教育局" in out
+    out = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." not in out
