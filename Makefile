@@ -37,6 +37,7 @@ messages: venv
 
 lint: venv
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@$(PY) scripts/lint_imports.py
 
 bench: setup
 	@scripts/bench.sh

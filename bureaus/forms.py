@@ -14,6 +14,29 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class ScopedModelChoiceField(forms.ModelChoiceField):
+    """A choice of another bureau-owned record: a form built with its user offers (and accepts)
+    only the records that user may edit; built without one, it offers nothing."""
+
+    def __init__(self, queryset, **kwargs):
+        self.scoped_from = queryset
+        super().__init__(queryset.none(), **kwargs)
+
+    def scope_to(self, user) -> None:
+        self.queryset = self.scoped_from.editable_by(user)
+
+
+class ScopedForm(forms.Form):
+    """A plain form that knows its user and scopes its ScopedModelChoiceFields to it."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, ScopedModelChoiceField):
+                field.scope_to(user)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A form that knows its user, so choices of other records are limited to what the user
     may edit (another district's street is not a valid choice)."""

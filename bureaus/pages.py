@@ -6,7 +6,8 @@ Guarantees (the same as the API's, see bureaus.api.base):
 - A role without the page's action gets 403 before any lookup.
 - Reads go through `visible_to(user)`; create and edit pages through `editable_by(user)`;
   another district's record is a 404.
-- Subclasses cannot override `get_queryset` or `get_object`; they use `scope_queryset`.
+- Subclasses cannot override `get_queryset` or `get_object`; they use `scope_queryset`. Nor
+  can they override `dispatch`, where the sign-in and role checks are made.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,7 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from bureaus.permissions import membership_may
 
-_SEALED = ("get_queryset", "get_object")
+_SEALED = ("get_queryset", "get_object", "dispatch")
 
 
 class ScopedPageMixin(LoginRequiredMixin):
@@ -30,7 +31,8 @@ class ScopedPageMixin(LoginRequiredMixin):
         for name in _SEALED:
             if name in cls.__dict__:
                 raise TypeError(
-                    f"{cls.__name__} must not override {name}: use scope_queryset() instead."
+                    f"{cls.__name__} must not override {name}: the scoping and the role check "
+                    "live there (shape the queryset in scope_queryset())."
                 )
 
     @property

@@ -33,6 +33,10 @@ ACTIONS: dict[str, frozenset] = {
     "complaint.view": READERS,
     "complaint.change": frozenset({R.ADMIN, R.OFFICER}),
     "complaint.assign": frozenset({R.ADMIN, R.OFFICER}),
+    # Who may be given a tip-off to handle, and who may take the handler's steps on any
+    # tip-off of the district (the assigned handler always may).
+    "complaint.handle": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.handle_any": frozenset({R.ADMIN}),
     # The service narrows this to the assigned handler and the district administrator.
     "complaint.reveal": frozenset({R.ADMIN, R.OFFICER}),
     "complaint.reward": frozenset({R.ADMIN, R.OFFICER}),
@@ -49,6 +53,11 @@ ACTIONS: dict[str, frozenset] = {
     "reward.view": READERS,
     "reward.change": frozenset({R.ADMIN, R.OFFICER}),
     "complaintpolicy.change": frozenset({R.ADMIN}),
+    # core/: who is told when the district's work is late and nobody is assigned to it.
+    "deadline.escalate": frozenset({R.ADMIN}),
+    # The working-day calendar is read by all staff; it is edited by platform operators only
+    # (core.views: superusers), not by any bureau role.
+    "calendarday.view": ALL_ROLES,
     # documents/: superiors read their districts' issued documents; the seal is the admin's.
     "document.view": READERS,
     "seal.change": frozenset({R.ADMIN}),

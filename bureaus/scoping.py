@@ -6,7 +6,10 @@ Guarantees:
 - `editable_by(user)` returns only rows owned by the user's acting bureau itself.
 - A user with no acting membership (anonymous, no membership, background job) sees nothing.
 - `save`, `delete`, queryset `update`, `delete` and `bulk_create` write audit events in the
-  same transaction as the change.
+  same transaction as the change; the only unaudited write is the one named
+  `dangerously_unaudited()` (bookkeeping such as a job's progress counters, never domain data).
+- A child row (`tenant_parent = "<field>"`) always carries its parent's bureau: `save()` and
+  `bulk_create()` set it when missing and refuse a row whose bureau differs from its parent's.
 """
 
 from django.db import models, transaction
@@ -35,8 +38,25 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(bureau_id=membership.bureau_id)
 
 
+class UnauditedQuerySet(ScopedQuerySet):
+    """The rows of a BureauScopedQuerySet whose writes leave no audit event; reached only
+    through `dangerously_unaudited()`. Child rows still take their parent's bureau."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        for obj in objs:
+            obj.inherit_bureau()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class BureauScopedQuerySet(ScopedQuerySet):
     """Scoped, and every bulk write audited."""
+
+    def dangerously_unaudited(self):
+        """The same rows, written without audit events: for bookkeeping (a job's progress
+        counters) and benchmark data only, never for domain data."""
+        clone = self._chain()
+        clone.__class__ = UnauditedQuerySet
+        return clone
 
     def update(self, **kwargs):
         from bureaus import audit
@@ -63,6 +83,8 @@ class BureauScopedQuerySet(ScopedQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         from bureaus import audit
 
+        for obj in objs:
+            obj.inherit_bureau()
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             audit.record_bulk_create(self.model, created)
@@ -81,16 +103,25 @@ class BureauOwnedModel(models.Model):
     # Field names whose values never enter the audit trail (personal data): shown as "***".
     audit_redact: frozenset[str] = frozenset()
 
+    # A child row names the foreign key of the row it belongs to (e.g. "institution"); its
+    # bureau is always that parent's bureau.
+    tenant_parent: str | None = None
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         from bureaus import audit
 
+        self.inherit_bureau()
         with transaction.atomic():
             before = audit.snapshot(self)
             super().save(*args, **kwargs)
             audit.record_save(self, before=before)
+
+    def full_clean(self, *args, **kwargs):
+        self.inherit_bureau()
+        super().full_clean(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         from bureaus import audit
@@ -100,3 +131,19 @@ class BureauOwnedModel(models.Model):
             result = super().delete(*args, **kwargs)
             audit.record_delete(self, pk=pk)
         return result
+
+    def inherit_bureau(self) -> None:
+        """Take the bureau from the tenant parent, or refuse a row that names another one."""
+        if self.tenant_parent is None:
+            return
+        parent_id = getattr(self, f"{self.tenant_parent}_id")
+        if parent_id is None:
+            return
+        parent = getattr(self, self.tenant_parent)
+        if self.bureau_id is None:
+            self.bureau_id = parent.bureau_id
+        elif self.bureau_id != parent.bureau_id:
+            raise ValueError(
+                f"{type(self).__name__}.bureau ({self.bureau_id}) differs from its "
+                f"{self.tenant_parent}'s bureau ({parent.bureau_id})"
+            )

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from bureaus.demo import DISTRICTS
 from bureaus.models import Bureau, Membership, User
-from complaints import services
 from complaints.models import Complaint
+from complaints.services import handling, intake, orders, refunds, rewards
 from institutions.models import Institution
 
 PER_DISTRICT = 100
@@ -82,7 +82,7 @@ def _seed_district(bureau, slug, rng):
         category = rng.choice(list(DESCRIPTIONS))
         named = rng.random() < 0.4
         channel = rng.choice(["web"] * 6 + ["phone", "letter", "visit", "hotline", "referral"])
-        complaint, _secret = services._create(
+        complaint, _secret = intake.complaint_receive(
             bureau=bureau,
             channel=channel,
             institution=institution,
@@ -107,34 +107,34 @@ def _advance(complaint, state, *, admin, officer, made, rng):
     if state == "received":
         return
     if state == "rejected":
-        services.complaint_reject(actor=admin, complaint=complaint, public_reply=OUT_OF_SCOPE)
+        handling.complaint_reject(actor=admin, complaint=complaint, public_reply=OUT_OF_SCOPE)
         return
     if state == "merged":
         originals = [c for c in made if c.status in Complaint.OPEN_STATUSES]
         if originals:
-            services.complaint_merge(actor=admin, complaint=complaint, into=rng.choice(originals))
+            handling.complaint_merge(actor=admin, complaint=complaint, into=rng.choice(originals))
         return
-    services.complaint_accept(actor=admin, complaint=complaint)
+    handling.complaint_accept(actor=admin, complaint=complaint)
     if state == "accepted":
         return
-    services.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
+    handling.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
     if state == "assigned":
         return
-    services.complaint_add_note(actor=officer, complaint=complaint, note="已到现场核查，拍照取证。")
+    handling.complaint_add_note(actor=officer, complaint=complaint, note="已到现场核查，拍照取证。")
     if state == "investigating":
         return
     outcome = rng.choices(list(REPLIES), weights=[6, 3, 1])[0]
-    services.complaint_conclude(
+    handling.complaint_conclude(
         actor=officer, complaint=complaint, outcome=outcome, public_reply=REPLIES[outcome]
     )
-    if outcome == "substantiated" and services.reward_refusal(complaint) is None:
-        reward = services.reward_decide(
+    if outcome == "substantiated" and rewards.reward_refusal(complaint) is None:
+        reward = rewards.reward_decide(
             actor=admin, complaint=complaint, amount_fen=rng.choice([200, 500, 1000, 2000]) * 100
         )
-        services.reward_notify(actor=admin, reward=reward)
+        rewards.reward_notify(actor=admin, reward=reward)
     if complaint.category == "fees":
         disputed = rng.randrange(20, 400) * 10_000
-        services.refund_dispute_record(
+        refunds.refund_dispute_record(
             actor=admin,
             complaint=complaint,
             students=rng.randrange(3, 60),
@@ -143,7 +143,7 @@ def _advance(complaint, state, *, admin, officer, made, rng):
             resolved=state == "closed",
         )
     if state == "closed":
-        services.complaint_close(actor=officer, complaint=complaint)
+        handling.complaint_close(actor=officer, complaint=complaint)
 
 
 def _seed_orders():
@@ -164,7 +164,7 @@ def _seed_orders():
         )
         if complaint is None:
             continue
-        services.supervision_order_issue(
+        orders.supervision_order_issue(
             actor=supervisor,
             district=district,
             complaint=complaint,

@@ -1,7 +1,6 @@
 """Forms for tip-offs: the public submission and tracking, staff intake, each workflow step,
 supervision orders, rewards and refund disputes. Errors are in Chinese by default."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -9,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bureaus.forms import ScopedForm, ScopedModelChoiceField
 from bureaus.models import Bureau
 from complaints import selectors, uploads
 from complaints.models import Complaint, RefundDispute
+from core.validators import phone_error, phone_normalize
 from institutions.models import Institution
-
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,9 +40,10 @@ def _date_input():
 
 class _ReporterMixin:
     def clean_reporter_phone(self):
-        phone = "".join(self.cleaned_data.get("reporter_phone", "").split())
-        if phone and not _PHONE.match(phone):
-            raise ValidationError(_("Enter a mobile number of 11 digits or a landline number."))
+        phone = phone_normalize(self.cleaned_data.get("reporter_phone", ""))
+        error = phone_error(phone)
+        if error:
+            raise ValidationError(error)
         return phone
 
     def clean_observed_on(self):
@@ -137,7 +137,7 @@ class TrackForm(forms.Form):
     )
 
 
-class StaffComplaintForm(_ReporterMixin, forms.Form):
+class StaffComplaintForm(_ReporterMixin, ScopedForm):
     """A tip-off received by telephone, letter, visit, the 12345 hotline or from a superior."""
 
     channel = forms.ChoiceField(
@@ -150,8 +150,8 @@ class StaffComplaintForm(_ReporterMixin, forms.Form):
         required=False,
         help_text=_("Required for the 12345 hotline."),
     )
-    institution = forms.ModelChoiceField(
-        label=_("Institution in the registry"), queryset=Institution.objects.none(), required=False
+    institution = ScopedModelChoiceField(
+        Institution.objects.all(), label=_("Institution in the registry"), required=False
     )
     institution_name = forms.CharField(label=_("Institution name"), max_length=200, required=False)
     institution_address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -161,10 +161,6 @@ class StaffComplaintForm(_ReporterMixin, forms.Form):
     reporter_name = forms.CharField(label=_("Reporter name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter phone"), max_length=20, required=False)
     files = MultipleFileField(label=_("Photos or PDF"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.editable_by(user)
 
     def clean(self):
         data = super().clean()
@@ -230,14 +226,10 @@ class InvestigationNoteForm(forms.Form):
     files = MultipleFileField(label=_("Photos or PDF"))
 
 
-class LinkInstitutionForm(forms.Form):
-    institution = forms.ModelChoiceField(
-        label=_("Institution in the registry"), queryset=Institution.objects.none()
+class LinkInstitutionForm(ScopedForm):
+    institution = ScopedModelChoiceField(
+        Institution.objects.all(), label=_("Institution in the registry")
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.editable_by(user)
 
 
 class ConcludeForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureaus.crypto import EncryptedTextField
 from bureaus.scoping import BureauOwnedModel
+from core.models import Deadline
 
 # seed 004 永川: the reporter is told the outcome within 10 days of receipt.
 DEFAULT_REPLY_DAYS = 10
@@ -18,26 +19,6 @@ DEFAULT_CLAIM_DAYS = 20
 # seed 004 永川: rewards of 200 to 2000 yuan (in fen).
 REWARD_MIN_FEN = 200_00
 REWARD_MAX_FEN = 2000_00
-
-
-class CalendarDay(models.Model):
-    """One day of the national calendar: a working day or not (holidays and 调休 make-up days).
-
-    Platform-wide, not owned by a bureau. Seeded from the `chinesecalendar` package and edited
-    by hand when the State Council publishes next year's schedule; a day without a row falls
-    back to Monday–Friday (see complaints.workdays)."""
-
-    date = models.DateField(_("Date"), primary_key=True)
-    is_working_day = models.BooleanField(_("Working day"))
-    note = models.CharField(_("Note"), max_length=50, blank=True)
-
-    class Meta:
-        verbose_name = _("Calendar day")
-        verbose_name_plural = _("Calendar days")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d}"
 
 
 class ComplaintPolicy(BureauOwnedModel):
@@ -63,7 +44,7 @@ class ComplaintPolicy(BureauOwnedModel):
         return str(self.bureau)
 
 
-class Complaint(BureauOwnedModel):
+class Complaint(BureauOwnedModel, Deadline):
     """A tip-off (举报) about an institution, from the public or entered by staff."""
 
     class Channel(models.TextChoices):
@@ -184,12 +165,18 @@ class Complaint(BureauOwnedModel):
         """The reporter left a name and phone (needed for a reward)."""
         return bool(self.reporter_name and self.reporter_phone)
 
-    def is_overdue_on(self, today) -> bool:
-        return self.is_open and self.due_on < today
+    @classmethod
+    def owed_q(cls) -> Q:
+        return Q(status__in=cls.OPEN_STATUSES)
+
+    def is_owed(self) -> bool:
+        return self.is_open
 
 
 class ComplaintEvent(BureauOwnedModel):
     """One step on a complaint's timeline (received, triaged, assigned, a note, concluded…)."""
+
+    tenant_parent = "complaint"
 
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -238,6 +225,8 @@ def _attachment_path(instance, filename):
 class ComplaintAttachment(BureauOwnedModel):
     """A photo or PDF attached by the reporter or by staff; images are re-encoded without EXIF."""
 
+    tenant_parent = "complaint"
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("File"), upload_to=_attachment_path)
     content_type = models.CharField(_("Type"), max_length=50)
@@ -254,33 +243,7 @@ class ComplaintAttachment(BureauOwnedModel):
         return f"{self.complaint_id}/{self.pk}"
 
 
-class Notification(BureauOwnedModel):
-    """An in-app message to one user (overdue tip-offs and supervision orders); no personal
-    data in the text."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="complaint_notifications"
-    )
-    message = models.CharField(_("Message"), max_length=300)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # Makes the overdue job idempotent: one notification per (user, key).
-    key = models.CharField(max_length=100)
-
-    class Meta:
-        verbose_name = _("Notification")
-        verbose_name_plural = _("Notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
-        ]
-
-    def __str__(self):
-        return self.message
-
-
-class SupervisionOrder(BureauOwnedModel):
+class SupervisionOrder(BureauOwnedModel, Deadline):
     """A supervision order (督办单) from a city or province bureau to a district.
 
     The row is owned by the target district (`bureau`) so the district reads and answers it
@@ -328,12 +291,18 @@ class SupervisionOrder(BureauOwnedModel):
     def __str__(self):
         return self.number
 
-    def is_overdue_on(self, today) -> bool:
-        return self.status == self.Status.OPEN and self.due_on < today
+    @classmethod
+    def owed_q(cls) -> Q:
+        return Q(status=cls.Status.OPEN)
+
+    def is_owed(self) -> bool:
+        return self.status == self.Status.OPEN
 
 
 class Reward(BureauOwnedModel):
     """A reward for a substantiated, named, first tip-off (有奖举报, seed 004 永川)."""
+
+    tenant_parent = "complaint"
 
     class Status(models.TextChoices):
         DECIDED = "decided", _("Decided, reporter not yet told")
@@ -373,6 +342,8 @@ class Reward(BureauOwnedModel):
 class RefundDispute(BureauOwnedModel):
     """A refund dispute (退费纠纷) arising from a tip-off: students and money involved
     (seed 004 永川: "38件…涉及学生370余人480余万元")."""
+
+    tenant_parent = "complaint"
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

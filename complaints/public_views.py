@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bureaus.acting import client_ip
 from bureaus.pages import public
-from complaints import selectors, services, uploads
+from complaints import selectors, uploads
 from complaints.forms import PublicComplaintForm, TrackForm
 from complaints.models import Complaint
+from complaints.services import intake
 
 logger = logging.getLogger(__name__)
 
@@ -92,17 +93,10 @@ def complaint_submit(request):
         form = PublicComplaintForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            complaint, secret = services.complaint_submit_public(
+            complaint, secret = intake.complaint_submit_public(
                 bureau=data["bureau"],
-                institution=data["institution_obj"],
-                institution_name=data["institution_name"],
-                institution_address=data["institution_address"],
-                category=data["category"],
-                description=data["description"],
-                observed_on=data["observed_on"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
                 files=data["files"],
+                **intake.report_fields({**data, "institution": data["institution_obj"]}),
             )
             return render(
                 request,
@@ -164,7 +158,7 @@ def complaint_track(request):
             form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
             status = 429
         elif form.is_valid():
-            complaint = services.complaint_track(
+            complaint = intake.complaint_track(
                 tracking_code=form.cleaned_data["tracking_code"],
                 secret=form.cleaned_data["secret"],
             )

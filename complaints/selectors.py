@@ -1,5 +1,5 @@
 """Reads for tip-offs: the public institution search, duplicate hints, who can be assigned,
-notifications, refund totals per district."""
+refund totals per district."""
 
 import re
 
@@ -7,22 +7,26 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Greatest
 
-from bureaus.models import Bureau, Membership, User
-from complaints.models import Complaint, Notification
+from bureaus.models import Bureau, User
+from bureaus.permissions import allowed_roles
+from complaints.models import Complaint
 from institutions.models import Institution
+from institutions.selectors import institution_public_queryset
 
 # Fields of an institution the public search may show.
 PUBLIC_INSTITUTION_FIELDS = ("id", "name", "address", "bureau__name")
 
 
 def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
-    """Registry institutions whose name or address contains `q`, public fields only (the
-    name, the address and the district), for the tip-off form's search-as-you-type."""
+    """Registry institutions the public may look up (`institution_public_queryset`: not those
+    still in 筹设) whose name or address contains `q`, public fields only (the name, the address
+    and the district), for the tip-off form's search-as-you-type."""
     q = (q or "").strip()
     if len(q) < 2:
         return []
     rows = (
-        Institution.objects.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        institution_public_queryset()
+        .filter(Q(name__icontains=q) | Q(address__icontains=q))
         .order_by("name", "id")
         .values(*PUBLIC_INSTITUTION_FIELDS)[:limit]
     )
@@ -160,15 +164,11 @@ def assignable_users(*, bureau_id: int) -> list[User]:
         User.objects.filter(
             memberships__bureau_id=bureau_id,
             memberships__is_active=True,
-            memberships__role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN],
+            memberships__role__in=allowed_roles("complaint.handle"),
         )
         .distinct()
         .order_by("display_name", "username")
     )
-
-
-def notification_list(*, user, limit: int = 10) -> list[Notification]:
-    return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
 
 
 def refund_totals(*, queryset) -> list[dict]:

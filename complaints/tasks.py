@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 
 from bureaus.context import acting, system_actor
-from complaints import services
+from complaints.services import overdue
 
 
 @shared_task
@@ -11,6 +11,6 @@ def complaints_mark_overdue(today: str | None = None) -> dict:
     """Hourly: mark overdue tip-offs and supervision orders, notify, expire unclaimed rewards.
     `today` (ISO date) is for re-running a past day; beat leaves it empty."""
     with acting(system_actor("complaints_mark_overdue")):
-        return services.complaints_mark_overdue(
+        return overdue.complaints_mark_overdue(
             today=dt.date.fromisoformat(today) if today else None
         )

@@ -41,6 +41,7 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("complaints/", include("complaints.urls")),
     path("documents/", include("documents.urls")),
+    path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),
     path("public/", include("complaints.public_urls")),

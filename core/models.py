@@ -1,7 +1,12 @@
-"""Records of the shared mechanisms: document-number counters."""
+"""Records of the shared mechanisms: document-number counters, the working-day calendar,
+notifications and the abstract deadline."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from bureaus.scoping import BureauOwnedModel
 
 
 class NumberCounter(models.Model):
@@ -26,3 +31,72 @@ class NumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.bureau_id}/{self.kind}/{self.year}: {self.last}"
+
+
+class CalendarDay(models.Model):
+    """One day of the national calendar: a working day or not (holidays and 调休 make-up days).
+
+    Platform-wide, not owned by a bureau. Seeded from the `chinesecalendar` package and edited
+    in the app (/calendar/) when the State Council publishes next year's schedule; a day
+    without a row is reckoned by core.workdays (Monday–Friday for the bureau, in the citizen's
+    favour for a deadline owed to a citizen)."""
+
+    date = models.DateField(_("Date"), primary_key=True)
+    is_working_day = models.BooleanField(_("Working day"))
+    note = models.CharField(_("Note"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("Calendar day")
+        verbose_name_plural = _("Calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"
+
+
+class Notification(BureauOwnedModel):
+    """An in-app message to one user (an overdue tip-off, order or notice); no personal data
+    in the text. Written only through core.notifications.notify, once per (user, key)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("Message"), max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Makes periodic jobs idempotent: one notification per (user, key).
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("Notification")
+        verbose_name_plural = _("Notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+
+class Deadline(models.Model):
+    """Something owed by a date: a reply, an answer, a rectification. Subclasses say when it
+    is still owed (`owed_q`); core.deadlines.mark_overdue flags the late ones in one statement."""
+
+    due_on = models.DateField(_("Due"))
+    overdue_since = models.DateField(_("Overdue since"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def owed_q(cls) -> Q:
+        """The rows whose deadline still runs (e.g. open statuses)."""
+        raise NotImplementedError
+
+    def is_owed(self) -> bool:
+        raise NotImplementedError
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_owed() and self.due_on < today

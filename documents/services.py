@@ -282,7 +282,7 @@ def document_job_run(*, job_id: int) -> IssuedDocument | None:
     subject = None
     if options.subject_type:
         model = ContentType.objects.get_for_id(options.subject_type).model_class()
-        subject = model._base_manager.filter(pk=options.subject_id).first()
+        subject = model._default_manager.filter(pk=options.subject_id).first()
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().get(pk=job_id)
         if job.status == DocumentJob.Status.DONE:

@@ -12,6 +12,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 echo "== ruff"
 ruff check .
 ruff format --check .
+echo "== import layering (lint-imports)"
+python scripts/lint_imports.py
 echo "== makemigrations --check"
 python manage.py makemigrations --check --dry-run -v 1
 echo "== pytest"

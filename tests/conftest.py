@@ -65,6 +65,19 @@ def as_system():
 
 
 @pytest.fixture(autouse=True)
+def _calendar(request):
+    """The working-day calendar comes from a data migration; a transactional test elsewhere
+    (browser tests) truncates every table, so reload it when it is gone."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from core import workdays
+    from core.models import CalendarDay
+
+    if not CalendarDay.objects.filter(date__year=2025).exists():
+        workdays.calendar_load(range(2004, 2027))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Redis is shared by the whole run: rate limits and cached counts must not leak across tests.
     yield

@@ -5,11 +5,13 @@ here, or listed in UNSCOPED with the reason it needs no tenancy. A new route tha
 fails `test_every_route_is_classified`, so it is covered the day it is added.
 """
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from python_calamine import CalamineWorkbook
 from rest_framework.test import APIClient
 
 from bureaus.api.base import ScopedViewSet
@@ -30,6 +32,7 @@ UNSCOPED = {
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",
     "api-docs": "API description, no data",
+    "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.
@@ -129,6 +132,16 @@ def test_every_route_is_classified():
     assert PAGES and APIS
 
 
+def test_every_export_and_download_route_is_scoped():
+    """Exports and downloads are routes of their own, so the tests below request them like
+    any list or detail page: none may be public or unclassified."""
+    words = ("export", "download", "attachment", "pdf", "csv", "xlsx", "report")
+    scoped = {r.name for r in ROUTES}
+    files = [n for n in all_routes() if any(w in n.lower() for w in words)]
+    assert files, "no export route found: the naming rule above is out of date"
+    assert [n for n in files if n not in scoped and n not in UNSCOPED] == []
+
+
 def test_every_scoped_model_has_a_maker():
     missing = {r.model.__name__ for r in ROUTES if r.model not in MAKERS}
     assert not missing, f"add a maker in tests/records.py for {missing}"
@@ -157,6 +170,14 @@ def pair(tree, request):
     return route, record_a, record_b
 
 
+def _text(response) -> str:
+    """A response's text; an export workbook's as the text of its cells."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+        return "\n".join(str(cell) for row in sheet.to_python() for cell in row)
+    return response.content.decode()
+
+
 def _marker(record):
     return f"记录{type(record).__name__}"
 
@@ -170,12 +191,12 @@ def test_district_user_never_sees_sibling(pair, tree):
         assert client.get(route.url(record_a)).status_code == 200
         assert client.get(route.url(record_b)).status_code == 404
     elif route.name in AGGREGATES:
-        body = client.get(route.url()).content.decode()
+        body = _text(client.get(route.url()))
         assert tree.a.name in body and tree.b.name not in body
     else:
         response = client.get(route.url())
         assert response.status_code == 200
-        body = response.content.decode()
+        body = _text(response)
         if not route.writes:
             assert "甲区" + _marker(record_a) in body
         assert "乙区" + _marker(record_b) not in body
@@ -199,10 +220,10 @@ def test_city_supervisor_reads_both_districts_and_writes_neither(pair, tree):
         assert client.get(route.url(record_a)).status_code == 200
         assert client.get(route.url(record_b)).status_code == 200
     elif route.name in AGGREGATES:
-        body = client.get(route.url()).content.decode()
+        body = _text(client.get(route.url()))
         assert tree.a.name in body and tree.b.name in body
     else:
-        body = client.get(route.url()).content.decode()
+        body = _text(client.get(route.url()))
         assert "甲区" + _marker(record_a) in body
         assert "乙区" + _marker(record_b) in body
     if route.kind == "api":

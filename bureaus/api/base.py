@@ -17,7 +17,7 @@ from rest_framework.viewsets import GenericViewSet
 from bureaus.acting import attach_membership
 from bureaus.permissions import RolePermission
 
-_SEALED = ("get_queryset", "get_object")
+_SEALED = ("get_queryset", "get_object", "check_permissions", "initial")
 
 
 class ScopedViewSet(GenericViewSet):
@@ -42,6 +42,8 @@ class ScopedViewSet(GenericViewSet):
                 )
         if not cls.__dict__.get("abstract", False) and not cls.permission_object:
             raise TypeError(f"{cls.__name__} must declare permission_object")
+        if RolePermission not in cls.permission_classes:
+            raise TypeError(f"{cls.__name__} must keep RolePermission in permission_classes")
 
     def perform_authentication(self, request):
         super().perform_authentication(request)
@@ -97,3 +99,11 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context["request"]
         return super().get_queryset().editable_by(request.user)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference to a record of the user's subtree (a superior naming a district's record);
+    a record outside it reads as "does not exist"."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)

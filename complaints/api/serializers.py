@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from bureaus.api.base import ScopedRelatedField
+from bureaus.api.base import ScopedRelatedField, VisibleRelatedField
 from bureaus.models import Bureau
-from complaints import services
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from complaints.services import handling, orders, rewards
 from institutions.models import Institution
 
 
@@ -58,15 +58,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return obj.is_overdue_on(timezone.localdate())
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.allowed_transitions(obj)
-
-
-class TransitionStateSerializer(serializers.Serializer):
-    """GET on a transition: whether it may be taken now."""
-
-    status = serializers.CharField()
-    transition = serializers.CharField()
-    allowed = serializers.BooleanField()
+        return handling.allowed_transitions(obj)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -160,14 +152,6 @@ class HotlineWorkOrderSerializer(serializers.ModelSerializer):
         extra_kwargs = {"institution_name": {"required": True, "allow_blank": False}}
 
 
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference to a record of the user's subtree (a superior naming a district's record);
-    a record outside it reads as "does not exist"."""
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.context["request"].user)
-
-
 class SupervisionOrderSerializer(serializers.ModelSerializer):
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     issued_by_name = serializers.CharField(source="issued_by.name", read_only=True)
@@ -205,7 +189,7 @@ class SupervisionOrderSerializer(serializers.ModelSerializer):
         return obj.is_overdue_on(timezone.localdate())
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.supervision_order_allowed_steps(obj)
+        return orders.supervision_order_allowed_steps(obj)
 
 
 class SupervisionOrderIssueSerializer(serializers.Serializer):
@@ -254,7 +238,7 @@ class RewardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_transitions(self, obj) -> list[str]:
-        return services.reward_allowed_steps(obj)
+        return rewards.reward_allowed_steps(obj)
 
 
 class RewardDecideSerializer(serializers.Serializer):

@@ -1,79 +1,42 @@
 """The staff API for tip-offs (list with filters, retrieve, each workflow step as an action),
 supervision orders, rewards and refund disputes, and the intake API for the 12345 hotline."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from bureaus.api.base import ScopedViewSet
-from complaints import selectors, services
+from complaints import selectors
 from complaints.api import serializers as s
 from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from complaints.services import handling, intake, orders, refunds, rewards
+from core.api.workflow import workflow_action
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
-
-
-def _service_call(service, **kwargs):
-    """Call a service, mapping its refusals to DRF errors (400 with field errors, 403)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise _drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-
-
-def _transition(
-    name: str,
-    serializer_class,
-    service,
-    verb: str = "change",
-    *,
-    record: str = "complaint",
-    steps=services.allowed_transitions,
-    output=s.ComplaintSerializer,
-):
-    """An action for one workflow step: GET says whether it may be taken now, POST takes it
-    through the service (400 with field errors when the step is refused). The service takes
-    the record as the keyword `record`; `steps(record)` lists the steps allowed now."""
-
-    def handler(self, request, pk=None):
-        obj = self.get_object()
-        if request.method in SAFE_METHODS:
-            data = {"status": obj.status, "transition": name, "allowed": name in steps(obj)}
-            return Response(s.TransitionStateSerializer(data).data)
-        serializer = serializer_class(data=request.data, context={"request": request, record: obj})
-        serializer.is_valid(raise_exception=True)
-        _service_call(service, actor=request.user, **{record: obj}, **serializer.validated_data)
-        obj.refresh_from_db()
-        return Response(output(obj, context={"request": request}).data)
-
-    handler.__name__ = name
-    handler.__doc__ = (service.__doc__ or "").strip().splitlines()[0]
-    handler = extend_schema(methods=["GET"], responses=s.TransitionStateSerializer, request=None)(
-        handler
+def _step(name, serializer_class, service, *, allowed, verb="change", record="complaint", output):
+    return workflow_action(
+        name,
+        serializer_class=serializer_class,
+        service=service,
+        allowed=allowed,
+        verb=verb,
+        record=record,
+        output=output,
     )
-    handler = extend_schema(methods=["POST"], request=serializer_class, responses=output)(handler)
-    # Asking whether the step may be taken is a read; taking it needs the step's verb.
-    return action(
-        detail=True,
-        methods=["get", "post"],
-        url_path=name,
-        url_name=name,
-        permission_verbs={"get": "view", "post": verb},
-    )(handler)
+
+
+def _complaint_step(name, serializer_class, service, verb="change"):
+    return _step(
+        name,
+        serializer_class,
+        service,
+        allowed=handling.allowed_transitions,
+        verb=verb,
+        output=s.ComplaintSerializer,
+    )
 
 
 class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -88,14 +51,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def scope_queryset(self, queryset):
         return queryset.select_related("bureau")
 
-    accept = _transition("accept", s.NoteSerializer, services.complaint_accept)
-    reject = _transition("reject", s.RejectSerializer, services.complaint_reject)
-    merge = _transition("merge", s.MergeSerializer, services.complaint_merge)
-    assign = _transition("assign", s.AssignSerializer, services.complaint_assign, verb="assign")
-    note = _transition("note", s.InvestigationNoteSerializer, services.complaint_add_note)
-    link = _transition("link", s.LinkSerializer, services.complaint_link_institution)
-    conclude = _transition("conclude", s.ConcludeSerializer, services.complaint_conclude)
-    close = _transition("close", s.NoteSerializer, services.complaint_close)
+    accept = _complaint_step("accept", s.NoteSerializer, handling.complaint_accept)
+    reject = _complaint_step("reject", s.RejectSerializer, handling.complaint_reject)
+    merge = _complaint_step("merge", s.MergeSerializer, handling.complaint_merge)
+    assign = _complaint_step("assign", s.AssignSerializer, handling.complaint_assign, verb="assign")
+    note = _complaint_step("note", s.InvestigationNoteSerializer, handling.complaint_add_note)
+    link = _complaint_step("link", s.LinkSerializer, handling.complaint_link_institution)
+    conclude = _complaint_step("conclude", s.ConcludeSerializer, handling.complaint_conclude)
+    close = _complaint_step("close", s.NoteSerializer, handling.complaint_close)
 
 
 class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -115,21 +78,11 @@ class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            complaint, created = services.complaint_hotline_push(
-                actor=request.user,
-                external_ref=data.pop("external_ref"),
-                institution=None,
-                institution_name=data.get("institution_name", ""),
-                institution_address=data.get("institution_address", ""),
-                category=data["category"],
-                description=data["description"],
-                observed_on=data.get("observed_on"),
-                reporter_name=data.get("reporter_name", ""),
-                reporter_phone=data.get("reporter_phone", ""),
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        complaint, created = intake.complaint_hotline_push(
+            actor=request.user,
+            external_ref=data.pop("external_ref"),
+            **intake.report_fields({**data, "institution": None}),
+        )
         return Response(
             self.get_serializer(complaint).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -164,18 +117,16 @@ class SupervisionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        order = _service_call(
-            services.supervision_order_issue, actor=request.user, **serializer.validated_data
-        )
+        order = orders.supervision_order_issue(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
-    answer = _transition(
+    answer = _step(
         "answer",
         s.SupervisionAnswerSerializer,
-        services.supervision_order_answer,
+        orders.supervision_order_answer,
         verb="answer",
         record="order",
-        steps=services.supervision_order_allowed_steps,
+        allowed=orders.supervision_order_allowed_steps,
         output=s.SupervisionOrderSerializer,
     )
 
@@ -201,25 +152,23 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         """Decide the reward for a substantiated, named, first tip-off of the district."""
         serializer = s.RewardDecideSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        reward = _service_call(
-            services.reward_decide, actor=request.user, **serializer.validated_data
-        )
+        reward = rewards.reward_decide(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
 
-    notify = _transition(
+    notify = _step(
         "notify",
         s.RewardNotifySerializer,
-        services.reward_notify,
+        rewards.reward_notify,
         record="reward",
-        steps=services.reward_allowed_steps,
+        allowed=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
     )
-    claim = _transition(
+    claim = _step(
         "claim",
         s.RewardClaimSerializer,
-        services.reward_claim,
+        rewards.reward_claim,
         record="reward",
-        steps=services.reward_allowed_steps,
+        allowed=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
     )
 
@@ -246,9 +195,7 @@ class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        dispute = _service_call(
-            services.refund_dispute_record, actor=request.user, **serializer.validated_data
-        )
+        dispute = refunds.refund_dispute_record(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(dispute).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RefundDisputeUpdateSerializer, responses=s.RefundDisputeSerializer)
@@ -265,8 +212,7 @@ class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
             data=request.data, partial=partial, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        dispute = _service_call(
-            services.refund_dispute_record,
+        dispute = refunds.refund_dispute_record(
             actor=request.user,
             complaint=dispute.complaint,
             **(current | serializer.validated_data if partial else serializer.validated_data),

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from complaints.workdays import calendar_rows
+    from core.workdays import calendar_rows
 
     CalendarDay = apps.get_model("complaints", "CalendarDay")
     for year in range(2004, 2031):

@@ -119,6 +119,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -142,6 +143,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionOrderStatusEnum": "complaints.models.SupervisionOrder.Status",
         "RewardStatusEnum": "complaints.models.Reward.Status",
         "RefundDisputeStatusEnum": "complaints.models.RefundDispute.Status",
+        # One department enum for the registry and the partner departments (issue 8 item 3).
+        "DepartmentKindEnum": "bureaus.models.Department.Kind",
     },
 }
 

@@ -1,15 +1,17 @@
 """Fixtures for tip-offs: uploads into a temporary MEDIA_ROOT, an institution in each district,
 and helpers to take a complaint through the workflow."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from bureaus.context import acting, system_actor
-from complaints import services, workdays
-from complaints.models import CalendarDay, Complaint
+from complaints.models import Complaint
+from complaints.services import handling, intake
 from institutions.models import Institution
 
 REPORTER_NAME = "王小明"
@@ -19,16 +21,6 @@ REPORTER_PHONE = "13912345678"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture(autouse=True)
-def _calendar(request):
-    """The working-day calendar comes from a data migration; a transactional test elsewhere
-    (browser tests) truncates every table, so reload it when it is gone."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    if not CalendarDay.objects.filter(date__year=2025).exists():
-        workdays.calendar_load(range(2004, 2027))
 
 
 @pytest.fixture
@@ -66,7 +58,15 @@ def submit(bureau, *, named=False, institution=None, name="启明星学科辅导
         "reporter_phone": REPORTER_PHONE if named else "",
         **extra,
     }
-    return services.complaint_submit_public(**fields)
+    return intake.complaint_submit_public(**fields)
+
+
+def backdate(complaint, day: dt.date) -> Complaint:
+    """Make the tip-off received on `day` (tests of dates that must not precede it)."""
+    received_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    Complaint.objects.filter(pk=complaint.pk).update(received_at=received_at)
+    complaint.refresh_from_db()
+    return complaint
 
 
 def advance(complaint, tree, to: str, *, outcome="substantiated"):
@@ -76,20 +76,20 @@ def advance(complaint, tree, to: str, *, outcome="substantiated"):
     path = ["accepted", "assigned", "investigating", "concluded", "closed"]
     for step in path[: path.index(to) + 1]:
         if step == "accepted":
-            services.complaint_accept(actor=admin, complaint=complaint)
+            handling.complaint_accept(actor=admin, complaint=complaint)
         elif step == "assigned":
-            services.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
+            handling.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
         elif step == "investigating":
-            services.complaint_add_note(actor=officer, complaint=complaint, note="现场核查属实。")
+            handling.complaint_add_note(actor=officer, complaint=complaint, note="现场核查属实。")
         elif step == "concluded":
-            services.complaint_conclude(
+            handling.complaint_conclude(
                 actor=officer,
                 complaint=complaint,
                 outcome=outcome,
                 public_reply="经核查，该机构违规开展学科类培训，已责令停止。",
             )
         elif step == "closed":
-            services.complaint_close(actor=officer, complaint=complaint)
+            handling.complaint_close(actor=officer, complaint=complaint)
     complaint.refresh_from_db()
     return complaint
 

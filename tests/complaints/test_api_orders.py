@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 from bureaus.context import acting, system_actor
 from bureaus.crypto import mask_phone
 from bureaus.models import Bureau
-from complaints import workdays
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
-from tests.complaints.conftest import REPORTER_NAME, REPORTER_PHONE, advance, submit
+from core import workdays
+from tests.complaints.conftest import REPORTER_NAME, REPORTER_PHONE, advance, backdate, submit
 from tests.complaints.records import make_complaint
 from tests.conftest import make_user
 from tests.records import make_record
@@ -48,7 +48,7 @@ def _issue(tree, district=None, **extra):
 
 def _rewardable(tree):
     complaint, _secret = submit(tree.a, named=True)
-    return advance(complaint, tree, "concluded")
+    return backdate(advance(complaint, tree, "concluded"), dt.date(2025, 10, 1))
 
 
 # Supervision orders --------------------------------------------------------------------------

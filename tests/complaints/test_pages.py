@@ -212,7 +212,7 @@ def test_district_admin_sets_the_deadlines(tree):
     assert bad.status_code == 200 and "reply_days" in bad.context["form"].errors
     assert admin.post("/complaints/policy/", {"reply_days": 5, "claim_days": 15}).status_code == 302
     complaint, _ = submit(tree.a)
-    from complaints import workdays
+    from core import workdays
 
     received = timezone.localtime(complaint.received_at).date()
     assert complaint.due_on == workdays.add_working_days(received, 5)

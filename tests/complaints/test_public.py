@@ -181,11 +181,11 @@ def test_tracking_shows_the_public_reply_only(tree):
 
 
 def test_merged_tip_off_follows_the_original(tree):
-    from complaints import services
+    from complaints.services import handling
 
     original, _ = submit(tree.a)
     duplicate, secret = submit(tree.a)
-    services.complaint_merge(actor=act(tree.user("a", "admin")), complaint=duplicate, into=original)
+    handling.complaint_merge(actor=act(tree.user("a", "admin")), complaint=duplicate, into=original)
     advance(original, tree, "concluded")
     body = _track(duplicate.tracking_code, secret).content.decode()
     assert "已与同一案件的较早举报合并办理" in body
@@ -198,6 +198,7 @@ def test_institution_search_exposes_public_fields_only(tree, institution_a):
     with acting(system_actor("tests")):
         institution_a.contact_name = "李老板"
         institution_a.contact_phone = "13800001111"
+        institution_a.status = "normal"  # the public search shows none still in 筹设
         institution_a.save()
     url = reverse("public_complaints:institution-search")
     data = Client().get(url, {"q": "启明"}).json()

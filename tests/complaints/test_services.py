@@ -7,17 +7,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from complaints import services
 from complaints.models import (
     Complaint,
     ComplaintEvent,
-    Notification,
     RefundDispute,
     Reward,
     SupervisionOrder,
 )
+from complaints.services import handling, intake, orders, refunds, rewards
 from complaints.tasks import complaints_mark_overdue
-from tests.complaints.conftest import act, advance, submit
+from core.models import Notification
+from tests.complaints.conftest import act, advance, backdate, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,12 @@ def _at(complaint, tree, status):
     if status in ("rejected", "merged"):
         admin = act(tree.user("a", "admin"))
         if status == "rejected":
-            services.complaint_reject(
+            handling.complaint_reject(
                 actor=admin, complaint=complaint, public_reply="不属于本局职责。"
             )
         else:
             other, _ = submit(tree.a, name="另一家机构")
-            services.complaint_merge(actor=admin, complaint=complaint, into=other)
+            handling.complaint_merge(actor=admin, complaint=complaint, into=other)
         complaint.refresh_from_db()
         return complaint
     return advance(complaint, tree, status)
@@ -47,24 +47,24 @@ def _take(step, complaint, tree):
     admin = act(tree.user("a", "admin"))
     officer = act(tree.user("a", "officer"))
     if step == "accept":
-        return services.complaint_accept(actor=admin, complaint=complaint)
+        return handling.complaint_accept(actor=admin, complaint=complaint)
     if step == "reject":
-        return services.complaint_reject(
+        return handling.complaint_reject(
             actor=admin, complaint=complaint, public_reply="不属于职责范围。"
         )
     if step == "merge":
         other, _ = submit(tree.a, name="重复机构")
-        return services.complaint_merge(actor=admin, complaint=complaint, into=other)
+        return handling.complaint_merge(actor=admin, complaint=complaint, into=other)
     if step == "assign":
-        return services.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
+        return handling.complaint_assign(actor=admin, complaint=complaint, assignee=officer)
     if step == "note":
-        return services.complaint_add_note(actor=admin, complaint=complaint, note="已到现场。")
+        return handling.complaint_add_note(actor=admin, complaint=complaint, note="已到现场。")
     if step == "conclude":
-        return services.complaint_conclude(
+        return handling.complaint_conclude(
             actor=admin, complaint=complaint, outcome="unsubstantiated", public_reply="未发现违规。"
         )
     if step == "close":
-        return services.complaint_close(actor=admin, complaint=complaint)
+        return handling.complaint_close(actor=admin, complaint=complaint)
     raise AssertionError(step)
 
 
@@ -76,13 +76,13 @@ CASES = [(step, status) for step in STEPS for status in ALL]
 def test_transition_allowed_only_from_its_statuses(tree, step, status):
     complaint, _ = submit(tree.a)
     complaint = _at(complaint, tree, status)
-    allowed = status in services.TRANSITIONS[step][0]
+    allowed = status in handling.HANDLING[step].sources
     events_before = complaint.events.count()
     if allowed:
         _take(step, complaint, tree)
         complaint.refresh_from_db()
         assert complaint.events.count() > events_before
-        expected = services.TRANSITIONS[step][1]
+        expected = handling.HANDLING[step].target
         if expected is not None:
             assert complaint.status == expected
         elif step == "assign" and status == "accepted":
@@ -116,37 +116,37 @@ def test_only_the_handler_or_admin_investigates(tree):
 
     stranger = act(make_user("a_officer2", tree.a, "officer"))
     with pytest.raises(PermissionDenied):
-        services.complaint_add_note(actor=stranger, complaint=complaint, note="看看")
-    services.complaint_add_note(actor=other, complaint=complaint, note="处理中")
+        handling.complaint_add_note(actor=stranger, complaint=complaint, note="看看")
+    handling.complaint_add_note(actor=other, complaint=complaint, note="处理中")
 
 
 def test_assignee_must_be_staff_of_the_district(tree):
     complaint, _ = submit(tree.a)
     admin = act(tree.user("a", "admin"))
-    services.complaint_accept(actor=admin, complaint=complaint)
+    handling.complaint_accept(actor=admin, complaint=complaint)
     for outsider in (tree.user("b", "officer"), tree.user("a", "inspector")):
         with pytest.raises(ValidationError) as excinfo:
-            services.complaint_assign(actor=admin, complaint=complaint, assignee=outsider)
+            handling.complaint_assign(actor=admin, complaint=complaint, assignee=outsider)
         assert excinfo.value.message_dict["assignee"] == ["请选择本区的科员。"]
 
 
 def test_another_districts_staff_cannot_act(tree):
     complaint, _ = submit(tree.a)
     with pytest.raises(PermissionDenied):
-        services.complaint_accept(actor=act(tree.user("b", "admin")), complaint=complaint)
+        handling.complaint_accept(actor=act(tree.user("b", "admin")), complaint=complaint)
 
 
 def test_reject_needs_a_reply_and_merge_needs_another_complaint(tree):
     complaint, _ = submit(tree.a)
     admin = act(tree.user("a", "admin"))
     with pytest.raises(ValidationError) as excinfo:
-        services.complaint_reject(actor=admin, complaint=complaint, public_reply=" ")
+        handling.complaint_reject(actor=admin, complaint=complaint, public_reply=" ")
     assert "public_reply" in excinfo.value.message_dict
     with pytest.raises(ValidationError):
-        services.complaint_merge(actor=admin, complaint=complaint, into=complaint)
+        handling.complaint_merge(actor=admin, complaint=complaint, into=complaint)
     elsewhere, _ = submit(tree.b)
     with pytest.raises(ValidationError):
-        services.complaint_merge(actor=admin, complaint=complaint, into=elsewhere)
+        handling.complaint_merge(actor=admin, complaint=complaint, into=elsewhere)
 
 
 def test_institution_routes_the_complaint_to_its_district(tree, institution_b):
@@ -160,10 +160,10 @@ def test_link_institution_only_of_own_district(tree, institution_a, institution_
     complaint, _ = submit(tree.a, name="启明星辅导")
     admin = act(tree.user("a", "admin"))
     with pytest.raises(ValidationError):
-        services.complaint_link_institution(
+        handling.complaint_link_institution(
             actor=admin, complaint=complaint, institution=institution_b
         )
-    services.complaint_link_institution(actor=admin, complaint=complaint, institution=institution_a)
+    handling.complaint_link_institution(actor=admin, complaint=complaint, institution=institution_a)
     complaint.refresh_from_db()
     assert complaint.institution == institution_a
 
@@ -178,10 +178,8 @@ def test_hotline_push_is_idempotent(tree):
         "description": "拒不退费。",
         "observed_on": None,
     }
-    first, created = services.complaint_hotline_push(
-        actor=officer, external_ref="GD2025-1", **fields
-    )
-    again, created_again = services.complaint_hotline_push(
+    first, created = intake.complaint_hotline_push(actor=officer, external_ref="GD2025-1", **fields)
+    again, created_again = intake.complaint_hotline_push(
         actor=officer, external_ref="GD2025-1", **fields
     )
     assert created and not created_again and first.pk == again.pk
@@ -193,15 +191,16 @@ def test_hotline_push_is_idempotent(tree):
 
 def test_reward_for_substantiated_named_first_report(tree):
     complaint, _ = submit(tree.a, named=True)
-    complaint = advance(complaint, tree, "concluded")
+    complaint = backdate(advance(complaint, tree, "concluded"), dt.date(2025, 9, 22))
     admin = act(tree.user("a", "admin"))
-    reward = services.reward_decide(actor=admin, complaint=complaint, amount_fen=50000)
+    reward = rewards.reward_decide(actor=admin, complaint=complaint, amount_fen=50000)
     assert reward.status == Reward.Status.DECIDED
-    assert reward.notify_by == complaint.due_on
-    reward = services.reward_notify(actor=admin, reward=reward, notified_on=dt.date(2025, 9, 30))
+    # seed 004 永川: told within 10 days (日) of the tip-off, not the 10-working-day reply date.
+    assert reward.notify_by == dt.date(2025, 10, 2)
+    reward = rewards.reward_notify(actor=admin, reward=reward, notified_on=dt.date(2025, 9, 30))
     # 20 working days after 30 Sept 2025, across National Day (11 Oct is a make-up day): 4 Nov.
     assert reward.claim_by == dt.date(2025, 11, 4)
-    reward = services.reward_claim(actor=admin, reward=reward, claimed_on=dt.date(2025, 11, 4))
+    reward = rewards.reward_claim(actor=admin, reward=reward, claimed_on=dt.date(2025, 11, 4))
     assert reward.status == Reward.Status.CLAIMED
 
 
@@ -217,7 +216,7 @@ def test_reward_refused(tree, outcome, named, message):
     complaint, _ = submit(tree.a, named=named)
     complaint = advance(complaint, tree, "concluded", outcome=outcome)
     with pytest.raises(ValidationError) as excinfo:
-        services.reward_decide(
+        rewards.reward_decide(
             actor=act(tree.user("a", "admin")), complaint=complaint, amount_fen=50000
         )
     assert excinfo.value.messages == [message]
@@ -228,33 +227,33 @@ def test_reward_amount_range_and_first_report_only(tree):
     admin = act(tree.user("a", "admin"))
     original, _ = submit(tree.a, named=True)
     duplicate, _ = submit(tree.a, named=True)
-    services.complaint_merge(actor=admin, complaint=duplicate, into=original)
+    handling.complaint_merge(actor=admin, complaint=duplicate, into=original)
     original = advance(original, tree, "concluded")
     for amount in (19999, 200001):
         with pytest.raises(ValidationError):
-            services.reward_decide(actor=admin, complaint=original, amount_fen=amount)
-    services.reward_decide(actor=admin, complaint=original, amount_fen=200000)
+            rewards.reward_decide(actor=admin, complaint=original, amount_fen=amount)
+    rewards.reward_decide(actor=admin, complaint=original, amount_fen=200000)
     duplicate.refresh_from_db()
-    assert services.reward_refusal(duplicate) is not None
+    assert rewards.reward_refusal(duplicate) is not None
 
 
 def test_earlier_report_merged_into_a_later_one_blocks_the_later_reward(tree):
     admin = act(tree.user("a", "admin"))
     earlier, _ = submit(tree.a, named=True)
     later, _ = submit(tree.a, named=True)
-    services.complaint_merge(actor=admin, complaint=earlier, into=later)
+    handling.complaint_merge(actor=admin, complaint=earlier, into=later)
     later = advance(later, tree, "concluded")
-    assert "只奖励" in services.reward_refusal(later)
+    assert "只奖励" in rewards.reward_refusal(later)
 
 
 def test_unclaimed_reward_expires(tree):
     complaint, _ = submit(tree.a, named=True)
-    complaint = advance(complaint, tree, "concluded")
+    complaint = backdate(advance(complaint, tree, "concluded"), dt.date(2025, 9, 22))
     admin = act(tree.user("a", "admin"))
-    reward = services.reward_decide(actor=admin, complaint=complaint, amount_fen=20000)
-    reward = services.reward_notify(actor=admin, reward=reward, notified_on=dt.date(2025, 9, 30))
+    reward = rewards.reward_decide(actor=admin, complaint=complaint, amount_fen=20000)
+    reward = rewards.reward_notify(actor=admin, reward=reward, notified_on=dt.date(2025, 9, 30))
     with pytest.raises(ValidationError):
-        services.reward_claim(actor=admin, reward=reward, claimed_on=dt.date(2025, 11, 5))
+        rewards.reward_claim(actor=admin, reward=reward, claimed_on=dt.date(2025, 11, 5))
     result = complaints_mark_overdue.apply(args=["2025-11-05"]).get()
     assert result["rewards_expired"] == 1
     reward.refresh_from_db()
@@ -298,7 +297,7 @@ def test_supervision_order_issue_answer_and_overdue(tree):
     supervisor = act(tree.user("city", "supervisor"))
     complaint, _ = submit(tree.a)
     due = timezone.localdate() + dt.timedelta(days=5)
-    order = services.supervision_order_issue(
+    order = orders.supervision_order_issue(
         actor=supervisor,
         district=tree.a,
         complaint=complaint,
@@ -327,13 +326,13 @@ def test_supervision_order_issue_answer_and_overdue(tree):
 
     officer = act(tree.user("a", "officer"))
     order.refresh_from_db()
-    services.supervision_order_answer(actor=officer, order=order, answer="已核查并责令整改。")
+    orders.supervision_order_answer(actor=officer, order=order, answer="已核查并责令整改。")
     order.refresh_from_db()
     assert order.status == "answered" and order.answered_by == tree.user("a", "officer")
     with pytest.raises(ValidationError):
-        services.supervision_order_answer(actor=officer, order=order, answer="再答一次")
+        orders.supervision_order_answer(actor=officer, order=order, answer="再答一次")
     with pytest.raises(PermissionDenied):
-        services.supervision_order_answer(
+        orders.supervision_order_answer(
             actor=act(tree.user("b", "officer")), order=order, answer="x"
         )
 
@@ -348,11 +347,11 @@ def test_supervision_order_only_within_the_supervisors_subtree(tree):
     outsider = act(make_user("nb_supervisor", other_city, "supervisor"))
     due = timezone.localdate() + dt.timedelta(days=5)
     with pytest.raises(ValidationError):
-        services.supervision_order_issue(
+        orders.supervision_order_issue(
             actor=outsider, district=tree.a, subject="x", instructions="y", due_on=due
         )
     with pytest.raises(PermissionDenied):
-        services.supervision_order_issue(
+        orders.supervision_order_issue(
             actor=act(tree.user("a", "admin")),
             district=tree.a,
             subject="x",
@@ -360,7 +359,7 @@ def test_supervision_order_only_within_the_supervisors_subtree(tree):
             due_on=due,
         )
     # The province supervisor may issue to any district below it.
-    services.supervision_order_issue(
+    orders.supervision_order_issue(
         actor=act(tree.user("province", "supervisor")),
         district=tree.b,
         subject="省厅督办",
@@ -383,7 +382,7 @@ def test_refund_dispute_totals(tree):
         (tree.b, admin_b, 5, 100_000, 0),
     ):
         complaint, _ = submit(bureau)
-        services.refund_dispute_record(
+        refunds.refund_dispute_record(
             actor=admin,
             complaint=complaint,
             students=students,
@@ -392,7 +391,7 @@ def test_refund_dispute_totals(tree):
         )
     another, _ = submit(tree.a)
     with pytest.raises(ValidationError):
-        services.refund_dispute_record(
+        refunds.refund_dispute_record(
             actor=admin_a,
             complaint=another,
             students=1,
@@ -418,7 +417,7 @@ def test_refund_dispute_totals(tree):
 def test_late_reward_notice_reminds_the_administrator(tree):
     complaint, _ = submit(tree.a, named=True)
     complaint = advance(complaint, tree, "concluded")
-    reward = services.reward_decide(
+    reward = rewards.reward_decide(
         actor=act(tree.user("a", "admin")), complaint=complaint, amount_fen=30000
     )
     day_after = (reward.notify_by + dt.timedelta(days=1)).isoformat()

@@ -6,8 +6,9 @@ import logging
 import pytest
 
 from bureaus.context import acting, system_actor
-from complaints import workdays
-from complaints.models import CalendarDay, ComplaintPolicy
+from complaints.models import ComplaintPolicy
+from core import workdays
+from core.models import CalendarDay
 from tests.complaints.conftest import submit
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_ten_working_days_across_national_day_2026():
 
 def test_unknown_year_falls_back_to_monday_to_friday_and_says_so(caplog):
     CalendarDay.objects.filter(date__year__gte=2027).delete()
-    with caplog.at_level(logging.WARNING, logger="complaints.workdays"):
+    with caplog.at_level(logging.WARNING, logger="core.workdays"):
         # Thursday 30 Dec 2027 + 3: Fri 31, Mon 3 Jan, Tue 4 Jan 2028.
         assert workdays.add_working_days(D(2027, 12, 30), 3) == D(2028, 1, 4)
     assert "Monday-Friday" in caplog.text

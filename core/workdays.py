@@ -1,14 +1,27 @@
 """Working days (工作日) from the calendar table, with the State Council's holidays and 调休
 make-up days.
 
-A day without a row in `CalendarDay` (a year not yet published) counts Monday–Friday as working
-days; that fallback is logged once per call so an operator knows to load the new year.
+A day without a row in `CalendarDay` (a year the State Council has not published, or nobody
+loaded) is reckoned one of two ways:
+- for the bureau's own deadlines, Monday–Friday; staff see a warning beside any date that rests
+  on such a year (`date_is_guessed`, the `calendar_warning` template filter);
+- for a deadline owed TO a citizen (`for_citizen=True`: a reporter's reward claim window), in
+  the citizen's favour: besides weekends, every weekday on which a holiday has fallen in any
+  year the table knows is counted as a holiday, so a guess can lengthen the window but never
+  shorten it.
+Either fallback is logged so an operator knows to load the new year.
 """
 
 import datetime as dt
 import logging
+import time
+
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+
+_KNOWN_YEARS_KEY = "core:calendar:known-years"
+_HOLIDAY_DAYS_KEY = "core:calendar:possible-holidays"
 
 # chinese_calendar's holiday names → the notes kept in the table (data, in Chinese as the
 # State Council publishes them).
@@ -25,7 +38,7 @@ HOLIDAY_NOTES = {
 
 
 def _known(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from complaints.models import CalendarDay
+    from core.models import CalendarDay
 
     return dict(
         CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
@@ -34,11 +47,73 @@ def _known(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     )
 
 
-def _is_working(day: dt.date, known: dict[dt.date, bool], fallback: list) -> bool:
+# Per process, for a minute: list pages ask once per row.
+_local: dict = {}
+
+
+def known_years() -> frozenset[int]:
+    """The years the table holds a full year of days for (cached until the calendar changes,
+    and for at most a minute in each process)."""
+    hit = _local.get("years")
+    if hit is not None and hit[1] > time.monotonic():
+        return hit[0]
+    years = cache.get(_KNOWN_YEARS_KEY)
+    if years is None:
+        from django.db.models import Count
+        from django.db.models.functions import ExtractYear
+
+        from core.models import CalendarDay
+
+        years = [
+            row["year"]
+            for row in CalendarDay.objects.annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=Count("date"))
+            .filter(n__gte=365)
+        ]
+        cache.set(_KNOWN_YEARS_KEY, years, 3600)
+    _local["years"] = (frozenset(years), time.monotonic() + 60)
+    return _local["years"][0]
+
+
+def date_is_guessed(day: dt.date | None) -> bool:
+    """Whether working days up to this date were reckoned without the year's published
+    schedule (staff are warned beside such a date)."""
+    return day is not None and day.year not in known_years()
+
+
+def calendar_changed() -> None:
+    """Forget what was cached about the table (after loading or editing days)."""
+    cache.delete_many([_KNOWN_YEARS_KEY, _HOLIDAY_DAYS_KEY])
+    _local.clear()
+
+
+def _possible_holidays() -> frozenset[tuple[int, int]]:
+    """(month, day) pairs that were a weekday holiday in some known year."""
+    pairs = cache.get(_HOLIDAY_DAYS_KEY)
+    if pairs is None:
+        from core.models import CalendarDay
+
+        pairs = sorted(
+            {
+                (d.month, d.day)
+                for d in CalendarDay.objects.filter(is_working_day=False).values_list(
+                    "date", flat=True
+                )
+                if d.weekday() < 5
+            }
+        )
+        cache.set(_HOLIDAY_DAYS_KEY, pairs, 3600)
+    return frozenset(tuple(p) for p in pairs)
+
+
+def _is_working(day: dt.date, known: dict[dt.date, bool], fallback: list, for_citizen=False):
     if day in known:
         return known[day]
     fallback.append(day)
-    return day.weekday() < 5
+    if day.weekday() >= 5:
+        return False
+    return not (for_citizen and (day.month, day.day) in _possible_holidays())
 
 
 def _warn(fallback: list) -> None:
@@ -51,8 +126,9 @@ def _warn(fallback: list) -> None:
         )
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The n-th working day after `start` (the day of receipt itself is not counted)."""
+def add_working_days(start: dt.date, n: int, *, for_citizen: bool = False) -> dt.date:
+    """The n-th working day after `start` (the day of receipt itself is not counted).
+    `for_citizen`: the deadline is the citizen's, so unknown days are reckoned in their favour."""
     if n <= 0:
         return start
     # Long holidays never hold more than ~9 days off in a row: read a window with room to spare.
@@ -63,7 +139,7 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
         day, counted = start, 0
         while counted < n and day < start + dt.timedelta(days=span):
             day += dt.timedelta(days=1)
-            if _is_working(day, known, fallback):
+            if _is_working(day, known, fallback, for_citizen):
                 counted += 1
         if counted == n:
             _warn(fallback)
@@ -122,7 +198,7 @@ def calendar_load(years) -> dict[int, int]:
     """Write the package's days for these years into the table (existing rows are updated,
     so hand edits for those years are overwritten). Returns rows written per year; a year the
     package does not know writes nothing."""
-    from complaints.models import CalendarDay
+    from core.models import CalendarDay
 
     written = {}
     for year in years:
@@ -134,4 +210,5 @@ def calendar_load(years) -> dict[int, int]:
             update_fields=["is_working_day", "note"],
         )
         written[year] = len(rows)
+    calendar_changed()
     return written

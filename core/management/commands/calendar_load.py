@@ -4,11 +4,11 @@ chinesecalendar package; a year it does not know is reported, not an error."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from complaints import workdays
+from core import workdays
 
 
 class Command(BaseCommand):
-    help = "Load holidays and make-up working days into complaints.CalendarDay."
+    help = "Load holidays and make-up working days into the working-day calendar."
 
     def add_arguments(self, parser):
         parser.add_argument("years", nargs="*", type=int)
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(
                     f"{year}: not known to chinesecalendar; Monday-Friday is assumed until the "
-                    "schedule is entered in the admin"
+                    "schedule is entered on the calendar page (/calendar/)"
                 )

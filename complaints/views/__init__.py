@@ -1,0 +1,2 @@
+"""Staff pages for tip-offs, one module per page family: `inbox`, `record`, `steps`,
+`orders`."""

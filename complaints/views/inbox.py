@@ -1,0 +1,203 @@
+"""The tip-off inbox and its export, staff intake, the district's deadlines and the refund
+dispute list."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic.edit import FormView
+
+from bureaus.pages import ScopedListView, ScopedPageMixin
+from complaints import forms, selectors
+from complaints.filters import ComplaintFilterSet
+from complaints.models import Complaint, ComplaintPolicy, RefundDispute
+from complaints.services import intake
+from core import notifications
+from core.errors import form_add_errors
+
+
+class ComplaintListView(ScopedListView):
+    """The inbox: filters, due dates, overdue first when asked."""
+
+    model = Complaint
+    permission_object = "complaint"
+    template_name = "complaints/complaint_list.html"
+
+    def scope_queryset(self, queryset):
+        self.filterset = ComplaintFilterSet(
+            self.request.GET, queryset=queryset, request=self.request
+        )
+        return self.filterset.qs.select_related("bureau", "assignee").only(
+            "id",
+            "tracking_code",
+            "channel",
+            "category",
+            "institution_name",
+            "status",
+            "received_at",
+            "due_on",
+            "bureau__name",
+            "assignee__username",
+            "assignee__display_name",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            today=timezone.localdate(),
+            notifications=notifications.notification_list(user=self.request.user),
+            **kwargs,
+        )
+
+
+class ComplaintExportView(ScopedListView):
+    """CSV of the filtered inbox. Never contains the reporter's identity."""
+
+    model = Complaint
+    permission_object = "complaint"
+    permission_verb = "export"
+    paginate_by = None
+
+    COLUMNS = (
+        ("tracking_code", gettext_lazy("Tracking code")),
+        ("bureau__name", gettext_lazy("District")),
+        ("channel", gettext_lazy("Channel")),
+        ("category", gettext_lazy("Category")),
+        ("institution_name", gettext_lazy("Institution name")),
+        ("status", gettext_lazy("Status")),
+        ("outcome", gettext_lazy("Outcome")),
+        ("received_at", gettext_lazy("Received")),
+        ("due_on", gettext_lazy("Reply due")),
+    )
+
+    def scope_queryset(self, queryset):
+        return ComplaintFilterSet(self.request.GET, queryset=queryset, request=self.request).qs
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow([str(label) for _name, label in self.COLUMNS])
+        statuses = dict(Complaint.Status.choices)
+        outcomes = dict(Complaint.Outcome.choices)
+        channels = dict(Complaint.Channel.choices)
+        categories = dict(Complaint.Category.choices)
+        rows = self.get_queryset().values_list(*[name for name, _label in self.COLUMNS])
+        for code, district, channel, category, name, status, outcome, received, due in rows:
+            writer.writerow(
+                [
+                    code,
+                    district,
+                    channels.get(channel, channel),
+                    categories.get(category, category),
+                    # A formula-looking cell is neutralised for spreadsheet programs.
+                    ("'" + name) if name[:1] in "=+-@" else name,
+                    statuses.get(status, status),
+                    outcomes.get(outcome, ""),
+                    timezone.localtime(received).strftime("%Y-%m-%d %H:%M"),
+                    due.isoformat(),
+                ]
+            )
+        return response
+
+
+class ComplaintCreateView(ScopedPageMixin, FormView):
+    """Staff intake for telephone, letter, visit, 12345 and referred tip-offs."""
+
+    model = Complaint
+    permission_object = "complaint"
+    permission_verb = "change"
+    writes = True
+    form_class = forms.StaffComplaintForm
+    template_name = "complaints/complaint_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            complaint, secret = intake.complaint_register(
+                actor=self.request.user,
+                channel=data["channel"],
+                external_ref=data["external_ref"],
+                files=data["files"],
+                **intake.report_fields(data),
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        # The secret is shown once, to be read to the reporter; it is not stored.
+        response = render(
+            self.request,
+            "complaints/complaint_registered.html",
+            {
+                "complaint": complaint,
+                "secret": secret,
+                "duplicates": selectors.complaint_duplicates(complaint=complaint),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ComplaintPolicyView(ScopedPageMixin, FormView):
+    """The district administrator's tip-off deadlines (reply and reward claim windows)."""
+
+    model = ComplaintPolicy
+    permission_object = "complaintpolicy"
+    permission_verb = "change"
+    writes = True
+    form_class = forms.ComplaintPolicyForm
+    template_name = "complaints/complaint_form.html"
+
+    def get_initial(self):
+        policy = intake.policy_for(self.membership.bureau)
+        return {"reply_days": policy.reply_days, "claim_days": policy.claim_days}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Tip-off deadlines"), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            intake.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("complaints:policy")
+
+
+class RefundDisputeListView(ScopedListView):
+    """Refund disputes with totals per district (students, money in dispute and recovered)."""
+
+    model = RefundDispute
+    permission_object = "refunddispute"
+    template_name = "complaints/refunddispute_list.html"
+
+    def scope_queryset(self, queryset):
+        self.scoped = queryset
+        return queryset.select_related("bureau", "complaint").only(
+            "id",
+            "students",
+            "amount_disputed_fen",
+            "amount_recovered_fen",
+            "status",
+            "bureau__name",
+            "complaint__id",
+            "complaint__tracking_code",
+            "complaint__institution_name",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            totals=selectors.refund_totals(queryset=self.scoped),
+            grand=selectors.refund_grand_total(queryset=self.scoped),
+            **kwargs,
+        )

@@ -1,0 +1,196 @@
+"""The workflow steps on one tip-off, each a form page acting through its service."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints import forms, selectors
+from complaints.models import Complaint, RefundDispute, Reward
+from complaints.services import handling, refunds, rewards
+from core.views import RecordActionView
+
+
+class ComplaintStepView(RecordActionView):
+    """One workflow step on one tip-off of the acting district."""
+
+    model = Complaint
+    permission_object = "complaint"
+    template_name = "complaints/complaint_step.html"
+    success_url_name = "complaints:complaint-detail"
+    form_class = forms.NoteOnlyForm
+
+    def allowed_steps(self, record, membership):
+        return handling.allowed_transitions(record) if self.step in handling.HANDLING else None
+
+
+class ComplaintAcceptView(ComplaintStepView):
+    step, title = "accept", gettext_lazy("Accept")
+
+    def perform(self, form):
+        handling.complaint_accept(
+            actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class ComplaintRejectView(ComplaintStepView):
+    step, title, form_class = "reject", gettext_lazy("Reject as out of scope"), forms.RejectForm
+
+    def perform(self, form):
+        handling.complaint_reject(
+            actor=self.request.user, complaint=self.object, **form.cleaned_data
+        )
+
+
+class ComplaintMergeView(ComplaintStepView):
+    step, title, form_class = "merge", gettext_lazy("Merge as a duplicate"), forms.MergeForm
+
+    def make_form(self, data=None, files=None):
+        return forms.MergeForm(data, complaint=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            duplicates=selectors.complaint_duplicates(complaint=self.object), **kwargs
+        )
+
+    def perform(self, form):
+        handling.complaint_merge(
+            actor=self.request.user,
+            complaint=self.object,
+            into=form.cleaned_data["into"],
+            note=form.cleaned_data["note"],
+        )
+
+
+class ComplaintAssignView(ComplaintStepView):
+    step, title, form_class = "assign", gettext_lazy("Assign a handler"), forms.AssignForm
+    permission_verb = "assign"
+
+    def make_form(self, data=None, files=None):
+        return forms.AssignForm(data, complaint=self.object)
+
+    def perform(self, form):
+        handling.complaint_assign(
+            actor=self.request.user, complaint=self.object, **form.cleaned_data
+        )
+
+
+class ComplaintNoteView(ComplaintStepView):
+    step, title, form_class = (
+        "note",
+        gettext_lazy("Investigation note"),
+        forms.InvestigationNoteForm,
+    )
+
+    def perform(self, form):
+        handling.complaint_add_note(
+            actor=self.request.user,
+            complaint=self.object,
+            note=form.cleaned_data["note"],
+            files=form.cleaned_data["files"],
+        )
+
+
+class ComplaintLinkView(ComplaintStepView):
+    step, title, form_class = (
+        "link",
+        gettext_lazy("Link to an institution"),
+        forms.LinkInstitutionForm,
+    )
+
+    def make_form(self, data=None, files=None):
+        return forms.LinkInstitutionForm(data, user=self.request.user)
+
+    def perform(self, form):
+        handling.complaint_link_institution(
+            actor=self.request.user,
+            complaint=self.object,
+            institution=form.cleaned_data["institution"],
+        )
+
+
+class ComplaintConcludeView(ComplaintStepView):
+    step, title, form_class = "conclude", gettext_lazy("Conclude"), forms.ConcludeForm
+
+    def perform(self, form):
+        handling.complaint_conclude(
+            actor=self.request.user, complaint=self.object, **form.cleaned_data
+        )
+
+
+class ComplaintCloseView(ComplaintStepView):
+    step, title = "close", gettext_lazy("Close")
+
+    def perform(self, form):
+        handling.complaint_close(
+            actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class ComplaintRewardView(ComplaintStepView):
+    """Decide the reward, then record telling the reporter and the claim."""
+
+    step, title, form_class = "reward", gettext_lazy("Reward"), forms.RewardForm
+    permission_verb = "reward"
+    template_name = "complaints/complaint_reward.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            reward=Reward.objects.filter(complaint=self.object).first(),
+            refusal=rewards.reward_refusal(self.object),
+            date_form=forms.RewardDateForm(initial={"on": timezone.localdate()}),
+            **kwargs,
+        )
+
+    def make_form(self, data=None, files=None):
+        if data is not None and "step" in data:
+            return forms.RewardDateForm(data)
+        return forms.RewardForm(data)
+
+    def perform(self, form):
+        actor = self.request.user
+        if isinstance(form, forms.RewardDateForm):
+            reward = Reward.objects.editable_by(actor).filter(complaint=self.object).first()
+            if reward is None:
+                raise ValidationError(_("Decide the reward first."))
+            if form.cleaned_data["step"] == "notify":
+                rewards.reward_notify(
+                    actor=actor, reward=reward, notified_on=form.cleaned_data["on"]
+                )
+            else:
+                rewards.reward_claim(actor=actor, reward=reward, claimed_on=form.cleaned_data["on"])
+            return
+        rewards.reward_decide(
+            actor=actor, complaint=self.object, amount_fen=form.cleaned_data["amount_yuan"] * 100
+        )
+
+
+class ComplaintRefundView(ComplaintStepView):
+    step, title, form_class = "refund", gettext_lazy("Refund dispute"), forms.RefundDisputeForm
+
+    def make_form(self, data=None, files=None):
+        if data is None:
+            return forms.RefundDisputeForm.for_dispute(
+                RefundDispute.objects.filter(complaint=self.object).first()
+            )
+        return forms.RefundDisputeForm(data)
+
+    def perform(self, form):
+        refunds.refund_dispute_record(actor=self.request.user, complaint=self.object, **form.fen())
+
+
+class ComplaintRevealView(ComplaintStepView):
+    """The reporter's identity in clear, for the handler or the district administrator; each
+    reveal is written to the audit trail. GET only asks for confirmation."""
+
+    step, title = "reveal", gettext_lazy("Show the reporter's identity")
+    permission_verb = "reveal"
+    template_name = "complaints/complaint_reveal.html"
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # PermissionDenied (not the handler, not the administrator) becomes a 403.
+        identity = handling.complaint_reveal_reporter(actor=request.user, complaint=self.object)
+        response = self.render_to_response(self.get_context_data(identity=identity))
+        response["Cache-Control"] = "no-store"
+        return response

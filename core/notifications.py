@@ -1,0 +1,49 @@
+"""In-app notifications: written once per (user, key), so a periodic job can run again and
+again without repeating itself; read when the user opens the page they point to."""
+
+from django.utils import timezone
+
+from bureaus.models import Membership
+from core.models import Notification
+
+
+def notify(*, user, bureau_id: int, message: str, link: str = "", key: str) -> bool:
+    """Tell a user something once: a second call with the same key does nothing. Returns
+    whether a notification was written. `message` must carry no personal data."""
+    _obj, created = Notification.objects.get_or_create(
+        user=user, key=key, defaults={"bureau_id": bureau_id, "message": message, "link": link}
+    )
+    return created
+
+
+def notify_many(*, users, bureau_id: int, message: str, link: str = "", key: str) -> int:
+    """`notify` for each user; returns how many were written."""
+    return sum(
+        notify(user=user, bureau_id=bureau_id, message=message, link=link, key=key)
+        for user in users
+    )
+
+
+def district_staff(bureau_id: int, *, action: str) -> list:
+    """The active users of a district whose role holds `action` in the permission table
+    (whom to tell about the district's late work)."""
+    from bureaus.permissions import allowed_roles
+
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            bureau_id=bureau_id, is_active=True, role__in=allowed_roles(action)
+        ).select_related("user")
+    ]
+
+
+def notifications_mark_read(*, user, link: str) -> int:
+    """The user opened the page a notification points to."""
+    return Notification.objects.filter(user=user, link=link, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_list(*, user, limit: int = 10) -> list[Notification]:
+    """The user's unread notifications, newest first."""
+    return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])

@@ -1,0 +1,155 @@
+"""Pages of the shared mechanisms: the action view every workflow step uses (a form that acts on
+one record of the acting district), and the working-day calendar."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from django.views.generic.detail import SingleObjectMixin
+
+from bureaus.pages import ScopedPageMixin
+from bureaus.permissions import membership_may
+from core import calendar, workdays
+from core.errors import form_add_errors
+
+
+class RecordActionView(ScopedPageMixin, SingleObjectMixin, TemplateView):
+    """GET shows the step's form, POST takes the step through the service.
+
+    Declare `model`, `permission_object`, `permission_verb`, `form_class`, `title`,
+    `template_name`, `success_url_name` and `perform(form)`; optionally `step` and
+    `allowed_steps(record, membership)`: the page then says when the step cannot be taken now.
+    Only records of the acting district are found (writes=True: another district's is a 404);
+    a refusal from the service is shown on the form (400), nothing is saved."""
+
+    permission_verb = "change"
+    writes = True
+    form_class = None
+    title = ""
+    step: str = ""
+    success_url_name: str = ""
+
+    def make_form(self, data=None, files=None):
+        return self.form_class(data, files)
+
+    def allowed_steps(self, record, membership) -> list[str] | None:
+        """The steps that may be taken now; None when the view is not a workflow step."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, self.success_message())
+                return redirect(self.success_url_name, pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        steps = self.allowed_steps(self.object, self.membership)
+        allowed = steps is None or self.step in steps
+        return super().get_context_data(title=self.title, allowed=allowed, **kwargs)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_message(self):
+        return _("Saved.")
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    exceptions = forms.CharField(
+        label=gettext_lazy("Holidays and make-up working days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy(
+            "One day per line: “2027-02-06 休 春节” for a holiday, “2027-02-14 班 春节调休上班” "
+            "for a make-up working day. Every other day follows Monday to Friday."
+        ),
+    )
+
+
+class CalendarView(LoginRequiredMixin, TemplateView):
+    """The working-day calendar: platform-wide, owned by no bureau. Every member of staff reads
+    it (which years are known, a year's holidays and make-up days); the platform operator
+    enters a year."""
+
+    template_name = "core/calendar.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (
+            calendar.calendar_may_edit(request.user)
+            or membership_may(getattr(request.user, "membership", None), "calendarday.view")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _year(self):
+        try:
+            return int(self.request.GET.get("year") or self.request.POST.get("year"))
+        except (TypeError, ValueError):
+            return timezone.localdate().year + 1
+
+    def get_context_data(self, **kwargs):
+        year = self._year()
+        exceptions = calendar.calendar_year_exceptions(year)
+        form = kwargs.pop("form", None) or CalendarYearForm(
+            initial={
+                "year": year,
+                "exceptions": "\n".join(
+                    f"{d.date:%Y-%m-%d} {'班' if d.is_working_day else '休'} {d.note}".rstrip()
+                    for d in exceptions
+                ),
+            }
+        )
+        return super().get_context_data(
+            year=year,
+            known=sorted(workdays.known_years()),
+            is_known=year in workdays.known_years(),
+            exceptions=exceptions,
+            may_edit=calendar.calendar_may_edit(self.request.user),
+            form=form,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not calendar.calendar_may_edit(request.user):
+            raise PermissionDenied
+        form = CalendarYearForm(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            try:
+                if "load" in request.POST:
+                    written = calendar.calendar_year_load(actor=request.user, year=year)
+                    if not written:
+                        raise ValidationError(
+                            {
+                                "year": _(
+                                    "The calendar package does not know %(year)s: enter it below."
+                                )
+                                % {"year": year}
+                            }
+                        )
+                else:
+                    exceptions = calendar.calendar_parse(form.cleaned_data["exceptions"], year=year)
+                    calendar.calendar_year_set(actor=request.user, year=year, exceptions=exceptions)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("The calendar of %(year)s is saved.") % {"year": year})
+                return redirect(f"{request.path}?year={year}")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
