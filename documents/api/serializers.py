@@ -7,7 +7,6 @@ class IssuedDocumentSerializer(serializers.ModelSerializer):
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     superseded = serializers.BooleanField(read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
     issued_by = serializers.StringRelatedField(read_only=True)
     pdf_url = serializers.SerializerMethodField()
 
