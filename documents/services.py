@@ -267,7 +267,10 @@ def _enqueue_again(job):
 
 
 def _job_progress(job_id, status, progress):
-    DocumentJob.objects.filter(pk=job_id).update(status=status, progress=progress)
+    # Bookkeeping, not domain data: the issued document itself is audited.
+    DocumentJob.objects.dangerously_unaudited().filter(pk=job_id).update(
+        status=status, progress=progress
+    )
 
 
 def document_job_run(*, job_id: int) -> IssuedDocument | None:
