@@ -71,6 +71,9 @@ ACTIONS: dict[str, frozenset] = {
     # The working-day calendar is read by all staff; it is edited by platform operators only
     # (core.views: superusers), not by any bureau role.
     "calendarday.view": READERS,
+    # documents/: superiors read their districts' issued documents; the seal is the admin's.
+    "document.view": READERS,
+    "seal.change": frozenset({R.ADMIN}),
 }
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from bureaus.models import Bureau
 from bureaus.pages import public
-from institutions import selectors
+from institutions import official_documents, selectors
 from institutions.models import ListEntry
 
 
@@ -58,5 +58,6 @@ def district_lists(request, code):
             "bureau": bureau,
             "white": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.WHITE),
             "black": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.BLACK),
+            "pdfs": official_documents.latest_list_documents(bureau=bureau),
         },
     )

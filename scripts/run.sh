@@ -29,6 +29,7 @@ fi
 
 eval "$(scripts/services.sh start)"
 python manage.py migrate --no-input -v 0
+python manage.py documents_ca  # the platform CA that certifies bureau signing keys
 python manage.py seed_demo > var/log/seed_demo.log 2> var/log/seed_demo-details.log
 stop_processes  # a previous run that was killed hard
 

@@ -33,6 +33,9 @@ UNSCOPED = {
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",
     "api-docs": "API description, no data",
+    # Deliberately public (@public): only documents issued as public (published lists), found
+    # by their 192-bit token; the others are a 404 (tests/documents/test_verification.py).
+    "public_documents:pdf": "the PDF of a document published to everyone, by its token",
     "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}

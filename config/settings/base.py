@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "core",
     "institutions",
     "complaints",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# documents/: the address printed (as a QR code) on every issued document for its verification
+# page, e.g. https://jianguan.example.gov.cn (empty: the address of the request that issued it).
+DOCUMENTS_PUBLIC_URL = env("JIANGUAN_PUBLIC_URL", default="")
+# A queue of their own lets document rendering run on dedicated workers (None: the default).
+DOCUMENTS_QUEUE = env("JIANGUAN_DOCUMENTS_QUEUE", default=None)
 
 # Personal data at rest (bureaus.crypto): set JIANGUAN_FIELD_ENCRYPTION_KEY in production and
 # keep it with the database backups; losing it loses the encrypted fields.
