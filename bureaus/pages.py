@@ -71,30 +71,26 @@ class ScopedDetailView(ScopedPageMixin, DetailView):
     pass
 
 
-class ScopedCreateView(ScopedPageMixin, CreateView):
-    """The created record belongs to the acting bureau; forms see the user for their choices."""
+class _ScopedFormPage(ScopedPageMixin):
+    """A page that writes in the acting bureau; its form sees the user for its choices."""
 
     permission_verb = "change"
     writes = True
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class ScopedCreateView(_ScopedFormPage, CreateView):
+    """The created record belongs to the acting bureau."""
 
     def form_valid(self, form):
         form.instance.bureau = self.membership.bureau
         return super().form_valid(form)
 
 
-class ScopedUpdateView(ScopedPageMixin, UpdateView):
-    permission_verb = "change"
-    writes = True
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+class ScopedUpdateView(_ScopedFormPage, UpdateView):
+    pass
 
 
 def public(reason: str):

@@ -5,9 +5,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
-from django.views.generic.detail import SingleObjectMixin
 
 from bureaus.pages import ScopedPageMixin
+from core.views import RecordActionView
 from institutions import official_documents as documents
 from institutions.models import Institution, ListEntry
 
@@ -43,28 +43,21 @@ class ListDocumentView(ScopedPageMixin, FormView):
         return _job_redirect(job)
 
 
-class InstitutionSheetView(ScopedPageMixin, SingleObjectMixin, FormView):
+class InstitutionSheetView(RecordActionView):
     """Issue one institution's information sheet (机构信息表) as a sealed, signed PDF."""
 
     model = Institution
     permission_object = "institution"
-    permission_verb = "change"
-    writes = True
     form_class = forms.Form
     template_name = "institutions/list_document_form.html"
+    success_message = _("The information sheet is being prepared.")
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        job = documents.institution_sheet_request(
+    def perform(self, form):
+        self.job = documents.institution_sheet_request(
             actor=self.request.user,
             institution=self.object,
             base_url=self.request.build_absolute_uri("/"),
         )
-        return _job_redirect(job)
+
+    def get_success_url(self):
+        return reverse("documents:documentjob-detail", args=[self.job.pk])
