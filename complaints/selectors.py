@@ -4,7 +4,7 @@ notifications, refund totals per district."""
 import re
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Greatest
 
 from bureaus.models import Bureau, Membership, User
@@ -191,4 +191,19 @@ def refund_grand_total(*, queryset) -> dict:
         students=Sum("students"),
         disputed=Sum("amount_disputed_fen"),
         recovered=Sum("amount_recovered_fen"),
+    )
+
+
+def complaint_list_rows(queryset):
+    """The inbox's rows for the API list: the district's name joined, whether the reporter
+    left a name and phone as a column (an encrypted value is never empty when one was left),
+    and the reporter's encrypted identity not loaded."""
+    return (
+        queryset.select_related("bureau")
+        .defer("reporter_name", "reporter_phone", "secret_hash")
+        .annotate(
+            reporter_named=ExpressionWrapper(
+                ~Q(reporter_name="") & ~Q(reporter_phone=""), output_field=BooleanField()
+            )
+        )
     )

@@ -61,6 +61,17 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return services.allowed_transitions(obj)
 
 
+class ComplaintListSerializer(ComplaintSerializer):
+    """The list's rows: the same fields, with "reporter left a name and phone" read from the
+    `reporter_named` column of selectors.complaint_list_rows, so no row decrypts the
+    reporter's identity."""
+
+    reporter_named = serializers.BooleanField(read_only=True)
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue_on(self.context["today"])
+
+
 class TransitionStateSerializer(serializers.Serializer):
     """GET on a transition: whether it may be taken now."""
 

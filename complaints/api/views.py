@@ -3,6 +3,7 @@ supervision orders, rewards and refund disputes, and the intake API for the 1234
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -86,7 +87,15 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     permission_object = "complaint"
 
     def scope_queryset(self, queryset):
+        if self.action == "list":
+            return selectors.complaint_list_rows(queryset)
         return queryset.select_related("bureau")
+
+    def get_serializer_class(self):
+        return s.ComplaintListSerializer if self.action == "list" else s.ComplaintSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     accept = _transition("accept", s.NoteSerializer, services.complaint_accept)
     reject = _transition("reject", s.RejectSerializer, services.complaint_reject)
