@@ -8,6 +8,9 @@ from django.utils import timezone
 from institutions.models import Credential, Institution, ListEntry
 
 PUBLIC_RESULTS = 20
+# A public search reads at most this many matches before ordering them: a fragment that most
+# of the registry shares (培训) answers from a capped set and asks for more of the name.
+PUBLIC_CANDIDATES = 1000
 
 
 def _active_entry(kind, *, published=False):
@@ -98,13 +101,29 @@ def public_institutions():
 
 
 def public_search(*, query: str) -> list[dict]:
-    """Search across every bureau by name, pinyin initials or credit code (public, no login)."""
+    """Search across every bureau by name, pinyin initials or credit code (public, no login):
+    the first page of public_search_page."""
+    return public_search_page(query=query)[0]
+
+
+def public_search_page(*, query: str) -> tuple[list[dict], bool]:
+    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES matches
+    are read (in no order, so the index scan stops early) and the first page is taken from
+    them in name order; `broad` says more matched, and the page asks for a fuller name."""
     query = (query or "").strip()
     if len(query) < 2:
-        return []
-    rows = list(
+        return [], False
+    candidates = list(
         public_institutions()
         .filter(search_condition(query))
+        .order_by()
+        .values_list("pk", flat=True)[: PUBLIC_CANDIDATES + 1]
+    )
+    broad = len(candidates) > PUBLIC_CANDIDATES
+    if not candidates:
+        return [], False
+    rows = list(
+        Institution._base_manager.filter(pk__in=candidates[:PUBLIC_CANDIDATES])
         .annotate(
             on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
             on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
@@ -113,7 +132,7 @@ def public_search(*, query: str) -> list[dict]:
         .values(*PUBLIC_FIELDS, "on_white", "on_black")[:PUBLIC_RESULTS]
     )
     _attach_public_licences(rows)
-    return rows
+    return rows, broad
 
 
 def public_institution_get(*, pk: int) -> dict | None:
