@@ -48,6 +48,7 @@ class InstitutionListView(ScopedListView):
     model = Institution
     permission_object = "institution"
     template_name = "institutions/institution_list.html"
+    choice_labels = ("category", "status")
 
     def scope_queryset(self, queryset):
         self.filterset = InstitutionFilterSet(
