@@ -20,7 +20,8 @@ def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
     """(rows, capped): the number of rows up to `cap` (COUNT_CAP), and whether there are more."""
     cap = COUNT_CAP if cap is None else cap
     if hasattr(queryset, "query"):
-        counted = queryset.order_by()[: cap + 1].count()
+        # Only the key in the counted subquery: annotations need not be computed to count.
+        counted = queryset.order_by().values("pk")[: cap + 1].count()
     else:
         counted = len(queryset[: cap + 1])
     return min(counted, cap), counted > cap

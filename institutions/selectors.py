@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -107,29 +108,41 @@ def public_search(*, query: str) -> list[dict]:
 
 
 def public_search_page(*, query: str) -> tuple[list[dict], bool]:
-    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES matches
-    are read (in no order, so the index scan stops early) and the first page is taken from
-    them in name order; `broad` says more matched, and the page asks for a fuller name."""
+    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES + 1
+    matches are read (in no order, so the index scan stops early); the first page is taken
+    from them in name order, and `broad` says more matched (the page asks for a fuller name)."""
     query = (query or "").strip()
     if len(query) < 2:
         return [], False
-    candidates = list(
+    candidates = (
         public_institutions()
         .filter(search_condition(query))
         .order_by()
-        .values_list("pk", flat=True)[: PUBLIC_CANDIDATES + 1]
+        .values_list("pk", "name")[: PUBLIC_CANDIDATES + 1]
     )
-    broad = len(candidates) > PUBLIC_CANDIDATES
-    if not candidates:
+    # The candidates as a FROM subquery, ordered after the cap: the page's ids in name order
+    # and how many candidates there were, in one statement. (As `pk IN (subquery)` the planner
+    # walked the whole registry in name order, probing the candidates for every row.)
+    sql, params = candidates.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # `sql` is the ORM's own compiled query; every value stays a bound parameter.
+            f"SELECT c.*, count(*) OVER () FROM ({sql}) AS c ORDER BY 2, 1 LIMIT %s",  # noqa: S608
+            [*params, PUBLIC_RESULTS],
+        )
+        page = cursor.fetchall()
+    if not page:
         return [], False
+    broad = page[0][2] > PUBLIC_CANDIDATES
+    ids = [pk for pk, _name, _count in page]
     rows = list(
-        Institution._base_manager.filter(pk__in=candidates[:PUBLIC_CANDIDATES])
+        Institution._base_manager.filter(pk__in=ids)
         .annotate(
             on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
             on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
         )
         .order_by("name", "id")
-        .values(*PUBLIC_FIELDS, "on_white", "on_black")[:PUBLIC_RESULTS]
+        .values(*PUBLIC_FIELDS, "on_white", "on_black")
     )
     _attach_public_licences(rows)
     return rows, broad

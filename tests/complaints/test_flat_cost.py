@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from bureaus import paging
 from bureaus.context import acting, system_actor
+from complaints.models import Complaint
 from tests.complaints.records import make_complaint
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,28 @@ def test_list_rows_say_whether_the_reporter_is_named_without_decrypting(tree, mo
     monkeypatch.undo()
     detail = api.get(f"/api/v1/complaints/{named.pk}/").json()
     assert detail == rows[named.pk]
+
+
+def test_list_rows_equal_the_detail_for_every_field(tree):
+    with acting(system_actor("tests")):
+        done = make_complaint(
+            tree.a,
+            "办结机构",
+            status="closed",
+            observed_on=dt.date(2026, 3, 1),
+            overdue_since=dt.date(2026, 4, 1),
+            outcome="substantiated",
+            public_reply="已查处",
+        )
+        from django.utils import timezone
+
+        Complaint.objects.filter(pk=done.pk).update(
+            concluded_at=timezone.now(), closed_at=timezone.now()
+        )
+    api = APIClient()
+    api.force_login(tree.user("a", "officer"))
+    row = api.get("/api/v1/complaints/").json()["results"][0]
+    detail = api.get(f"/api/v1/complaints/{done.pk}/").json()
+    assert row == detail
+    assert list(row) == list(detail)
+    assert row["closed_at"] and row["observed_on"] == "2026-03-01"
