@@ -36,7 +36,7 @@ from _setup import ROOT, percentile
 CONCURRENCY = (1, 4, 8)
 WORKERS = 3
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
-REQUESTS = {1: 80, 4: 200, 8: 240}
+REQUESTS = {1: 60, 4: 160, 8: 160}
 WARM_UP = 10
 SQL_ROUNDS = 40
 

@@ -104,10 +104,16 @@ def complaint_submit(request):
     return render(request, "complaints/public/submit.html", {"form": form}, status=status)
 
 
-@public("search-as-you-type over the registry: name, address and district only")
+@public("search-as-you-type over the registry: name, address and district only, rate-limited")
 @require_GET
 def institution_search(request):
     q = request.GET.get("q") or request.GET.get("institution_name", "")
+    limit = settings.PUBLIC_SEARCH_RATE_PER_MINUTE
+    if len(q.strip()) >= 2 and rate_limited(request, "institution-search", limit=limit):
+        return JsonResponse(
+            {"results": [], "error": _("Too many attempts. Please wait a minute and try again.")},
+            status=429,
+        )
     results = selectors.institution_public_search(q=q)
     if getattr(request, "htmx", False):
         return render(request, "complaints/public/_institution_results.html", {"results": results})

@@ -21,11 +21,14 @@ def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
     q = (q or "").strip()
     if len(q) < 2:
         return []
-    rows = (
+    # Bounded (issue 11): at most 200 matches read in no order, then the first by name, so a
+    # fragment most of the registry shares does not sort the whole registry.
+    rows = sorted(
         Institution.objects.filter(Q(name__icontains=q) | Q(address__icontains=q))
-        .order_by("name", "id")
-        .values(*PUBLIC_INSTITUTION_FIELDS)[:limit]
-    )
+        .order_by()
+        .values(*PUBLIC_INSTITUTION_FIELDS)[:200],
+        key=lambda r: (r["name"], r["id"]),
+    )[:limit]
     return [
         {"id": r["id"], "name": r["name"], "address": r["address"], "district": r["bureau__name"]}
         for r in rows

@@ -40,3 +40,14 @@ def test_public_search_is_rate_limited_per_address(client, many, settings):
     assert "查询过于频繁" in refused.content.decode()
     # Another address has its own count.
     assert client.get(SEARCH, {"q": "培训"}, REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def test_tip_off_form_institution_search_is_rate_limited_too(client, many, settings):
+    settings.PUBLIC_SEARCH_RATE_PER_MINUTE = 2
+    url = reverse("public_complaints:institution-search")
+    first = client.get(url, {"q": "培训"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"]
+    assert [r["name"] for r in first] == sorted(r["name"] for r in first) and len(first) == 6
+    assert client.get(url, {"q": "培训"}).status_code == 200
+    refused = client.get(url, {"q": "培训"})
+    assert refused.status_code == 429 and refused.json()["results"] == []
+    assert refused.json()["error"] == "尝试次数过多，请等待一分钟后再试。"
