@@ -313,6 +313,8 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
     endpoint of `endpoints_for(size)` is measured against one gunicorn. The p95 of the last
     size over the first's is each row's growth."""
     rows = []
+    # Stopped from outside: leave through Server.__exit__, so gunicorn stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with Server() as server:
         print(
             f"gunicorn, {WORKERS} workers, production settings, port {server.port}; "

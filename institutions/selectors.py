@@ -107,22 +107,13 @@ def public_search(*, query: str) -> list[dict]:
     return public_search_page(query=query)[0]
 
 
-def public_search_page(*, query: str) -> tuple[list[dict], bool]:
-    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES + 1
-    matches are read (in no order, so the index scan stops early); the first page is taken
-    from them in name order, and `broad` says more matched (the page asks for a fuller name)."""
-    query = (query or "").strip()
-    if len(query) < 2:
-        return [], False
-    candidates = (
-        public_institutions()
-        .filter(search_condition(query))
-        .order_by()
-        .values_list("pk", "name")[: PUBLIC_CANDIDATES + 1]
-    )
-    # The candidates as a FROM subquery, ordered after the cap: the page's ids in name order
-    # and how many candidates there were, in one statement. (As `pk IN (subquery)` the planner
-    # walked the whole registry in name order, probing the candidates for every row.)
+def _first_candidates(queryset) -> list[tuple]:
+    """(pk, name, candidates) of the first page in name order, from at most
+    PUBLIC_CANDIDATES + 1 rows of `queryset` read in no order.
+
+    The candidates are a FROM subquery ordered after the cap: as `pk IN (subquery)` the planner
+    walked the whole registry in name order, probing the candidates for every row."""
+    candidates = queryset.order_by().values_list("pk", "name")[: PUBLIC_CANDIDATES + 1]
     sql, params = candidates.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -130,10 +121,28 @@ def public_search_page(*, query: str) -> tuple[list[dict], bool]:
             f"SELECT c.*, count(*) OVER () FROM ({sql}) AS c ORDER BY 2, 1 LIMIT %s",  # noqa: S608
             [*params, PUBLIC_RESULTS],
         )
-        page = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def public_search_page(*, query: str) -> tuple[list[dict], bool]:
+    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES + 1
+    matches are read (in no order, so the scan stops early); the first page is taken from
+    them in name order, and `broad` says more matched (the page asks for a fuller name)."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return [], False
+    condition = search_condition(query)
+    # Institutions past their application first: a plain condition the planner reads well
+    # (a broad fragment is a short sequential scan, a narrow one the bigram index). Only when
+    # that is not already broad are the rare ones with a published list entry added.
+    page = _first_candidates(
+        Institution._base_manager.exclude(status=Institution.Status.PREPARING).filter(condition)
+    )
+    broad = bool(page) and page[0][2] > PUBLIC_CANDIDATES
+    if not broad:
+        page = _first_candidates(public_institutions().filter(condition))
     if not page:
         return [], False
-    broad = page[0][2] > PUBLIC_CANDIDATES
     ids = [pk for pk, _name, _count in page]
     rows = list(
         Institution._base_manager.filter(pk__in=ids)
