@@ -38,6 +38,9 @@ WORKERS = 3
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
 WARM_UP = 10
+# …and at most this long: an endpoint at 1 request/s would otherwise hold `make bench` for
+# minutes (the figures then come from fewer requests).
+MAX_SECONDS = 12
 SQL_ROUNDS = 40
 
 ENVIRONMENT = {
@@ -175,11 +178,13 @@ def load(server: Server, endpoint: Endpoint, concurrency: int, total: int) -> di
     latencies, failures, lock = [], [], threading.Lock()
     remaining = [total]
 
+    deadline = time.perf_counter() + MAX_SECONDS
+
     def client():
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         while True:
             with lock:
-                if remaining[0] == 0:
+                if remaining[0] == 0 or time.perf_counter() > deadline:
                     break
                 remaining[0] -= 1
             started = time.perf_counter()
