@@ -14,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from bureaus.paging import CappedPaginator
 from bureaus.permissions import membership_may
 
 _SEALED = ("get_queryset", "get_object", "dispatch")
@@ -65,6 +66,21 @@ class ScopedPageMixin(LoginRequiredMixin):
 
 class ScopedListView(ScopedPageMixin, ListView):
     paginate_by = 50
+    paginator_class = CappedPaginator  # no page view counts a whole province's rows
+    # Choice fields whose labels the rows show: resolved once per request and set on each row
+    # as `<field>_label`, instead of a translated get_FOO_display() call per row and field.
+    choice_labels: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.choice_labels:
+            fields = [self.model._meta.get_field(name) for name in self.choice_labels]
+            labels = {f.name: {value: str(label) for value, label in f.choices} for f in fields}
+            for row in context["object_list"]:
+                for name, by_value in labels.items():
+                    value = getattr(row, name)
+                    setattr(row, f"{name}_label", by_value.get(value, value))
+        return context
 
 
 class ScopedDetailView(ScopedPageMixin, DetailView):
