@@ -16,7 +16,6 @@ Guarantees:
 import hashlib
 import io
 
-import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.signals import user_locked_out
 from django import forms
@@ -194,6 +193,8 @@ def two_factor(request):
     context = {"form": form, "setting_up": not device.confirmed, "next": _next(request)}
     if not device.confirmed:
         buffer = io.BytesIO()
+        import segno  # only on the enrolment page: not loaded at start-up
+
         segno.make(device.config_url, micro=False).save(
             buffer, kind="svg", scale=4, xmldecl=False, svgns=True
         )

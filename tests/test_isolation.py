@@ -25,6 +25,7 @@ UNSCOPED = {
     "home": "the user's own bureau and role; counts go through visible_to",
     "healthz": "database and Redis reachability, no data",
     "login": "authentication",
+    "api-token": "authentication: a token for a password (throttled, locked out like login)",
     "logout": "authentication",
     "password_change": "the user's own password",
     "password_change_done": "the user's own password",

@@ -20,7 +20,6 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from bureaus.api.authentication import token_expires_at
 from bureaus.forms import LoginForm
-from bureaus.pages import public
 from bureaus.security import holds_admin_role
 
 
@@ -30,7 +29,6 @@ class TokenRequestSerializer(serializers.Serializer):
     otp = serializers.CharField(max_length=12, required=False, allow_blank=True)
 
 
-@public("issues API tokens for a password (throttled, locked out like the login page)")
 class TokenView(GenericAPIView):
     """POST: issue a token (username, password, and `otp` for administrators). DELETE: revoke
     the caller's token."""

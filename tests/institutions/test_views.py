@@ -288,7 +288,7 @@ def test_a_stored_control_character_does_not_break_the_export(
 
     i = make_institution(name="控制字符机构")
     Institution.objects.filter(pk=i.pk).update(address="文三路\x01100号")
-    response = officer_client.get(reverse("institutions:institution-list"), {"export": "xlsx"})
+    response = officer_client.get(reverse("institutions:institution-export"))
     assert response.status_code == 200
     values = [c.value for c in load_workbook(io.BytesIO(response.content)).active[2]]
     assert "文三路100号" in values
