@@ -20,3 +20,4 @@ class BureausConfig(AppConfig):
         task_prerun.connect(rls.task_started, dispatch_uid="jianguan_rls_task_started")
         task_postrun.connect(rls.task_finished, dispatch_uid="jianguan_rls_task_finished")
         post_migrate.connect(rls.post_migrate, dispatch_uid="jianguan_rls_policies")
+        from bureaus import signin  # noqa: F401 - connects the sign-in audit receivers
