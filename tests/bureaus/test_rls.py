@@ -231,3 +231,25 @@ def test_platform_access_keeps_the_index_plans_of_searches(tree):
     officer = tree.user("a", "officer")
     with rls.use(rls.for_membership(officer, officer.memberships.get())):
         assert "institution_name_trgm" not in _search_plan()
+
+
+def test_a_public_class_based_view_runs_with_platform_access(tree, rf):
+    from django.http import HttpResponse
+    from django.views import View
+
+    from bureaus.pages import public
+
+    Street.objects.create(bureau=tree.a, name="甲街道")
+    Street.objects.create(bureau=tree.b, name="乙街道")
+
+    @public("test: a class-based public view")
+    class Counting(View):
+        def get(self, request):
+            return HttpResponse(str(Street.objects.filter(name__in=["甲街道", "乙街道"]).count()))
+
+    view = Counting.as_view()
+    assert view.view_class.public_reason == "test: a class-based public view"
+    with rls.use(rls.EMPTY):
+        assert Street.objects.count() == 0
+        assert view(rf.get("/public/x/")).content == b"2"
+        assert Street.objects.count() == 0
