@@ -103,6 +103,8 @@ if not env.bool("JIANGUAN_PG_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# seed_demo loads demo accounts with a published password: development and tests only.
+ALLOW_DEMO_DATA = False
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:56379/0")
 CACHES = {
     "default": {
