@@ -39,6 +39,7 @@ urlpatterns = [
     path("bureaus/", include("bureaus.urls")),
     path("institutions/", include("institutions.urls")),
     path("complaints/", include("complaints.urls")),
+    path("funds/", include("funds.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),
