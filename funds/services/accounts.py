@@ -46,6 +46,9 @@ def account_open(
     )
     account.full_clean()
     account.save()
+    from funds.services.warnings import account_evaluate
+
+    account_evaluate(account)
     return account
 
 

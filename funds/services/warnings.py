@@ -123,13 +123,13 @@ def event_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tup
     return found
 
 
-def _notify(warning: FundWarning) -> None:
+def _notify(warning: FundWarning, *, again: bool = False) -> None:
     notify_many(
         users=district_staff(warning.bureau_id, action="fundwarning.acknowledge"),
         bureau_id=warning.bureau_id,
         message=_("Fund warning: %(kind)s") % {"kind": warning.get_kind_display()},
         link=reverse("funds:warning-detail", args=[warning.pk]),
-        key=f"fundwarning:{warning.pk}",
+        key=f"fundwarning:{warning.pk}" + (":red" if again else ""),
     )
 
 
@@ -138,6 +138,15 @@ def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarni
     existing = FundWarning.objects.filter(account=account, key=key)
     if not once:
         existing = existing.filter(status__in=W.UNRESOLVED)
+        # A state still there says how it is now; one that worsened to red is told again.
+        for warning in existing.select_for_update():
+            if (warning.level, warning.detail) == (level, detail[:300]):
+                continue
+            escalated = warning.level == W.Level.YELLOW and level == W.Level.RED
+            warning.level, warning.detail = level, detail[:300]
+            warning.save(update_fields=["level", "detail"])
+            if escalated:
+                _notify(warning, again=True)
     if existing.exists():
         return None
     warning = FundWarning(account=account, kind=kind, level=level, key=key, detail=detail[:300])
