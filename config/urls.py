@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("bureaus.api.urls")),
     path("", include("institutions.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("funds.api.urls")),
 ]
 
 urlpatterns = [

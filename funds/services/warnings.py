@@ -190,6 +190,7 @@ def account_evaluate(account: EscrowAccount, *, today: dt.date | None = None) ->
 
 @transaction.atomic
 def warning_acknowledge(*, actor, warning: FundWarning, note: str) -> FundWarning:
+    """Acknowledge an open warning, saying what is being done about it."""
     if not note.strip():
         raise ValidationError({"note": _("Say what is being done about the warning.")})
     step = WARNING_FLOW.begin(warning, "acknowledge", actor=actor)
@@ -200,6 +201,7 @@ def warning_acknowledge(*, actor, warning: FundWarning, note: str) -> FundWarnin
 
 @transaction.atomic
 def warning_resolve(*, actor, warning: FundWarning, note: str = "") -> FundWarning:
+    """Resolve a warning (one about a state only once the state is gone)."""
     step = WARNING_FLOW.begin(warning, "resolve", actor=actor)
     if step.record.kind in W.STATE_KINDS:
         account = EscrowAccount.objects.get(pk=step.record.account_id)
