@@ -63,6 +63,8 @@ ACTIONS: dict[str, frozenset] = {
     "feerecord.change": frozenset({R.ADMIN, R.OFFICER}),
     "lesson.change": frozenset({R.ADMIN, R.OFFICER}),
     "refundrequest.change": frozenset({R.ADMIN, R.OFFICER}),
+    "statementimport.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "statementimport.change": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.view": READERS,
     "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),

@@ -22,3 +22,13 @@ class ResolveForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank statement (.csv or .xlsx)"),
+        help_text=_(
+            "Columns: 账号, 交易日期, 交易流水号, 交易类型 (收费入账/课消划拨/退费/存入保证金/"
+            "支取保证金), 金额 (yuan), 合同编号 (for 收费入账), 摘要."
+        ),
+    )

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bureaus.crypto import EncryptedTextField, mask, mask_name
+from bureaus.crypto import EncryptedTextField, blind_index, mask, mask_name
 from bureaus.scoping import BureauOwnedModel
 
 # 教监管函〔2021〕2号 and seed 001 篇2: one charge at most 5000 yuan, and at most 3 months or
@@ -63,6 +63,8 @@ class EscrowAccount(BureauOwnedModel):
     )
     bank = models.CharField(_("Bank"), max_length=100)
     account_number = EncryptedTextField(_("Account number"))
+    # A keyed hash of the number: statement lines find their account without decrypting.
+    account_number_index = models.CharField(max_length=64, editable=False, db_index=True)
     agreed_on = models.DateField(_("Agreement date"))
     mode = models.CharField(_("Mode"), max_length=8, choices=Mode.choices, default=Mode.CUSTODY)
     minimum_kind = models.CharField(
@@ -90,7 +92,7 @@ class EscrowAccount(BureauOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_parent = "institution"
-    audit_redact = frozenset({"account_number"})
+    audit_redact = frozenset({"account_number", "account_number_index"})
 
     class Meta:
         verbose_name = _("Escrow account")
@@ -113,6 +115,13 @@ class EscrowAccount(BureauOwnedModel):
 
     def __str__(self):
         return f"{self.bank} {self.masked_account_number}"
+
+    def save(self, *args, **kwargs):
+        self.account_number_index = blind_index(self.account_number) if self.account_number else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "account_number" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "account_number_index"]
+        super().save(*args, **kwargs)
 
     @property
     def masked_account_number(self) -> str:
@@ -389,3 +398,29 @@ class FundWarning(BureauOwnedModel):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class StatementImport(BureauOwnedModel):
+    """One bank statement file imported: how many lines, how many booked, how many were
+    already booked (same bank reference), and the errors by line when it was refused."""
+
+    class State(models.TextChoices):
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused")
+
+    original_name = models.CharField(_("File"), max_length=200)
+    state = models.CharField(_("State"), max_length=8, choices=State.choices)
+    lines = models.PositiveIntegerField(_("Lines"), default=0)
+    inserted = models.PositiveIntegerField(_("Booked"), default=0)
+    duplicates = models.PositiveIntegerField(_("Already booked"), default=0)
+    # [{"line": 3, "column": "账号", "message": "…"}]; a refusal of the whole file has line 0.
+    errors = models.JSONField(_("Errors"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Statement import")
+        verbose_name_plural = _("Statement imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name

@@ -9,6 +9,12 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
     path("fees/", views.FeeRecordListView.as_view(), name="feerecord-list"),
     path("fees/<int:pk>/", views.FeeRecordDetailView.as_view(), name="feerecord-detail"),
+    path("imports/", views.StatementImportListView.as_view(), name="statementimport-list"),
+    path(
+        "imports/<int:pk>/",
+        views.StatementImportDetailView.as_view(),
+        name="statementimport-detail",
+    ),
     path("warnings/", views.WarningListView.as_view(), name="warning-list"),
     path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning-detail"),
     path(

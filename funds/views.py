@@ -2,6 +2,10 @@
 fee records and violations, the warnings inbox and a warning's steps. Account numbers and
 students are shown masked, to the district and to its superiors alike."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.pages import ScopedDetailView, ScopedListView
@@ -9,8 +13,8 @@ from bureaus.permissions import membership_may
 from core import notifications
 from core.views import RecordActionView
 from funds import forms, selectors
-from funds.models import EscrowAccount, FeeRecord, FundWarning
-from funds.services import warnings
+from funds.models import EscrowAccount, FeeRecord, FundWarning, StatementImport
+from funds.services import statements, warnings
 
 
 class AccountListView(ScopedListView):
@@ -173,3 +177,50 @@ class WarningResolveView(_WarningStep):
         warnings.warning_resolve(
             actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
         )
+
+
+class StatementImportListView(ScopedListView):
+    """Statement imports of the subtree; the district's officers upload a file here."""
+
+    model = StatementImport
+    permission_object = "statementimport"
+    template_name = "funds/statementimport_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau")
+
+    def _may_upload(self):
+        return membership_may(self.membership, "statementimport.change")
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None)
+        if form is None and self._may_upload():
+            form = forms.StatementUploadForm()
+        return super().get_context_data(form=form, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self._may_upload():
+            raise PermissionDenied
+        form = forms.StatementUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = statements.statement_import(
+                actor=request.user, bureau=self.membership.bureau, upload=form.cleaned_data["file"]
+            )
+            if result.state == StatementImport.State.DONE:
+                messages.success(
+                    request,
+                    gettext_now("%(inserted)s lines booked, %(duplicates)s already booked.")
+                    % {"inserted": result.inserted, "duplicates": result.duplicates},
+                )
+            return redirect("funds:statementimport-detail", pk=result.pk)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class StatementImportDetailView(ScopedDetailView):
+    """One import and its report, line by line."""
+
+    model = StatementImport
+    permission_object = "statementimport"
+    template_name = "funds/statementimport_detail.html"

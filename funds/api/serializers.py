@@ -3,7 +3,7 @@ only: there is no field for the clear value."""
 
 from rest_framework import serializers
 
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
 
 
 class EscrowAccountSerializer(serializers.ModelSerializer):
@@ -108,3 +108,24 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class StatementImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatementImport
+        fields = [
+            "id",
+            "bureau",
+            "original_name",
+            "state",
+            "lines",
+            "inserted",
+            "duplicates",
+            "errors",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StatementUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()

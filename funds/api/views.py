@@ -2,12 +2,16 @@
 its running balance), fee records (violations filter), warnings and their two steps."""
 
 from django.utils.dateparse import parse_date
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from bureaus.api.base import ScopedReadOnlyViewSet
 from core.api.workflow import workflow_action
 from funds.api import serializers as s
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
-from funds.services import warnings
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
+from funds.services import statements, warnings
 
 
 class EscrowAccountViewSet(ScopedReadOnlyViewSet):
@@ -87,3 +91,30 @@ class FundWarningViewSet(ScopedReadOnlyViewSet):
         allowed=_allowed,
         verb="resolve",
     )
+
+
+class StatementImportViewSet(ScopedReadOnlyViewSet):
+    """Bank statement imports; POST a file (multipart, field "file") to import one: 201 with
+    the report when booked, 400 with the line-by-line errors when refused (nothing written)."""
+
+    queryset = StatementImport.objects.all()
+    serializer_class = s.StatementImportSerializer
+    permission_object = "statementimport"
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("-created_at", "-id")
+
+    @extend_schema(request={"multipart/form-data": s.StatementUploadSerializer})
+    def create(self, request):
+        if self.membership is None:
+            raise PermissionDenied
+        upload = s.StatementUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        result = statements.statement_import(
+            actor=request.user, bureau=self.membership.bureau, upload=upload.validated_data["file"]
+        )
+        ok = result.state == StatementImport.State.DONE
+        return Response(
+            s.StatementImportSerializer(result).data,
+            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+        )

@@ -3,7 +3,7 @@ the marker on its list page and in its API payload."""
 
 import datetime as dt
 
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
 from institutions.models import Institution
 from tests.records import maker
 
@@ -64,4 +64,11 @@ def _fund_warning(bureau, marker):
         level=FundWarning.Level.RED,
         key="below_minimum",
         detail=marker,
+    )
+
+
+@maker(StatementImport)
+def _statement_import(bureau, marker):
+    return StatementImport.objects.create(
+        bureau=bureau, original_name=marker, state=StatementImport.State.DONE, lines=1, inserted=1
     )
