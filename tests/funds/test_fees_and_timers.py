@@ -155,7 +155,7 @@ def test_warnings_are_raised_once_acknowledged_and_resolved(tree, account_a, off
         actor=officer_a, account=account_a, kind=K.REFUND, amount_fen=150_000, booked_on=DAY
     )
     red = FundWarning.objects.get(kind="below_minimum", status="open")
-    assert red.detail == "Balance 500.00 yuan is below the minimum 1,000.00 yuan."
+    assert red.detail == "余额 500.00 元，低于最低存款余额 1,000.00 元。"
     assert red.level == "red"
     assert FundWarning.objects.get(kind="below_threshold").status == "resolved"
     assert Notification.objects.filter(key=f"fundwarning:{red.pk}").count() == 2
@@ -171,7 +171,7 @@ def test_warnings_are_raised_once_acknowledged_and_resolved(tree, account_a, off
     warnings.warning_acknowledge(actor=officer_a, warning=red, note="已约谈机构负责人，限期补足。")
     red.refresh_from_db()
     assert red.status == "acknowledged"
-    with pytest.raises(ValidationError, match="still holds"):
+    with pytest.raises(ValidationError, match="预警情形仍然存在"):
         warnings.warning_resolve(actor=officer_a, warning=red)
     ledger.entry_post(
         actor=officer_a, account=account_a, kind=K.DEPOSIT, amount_fen=500_000, booked_on=DAY

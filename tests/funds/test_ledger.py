@@ -99,9 +99,9 @@ def test_bad_amounts_are_field_errors_and_write_nothing(account_a, officer_a, am
 
 def test_balance_never_goes_below_zero_nor_a_deposit_below_the_minimum(account_a, officer_a):
     ledger.entry_post(actor=officer_a, account=account_a, kind=K.DEPOSIT, amount_fen=150_000)
-    with pytest.raises(ValidationError, match="minimum"):
+    with pytest.raises(ValidationError, match="不得低于最低存款余额"):
         ledger.entry_post(actor=officer_a, account=account_a, kind=K.WITHDRAWAL, amount_fen=60_000)
-    with pytest.raises(ValidationError, match="below zero"):
+    with pytest.raises(ValidationError, match="余额不能为负"):
         ledger.entry_post(actor=officer_a, account=account_a, kind=K.REFUND, amount_fen=150_001)
     ledger.entry_post(actor=officer_a, account=account_a, kind=K.WITHDRAWAL, amount_fen=50_000)
     account_a.refresh_from_db()
@@ -124,7 +124,7 @@ def test_held_institution_takes_no_new_fees_but_refunds_and_releases_go_on(
     second = fee(officer_a, account_a.institution, contract="HT-2")
     with acting(system_actor("tests")):
         Institution.objects.filter(pk=account_a.institution_id).update(status=status)
-    with pytest.raises(ValidationError, match="cannot take new fees"):
+    with pytest.raises(ValidationError, match="不得新收费用入专户"):
         fees.fee_deposit(actor=officer_a, fee_record=second, booked_on=DAY)
     ledger.entry_post(actor=officer_a, account=account_a, kind=K.REFUND, amount_fen=100_000)
     ledger.entry_post(actor=officer_a, account=account_a, kind=K.RELEASE, amount_fen=50_000)

@@ -109,7 +109,7 @@ def test_another_districts_account_is_refused_with_its_line_and_nothing_is_writt
     for error in result.errors:
         by_line.setdefault(error["line"], set()).add(error["column"])
     assert by_line == {5: {"账号"}, 6: {"交易日期", "交易类型", "金额"}}
-    assert "district" in result.errors[0]["message"] or "本区" in result.errors[0]["message"]
+    assert result.errors[0]["message"] == "不是本区的监管账户。"
     assert not LedgerEntry.objects.exists()
     assert StatementImport.objects.get(pk=result.pk).errors == result.errors
 
