@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.notifications import district_staff, notify_many
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
-from funds.services.ledger import deposited_fen, unconsumed_fen
+from funds.services.ledger import unconsumed_fen
 
 W = FundWarning
 S = FundWarning.Status
@@ -81,19 +82,24 @@ def state_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tup
             % {"ratio": f"{balance / liability:.0%}", "liability": yuan(liability)},
         )
     cutoff = today - dt.timedelta(days=account.deposit_within_days)
-    late = [
-        record
-        for record in FeeRecord.objects.filter(
-            institution_id=account.institution_id, collected_on__lt=cutoff
-        ).only("id", "amount_fen")
-        if deposited_fen(record) < record.amount_fen
-    ]
+    # Deposited = fee entries net of their reversals (both carry the fee record).
+    late = (
+        FeeRecord.objects.filter(institution_id=account.institution_id, collected_on__lt=cutoff)
+        .annotate(
+            deposited=Coalesce(
+                Sum("entries__amount_fen", filter=Q(entries__kind__in=["fee", "adjustment"])),
+                Value(0),
+            )
+        )
+        .filter(deposited__lt=F("amount_fen"))
+        .count()
+    )
     if late:
         found[K.UNDEPOSITED] = (
             K.UNDEPOSITED,
             W.Level.RED,
             _("%(count)s fee records not deposited within %(days)s days.")
-            % {"count": len(late), "days": account.deposit_within_days},
+            % {"count": late, "days": account.deposit_within_days},
         )
     return found
 
