@@ -7,7 +7,9 @@ app_name = "funds"
 urlpatterns = [
     path("", views.AccountListView.as_view(), name="account-list"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<int:pk>/ledger.xlsx", views.LedgerExportView.as_view(), name="ledger-export"),
     path("fees/", views.FeeRecordListView.as_view(), name="feerecord-list"),
+    path("fees/export.csv", views.FeeRecordExportView.as_view(), name="feerecord-export"),
     path("fees/<int:pk>/", views.FeeRecordDetailView.as_view(), name="feerecord-detail"),
     path("imports/", views.StatementImportListView.as_view(), name="statementimport-list"),
     path(

@@ -2,8 +2,11 @@
 fee records and violations, the warnings inbox and a warning's steps. Account numbers and
 students are shown masked, to the district and to its superiors alike."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
 from core import notifications
+from core import spreadsheets as sheets
 from core.views import RecordActionView
 from funds import forms, selectors
-from funds.models import EscrowAccount, FeeRecord, FundWarning, StatementImport
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
 from funds.services import statements, warnings
 
 
@@ -224,3 +228,95 @@ class StatementImportDetailView(ScopedDetailView):
     model = StatementImport
     permission_object = "statementimport"
     template_name = "funds/statementimport_detail.html"
+
+
+def _safe(value: str) -> str:
+    """A cell a spreadsheet program would read as a formula is neutralised."""
+    return ("'" + value) if value[:1] in "=+-@" else value
+
+
+class LedgerExportView(ScopedDetailView):
+    """An account's ledger as .xlsx, with running balance (the account number masked)."""
+
+    model = EscrowAccount
+    permission_object = "escrowaccount"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("institution")
+
+    def get(self, request, *args, **kwargs):
+        account = self.get_object()
+        kinds = dict(LedgerEntry.Kind.choices)
+        header = [
+            gettext_now("Booked on"),
+            gettext_now("Type"),
+            gettext_now("Amount (yuan)"),
+            gettext_now("Balance after (yuan)"),
+            gettext_now("Bank reference"),
+            gettext_now("Note"),
+        ]
+        rows = (
+            [
+                e.booked_on.isoformat(),
+                str(kinds[e.kind]),
+                e.amount_fen / 100,
+                e.balance_after_fen / 100,
+                e.bank_reference,
+                e.note,
+            ]
+            for e in selectors.ledger_entries(account=account).iterator()
+        )
+        title = f"{account.institution.name} {account.masked_account_number}"[:31]
+        content = sheets.write_only_workbook(title.replace("*", "x"), header, rows)
+        return sheets.xlsx_response(content, f"ledger-{account.pk}.xlsx")
+
+
+class FeeRecordExportView(ScopedListView):
+    """Fee records as CSV (students masked); ?violations=1 for the violations only."""
+
+    model = FeeRecord
+    permission_object = "feerecord"
+    paginate_by = None
+
+    def scope_queryset(self, queryset):
+        if self.request.GET.get("violations"):
+            queryset = queryset.filter(violates_cap=True)
+        return queryset.select_related("institution", "bureau")
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="fee-records.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                gettext_now("District"),
+                gettext_now("Institution"),
+                gettext_now("Contract number"),
+                gettext_now("Student"),
+                gettext_now("Course"),
+                gettext_now("Amount (yuan)"),
+                gettext_now("Collected on"),
+                gettext_now("Period start"),
+                gettext_now("Period end"),
+                gettext_now("Class hours"),
+                gettext_now("Violation"),
+            ]
+        )
+        for r in self.get_queryset().iterator():
+            writer.writerow(
+                [
+                    r.bureau.name,
+                    _safe(r.institution.name),
+                    _safe(r.contract_number),
+                    r.masked_student_name,
+                    _safe(r.course_name),
+                    f"{r.amount_fen / 100:.2f}",
+                    r.collected_on.isoformat(),
+                    r.period_start.isoformat(),
+                    r.period_end.isoformat(),
+                    r.class_hours,
+                    r.violation,
+                ]
+            )
+        return response

@@ -128,3 +128,20 @@ def test_warning_steps_through_the_page_and_the_api(tree, account_a, officer_a):
     other = FundWarning.objects.get(kind="below_threshold")
     response = auditor.post(f"/api/v1/fund-warnings/{other.pk}/acknowledge/", {"note": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", [("a", "officer"), ("city", "supervisor")])
+def test_exports_keep_numbers_and_students_masked(tree, account_a, books, who):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client = _client(tree.user(*who))
+    response = client.get(f"/funds/accounts/{account_a.pk}/ledger.xlsx")
+    assert response.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    rows = sheet.to_python()
+    assert [r[3] for r in rows[1:]] == [5000, 11000, 10000]
+    assert ACCOUNT_NUMBER not in sheet.name and ACCOUNT_NUMBER not in repr(rows)
+    text = client.get("/funds/fees/export.csv?violations=1").content.decode("utf-8-sig")
+    assert "HT-77" in text and "欧***" in text and STUDENT not in text
