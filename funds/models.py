@@ -84,6 +84,9 @@ class EscrowAccount(BureauOwnedModel):
     deposit_within_days = models.PositiveSmallIntegerField(
         _("Fees deposited within (days)"), default=3
     )
+    silent_after_days = models.PositiveSmallIntegerField(
+        _("Silent account after (days)"), default=30
+    )
     status = models.CharField(
         _("Status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
@@ -349,6 +352,7 @@ class FundWarning(BureauOwnedModel):
         DAILY_OUTFLOW = "daily_outflow", _("Day's outflows above the limit")
         UNDEPOSITED = "undeposited", _("Fees not deposited into the account")
         COVERAGE = "coverage", _("Balance does not cover unconsumed fees")
+        SILENT = "silent", _("No movement for a long time")
         MISMATCH = "mismatch", _("Balance differs from the sum of entries")
 
     class Level(models.TextChoices):
@@ -363,7 +367,7 @@ class FundWarning(BureauOwnedModel):
     UNRESOLVED = ("open", "acknowledged")
     # Warnings about a state (resolved by the job once the state is gone); the others are
     # about an event and stay until staff resolve them.
-    STATE_KINDS = ("below_minimum", "below_threshold", "undeposited", "coverage")
+    STATE_KINDS = ("below_minimum", "below_threshold", "undeposited", "coverage", "silent")
 
     account = models.ForeignKey(
         EscrowAccount, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("Account")

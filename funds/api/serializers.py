@@ -30,6 +30,7 @@ class EscrowAccountSerializer(serializers.ModelSerializer):
             "single_outflow_limit_fen",
             "daily_outflow_limit_fen",
             "deposit_within_days",
+            "silent_after_days",
             "status",
             "balance_fen",
         ]

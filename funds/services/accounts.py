@@ -20,6 +20,7 @@ SETTINGS = (
     "single_outflow_limit_fen",
     "daily_outflow_limit_fen",
     "deposit_within_days",
+    "silent_after_days",
 )
 
 

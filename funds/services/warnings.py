@@ -94,6 +94,19 @@ def state_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tup
         .filter(deposited__lt=F("amount_fen"))
         .count()
     )
+    last = (
+        LedgerEntry.objects.filter(account=account, booked_on__lte=today)
+        .order_by("-booked_on")
+        .values_list("booked_on", flat=True)
+        .first()
+    )
+    since = last or account.agreed_on
+    if (today - since).days > account.silent_after_days:
+        found[K.SILENT] = (
+            K.SILENT,
+            W.Level.YELLOW,
+            _("No movement since %(day)s.") % {"day": since},
+        )
     if late:
         found[K.UNDEPOSITED] = (
             K.UNDEPOSITED,

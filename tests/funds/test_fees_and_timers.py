@@ -214,3 +214,26 @@ def test_large_outflows_coverage_and_undeposited_fees_by_the_job(account_a, offi
     warnings.warning_resolve(actor=officer_a, warning=large, note="核实为正常课消。")
     funds_periodic.apply(args=["2026-09-05"]).get()
     assert FundWarning.objects.filter(kind="large_outflow").count() == 1
+
+
+def test_a_silent_account_is_flagged_and_cleared_by_its_next_movement(account_a, officer_a):
+    ledger.entry_post(
+        actor=officer_a, account=account_a, kind=K.DEPOSIT, amount_fen=500_000, booked_on=DAY
+    )
+    # Opened in November for an agreement of January, empty: silent until the deposit.
+    assert FundWarning.objects.get(kind="silent").status == "resolved"
+    funds_periodic.apply(args=["2026-10-01"]).get()  # 30 days after 1 September
+    assert not FundWarning.objects.filter(kind="silent", status="open").exists()
+    funds_periodic.apply(args=["2026-10-02"]).get()
+    funds_periodic.apply(args=["2026-10-02"]).get()
+    silent = FundWarning.objects.get(kind="silent", status="open")
+    assert silent.status == "open" and "2026-09-01" in silent.detail
+    ledger.entry_post(
+        actor=officer_a,
+        account=account_a,
+        kind=K.DEPOSIT,
+        amount_fen=100,
+        booked_on=dt.date(2026, 10, 2),
+    )
+    silent.refresh_from_db()
+    assert silent.status == "resolved"
