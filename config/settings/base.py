@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "institutions",
     "complaints",
     "documents",
+    "funds",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,16 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-mark-overdue": {
         "task": "complaints.tasks.complaints_mark_overdue",
         "schedule": crontab(minute=5),
+    },
+    # funds/: nightly reconciliation of balances against the ledger (mismatches are alerts).
+    "funds-reconcile": {
+        "task": "funds.tasks.funds_reconcile",
+        "schedule": crontab(hour=2, minute=20),
+    },
+    # funds/: warnings, deemed confirmations and deemed refunds (idempotent).
+    "funds-periodic": {
+        "task": "funds.tasks.funds_periodic",
+        "schedule": crontab(minute=15),
     },
 }
 
