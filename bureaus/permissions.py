@@ -66,6 +66,21 @@ ACTIONS: dict[str, frozenset] = {
     "reward.view": READERS,
     "reward.change": frozenset({R.ADMIN, R.OFFICER}),
     "complaintpolicy.change": frozenset({R.ADMIN}),
+    # funds/: superiors read accounts and figures (numbers and students masked); the district
+    # keeps the books.
+    "escrowaccount.view": READERS,
+    "escrowaccount.change": frozenset({R.ADMIN, R.OFFICER}),
+    "ledgerentry.view": READERS,
+    "ledgerentry.post": frozenset({R.ADMIN, R.OFFICER}),
+    "feerecord.view": READERS,
+    "feerecord.change": frozenset({R.ADMIN, R.OFFICER}),
+    "lesson.change": frozenset({R.ADMIN, R.OFFICER}),
+    "refundrequest.change": frozenset({R.ADMIN, R.OFFICER}),
+    "statementimport.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "statementimport.change": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.view": READERS,
+    "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only

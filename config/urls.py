@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("institutions.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("documents.api.urls")),
+    path("", include("funds.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("complaints/", include("complaints.urls")),
     path("documents/", include("documents.urls")),
+    path("funds/", include("funds.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),

@@ -324,3 +324,21 @@ def test_make_run_web_server_bounds_database_connections(db):
         done.set()
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_demo_data_only_where_the_settings_allow_it(settings, db):
+    """make run's settings allow the demo accounts (DEBUG stays off there); production's never."""
+    from django.core.management import CommandError, call_command
+
+    settings.ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.ALLOW_DEMO_DATA, s.DEBUG)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["True", "False"]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "institutions",
     "complaints",
     "documents",
+    "funds",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,8 @@ DATABASE_APP_ROLE = env("JIANGUAN_DB_APP_ROLE", default="jianguan_app")
 # A NOLOGIN BYPASSRLS role granted to it, taken (SET ROLE) inside rls.platform_access only.
 DATABASE_PLATFORM_ROLE = env("JIANGUAN_DB_PLATFORM_ROLE", default="jianguan_platform")
 
+# seed_demo loads demo accounts with a published password: development and tests only.
+ALLOW_DEMO_DATA = False
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:56379/0")
 CACHES = {
     "default": {
@@ -259,6 +262,16 @@ CELERY_BEAT_SCHEDULE = {
     "complaints-mark-overdue": {
         "task": "complaints.tasks.complaints_mark_overdue",
         "schedule": crontab(minute=5),
+    },
+    # funds/: nightly reconciliation of balances against the ledger (mismatches are alerts).
+    "funds-reconcile": {
+        "task": "funds.tasks.funds_reconcile",
+        "schedule": crontab(hour=2, minute=20),
+    },
+    # funds/: warnings, deemed confirmations and deemed refunds (idempotent).
+    "funds-periodic": {
+        "task": "funds.tasks.funds_periodic",
+        "schedule": crontab(minute=15),
     },
 }
 

@@ -9,6 +9,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOW_DEMO_DATA = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "dev-only-field-key"  # noqa: F405
 # A connection lives for one request: bounded by gunicorn's threads, never by client count.

@@ -14,8 +14,10 @@ class Command(BaseCommand):
     help = "Load demo bureaus, users and each app's demo records (safe to re-run)."
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not getattr(settings, "ALLOW_DEMO_DATA", False):
-            raise CommandError("Demo data is for development machines (DEBUG is off).")
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError(
+                "Demo data is for development machines (ALLOW_DEMO_DATA is off in these settings)."
+            )
         with acting(system_actor("seed_demo")):
             logins = seed_bureaus()
             # Apps after bureaus may offer `<app>.demo.seed()`; they run in dependency order.

@@ -1,0 +1,99 @@
+"""Reads of the escrow app: ledger with running balance and filters, violations, warnings, and
+coverage figures per district (seed 004 江津, 永川)."""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from bureaus.models import Bureau
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from institutions.models import Institution
+
+K = LedgerEntry.Kind
+# Institutions required to hold an account: those operating or under rectification (they
+# still hold parents' money).
+REQUIRED_STATUSES = ("normal", "suspended")
+
+
+def ledger_entries(*, account: EscrowAccount, kind: str = "", since=None, until=None):
+    """An account's entries, oldest first, each with the balance after it (kept on the row
+    when it was written under the account's lock)."""
+    entries = LedgerEntry.objects.filter(account=account).select_related("fee_record")
+    if kind:
+        entries = entries.filter(kind=kind)
+    if since:
+        entries = entries.filter(booked_on__gte=since)
+    if until:
+        entries = entries.filter(booked_on__lte=until)
+    return entries.order_by("id")
+
+
+def coverage(*, bureau_ids, today: dt.date | None = None) -> list[dict]:
+    """Per district: institutions required to have an account and those that have one, total
+    supervised balance, unconsumed liability, coverage ratio, refunds paid."""
+    rows = []
+    districts = Bureau.objects.filter(pk__in=bureau_ids, level="district").order_by("code")
+    for district in districts:
+        required = Institution.objects.filter(bureau=district, status__in=REQUIRED_STATUSES)
+        with_account = required.filter(
+            pk__in=EscrowAccount.objects.exclude(status="closed").values("institution_id")
+        )
+        accounts = EscrowAccount.objects.filter(bureau=district).exclude(status="closed")
+        balance = accounts.aggregate(s=Coalesce(Sum("balance_fen"), Value(0)))["s"]
+        fees = FeeRecord.objects.filter(bureau=district).aggregate(
+            s=Coalesce(Sum("amount_fen"), Value(0))
+        )["s"]
+        entries = LedgerEntry.objects.filter(bureau=district)
+        paid_out = entries.filter(
+            Q(kind__in=[K.RELEASE, K.REFUND])
+            | Q(kind=K.ADJUSTMENT, reverses__kind__in=[K.RELEASE, K.REFUND])
+        ).aggregate(s=Coalesce(Sum("amount_fen"), Value(0)))["s"]
+        refunds = entries.filter(
+            Q(kind=K.REFUND) | Q(kind=K.ADJUSTMENT, reverses__kind=K.REFUND)
+        ).aggregate(s=Coalesce(Sum("amount_fen"), Value(0)))["s"]
+        liability = fees + paid_out
+        n_required, n_with = required.count(), with_account.count()
+        rows.append(
+            {
+                "bureau": district,
+                "required": n_required,
+                "with_account": n_with,
+                "share": (n_with / n_required) if n_required else None,
+                "balance_fen": balance,
+                "liability_fen": liability,
+                "ratio": (balance / liability) if liability > 0 else None,
+                "refunds_fen": -refunds,
+            }
+        )
+    return rows
+
+
+def coverage_total(rows: list[dict]) -> dict:
+    required = sum(r["required"] for r in rows)
+    with_account = sum(r["with_account"] for r in rows)
+    balance = sum(r["balance_fen"] for r in rows)
+    liability = sum(r["liability_fen"] for r in rows)
+    return {
+        "required": required,
+        "with_account": with_account,
+        "share": (with_account / required) if required else None,
+        "balance_fen": balance,
+        "liability_fen": liability,
+        "ratio": (balance / liability) if liability > 0 else None,
+        "refunds_fen": sum(r["refunds_fen"] for r in rows),
+    }
+
+
+def violations(queryset):
+    """Fee-cap violations per institution."""
+    return list(
+        queryset.filter(violates_cap=True)
+        .values("institution_id", institution_name=F("institution__name"))
+        .annotate(count=Count("id"), amount_fen=Sum("amount_fen"))
+        .order_by("-count", "institution_name")
+    )
+
+
+def unresolved_warnings(queryset):
+    return queryset.filter(status__in=FundWarning.UNRESOLVED)

@@ -1,0 +1,128 @@
+"""The ledger: every entry is written in the transaction that locks its account's row and moves
+the balance, so the balance is always the sum of the entries (the nightly reconciliation
+checks it); entries are never changed (a database trigger refuses UPDATE and DELETE)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.models import EscrowAccount, FeeRecord, LedgerEntry
+from funds.services import check_actor
+
+K = LedgerEntry.Kind
+
+
+def unconsumed_fen(institution_id: int) -> int:
+    """Prepaid fees parents have paid and not yet received lessons or refunds for: fees
+    recorded, minus releases and refunds (net of their reversals)."""
+    fees = FeeRecord.objects.filter(institution_id=institution_id).aggregate(
+        total=Sum("amount_fen")
+    )["total"]
+    paid_out = LedgerEntry.objects.filter(
+        Q(kind__in=[K.RELEASE, K.REFUND])
+        | Q(kind=K.ADJUSTMENT, reverses__kind__in=[K.RELEASE, K.REFUND]),
+        account__institution_id=institution_id,
+    ).aggregate(total=Sum("amount_fen"))["total"]
+    return (fees or 0) + (paid_out or 0)
+
+
+def deposited_fen(fee_record: FeeRecord) -> int:
+    """How much of a fee record has reached escrow (fee entries net of their reversals)."""
+    total = LedgerEntry.objects.filter(
+        Q(kind=K.FEE) | Q(kind=K.ADJUSTMENT, reverses__kind=K.FEE),
+        Q(fee_record=fee_record) | Q(reverses__fee_record=fee_record),
+    ).aggregate(total=Sum("amount_fen"))["total"]
+    return total or 0
+
+
+def _signed_amount(kind: str, amount_fen: int | None, reverses: LedgerEntry | None) -> int:
+    if kind == K.ADJUSTMENT:
+        if reverses is None:
+            raise ValidationError({"reverses": _("An adjustment names the entry it reverses.")})
+        return -reverses.amount_fen
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise ValidationError({"amount_fen": _("Enter a positive amount in fen.")})
+    return amount_fen if kind in LedgerEntry.INFLOWS else -amount_fen
+
+
+def _check(account, kind, amount, new_balance, *, fee_record, reverses):
+    if account.status == EscrowAccount.Status.CLOSED:
+        raise ValidationError(_("The account is closed."))
+    if kind == K.FEE:
+        if fee_record is None or fee_record.institution_id != account.institution_id:
+            raise ValidationError(
+                {"fee_record": _("A fee is collected against a fee record of the institution.")}
+            )
+        if account.institution.is_held:
+            raise ValidationError(
+                _(
+                    "The institution is suspended or banned: it cannot take new fees into "
+                    "escrow (refunds and releases stay possible)."
+                )
+            )
+        if deposited_fen(fee_record) + amount > fee_record.amount_fen:
+            raise ValidationError({"amount_fen": _("More than the fee record's amount.")})
+    if reverses is not None:
+        if reverses.account_id != account.pk or reverses.kind == K.ADJUSTMENT:
+            raise ValidationError({"reverses": _("Only an entry of this account is reversed.")})
+        if LedgerEntry.objects.filter(reverses=reverses).exists():
+            raise ValidationError({"reverses": _("This entry has already been reversed.")})
+    if new_balance < 0:
+        raise ValidationError({"amount_fen": _("The balance cannot go below zero.")})
+    if kind == K.WITHDRAWAL:
+        from funds.services.warnings import minimum_for
+
+        if new_balance < minimum_for(account):
+            raise ValidationError(
+                {"amount_fen": _("A deposit cannot be withdrawn below the minimum balance.")}
+            )
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    actor,
+    account: EscrowAccount,
+    kind: str,
+    amount_fen: int | None = None,
+    booked_on: dt.date | None = None,
+    fee_record: FeeRecord | None = None,
+    reverses: LedgerEntry | None = None,
+    bank_reference: str = "",
+    note: str = "",
+) -> LedgerEntry:
+    """Book one movement. `amount_fen` is the magnitude (the kind gives the sign); an
+    adjustment takes the opposite of the entry it reverses."""
+    check_actor(actor, account, "ledgerentry.post")
+    if kind not in K.values:
+        raise ValidationError({"kind": _("Unknown entry type.")})
+    locked = (
+        EscrowAccount.objects.select_related("institution").select_for_update().get(pk=account.pk)
+    )
+    amount = _signed_amount(kind, amount_fen, reverses)
+    new_balance = locked.balance_fen + amount
+    _check(locked, kind, amount, new_balance, fee_record=fee_record, reverses=reverses)
+    entry = LedgerEntry(
+        account=locked,
+        kind=kind,
+        amount_fen=amount,
+        balance_after_fen=new_balance,
+        booked_on=booked_on or timezone.localdate(),
+        fee_record=fee_record if kind == K.FEE else (reverses.fee_record if reverses else None),
+        reverses=reverses,
+        bank_reference=bank_reference,
+        note=note,
+    )
+    entry.save()
+    locked.balance_fen = new_balance
+    locked.save(update_fields=["balance_fen"])
+    account.balance_fen = new_balance
+
+    from funds.services.warnings import account_evaluate
+
+    account_evaluate(locked, today=entry.booked_on)
+    return entry

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from funds import views
+
+app_name = "funds"
+
+urlpatterns = [
+    path("", views.AccountListView.as_view(), name="account-list"),
+    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<int:pk>/ledger.xlsx", views.LedgerExportView.as_view(), name="ledger-export"),
+    path("fees/", views.FeeRecordListView.as_view(), name="feerecord-list"),
+    path("fees/export.csv", views.FeeRecordExportView.as_view(), name="feerecord-export"),
+    path("fees/<int:pk>/", views.FeeRecordDetailView.as_view(), name="feerecord-detail"),
+    path("imports/", views.StatementImportListView.as_view(), name="statementimport-list"),
+    path(
+        "imports/<int:pk>/",
+        views.StatementImportDetailView.as_view(),
+        name="statementimport-detail",
+    ),
+    path("warnings/", views.WarningListView.as_view(), name="warning-list"),
+    path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning-detail"),
+    path(
+        "warnings/<int:pk>/acknowledge/",
+        views.WarningAcknowledgeView.as_view(),
+        name="warning-acknowledge",
+    ),
+    path("warnings/<int:pk>/resolve/", views.WarningResolveView.as_view(), name="warning-resolve"),
+]

@@ -1,0 +1,322 @@
+"""Staff pages: accounts with coverage figures, an account's ledger (running balance, filters),
+fee records and violations, the warnings inbox and a warning's steps. Account numbers and
+students are shown masked, to the district and to its superiors alike."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from bureaus.pages import ScopedDetailView, ScopedListView
+from bureaus.permissions import membership_may
+from core import notifications
+from core import spreadsheets as sheets
+from core.views import RecordActionView
+from funds import forms, selectors
+from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
+from funds.services import statements, warnings
+
+
+class AccountListView(ScopedListView):
+    """Escrow accounts of the user's subtree, with coverage per district."""
+
+    model = EscrowAccount
+    permission_object = "escrowaccount"
+    template_name = "funds/account_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        self.scoped = queryset
+        return queryset.select_related("institution", "bureau").order_by("bureau__code", "id")
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.coverage(bureau_ids=self.membership.bureau.subtree_ids())
+        return super().get_context_data(
+            coverage=rows, coverage_total=selectors.coverage_total(rows), **kwargs
+        )
+
+
+class AccountDetailView(ScopedDetailView):
+    """One account: its settings, unresolved warnings and ledger with running balance."""
+
+    model = EscrowAccount
+    permission_object = "escrowaccount"
+    template_name = "funds/account_detail.html"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("institution", "bureau")
+
+    def get_context_data(self, **kwargs):
+        account = self.object
+        form = forms.LedgerFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        entries = selectors.ledger_entries(
+            account=account,
+            kind=filters.get("kind", ""),
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )
+        return super().get_context_data(
+            filter_form=form,
+            entries=entries[:500],
+            warnings=selectors.unresolved_warnings(account.warnings.all()),
+            minimum_fen=warnings.minimum_for(account),
+            **kwargs,
+        )
+
+
+class FeeRecordListView(ScopedListView):
+    """Fee records (students masked), violations of the fee cap listed per institution."""
+
+    model = FeeRecord
+    permission_object = "feerecord"
+    template_name = "funds/feerecord_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        self.scoped = queryset
+        if self.request.GET.get("violations"):
+            queryset = queryset.filter(violates_cap=True)
+        return queryset.select_related("institution", "bureau")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(violations=selectors.violations(self.scoped), **kwargs)
+
+
+class FeeRecordDetailView(ScopedDetailView):
+    model = FeeRecord
+    permission_object = "feerecord"
+    template_name = "funds/feerecord_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        notifications.notifications_mark_read(user=request.user, link=request.path)
+        return response
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("institution", "bureau")
+
+    def get_context_data(self, **kwargs):
+        record = self.object
+        return super().get_context_data(
+            lessons=record.lessons.all(),
+            refunds=record.refunds.all(),
+            entries=record.entries.all(),
+            **kwargs,
+        )
+
+
+class WarningListView(ScopedListView):
+    """The district's warning inbox (unresolved first); superiors read their districts'."""
+
+    model = FundWarning
+    permission_object = "fundwarning"
+    template_name = "funds/warning_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        status = self.request.GET.get("status", "")
+        if status in FundWarning.Status.values:
+            queryset = queryset.filter(status=status)
+        elif not self.request.GET.get("all"):
+            queryset = queryset.filter(status__in=FundWarning.UNRESOLVED)
+        return queryset.select_related("account__institution", "bureau")
+
+
+class WarningDetailView(ScopedDetailView):
+    model = FundWarning
+    permission_object = "fundwarning"
+    template_name = "funds/warning_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        notifications.notifications_mark_read(user=request.user, link=request.path)
+        return response
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("account__institution", "bureau")
+
+    def get_context_data(self, **kwargs):
+        membership = self.membership
+        return super().get_context_data(
+            allowed=warnings.WARNING_FLOW.available(self.object, membership=membership),
+            may_change=membership_may(membership, "fundwarning.acknowledge"),
+            **kwargs,
+        )
+
+
+class _WarningStep(RecordActionView):
+    model = FundWarning
+    permission_object = "fundwarning"
+    template_name = "funds/warning_step.html"
+    success_url_name = "funds:warning-detail"
+
+    def allowed_steps(self, record, membership):
+        return warnings.WARNING_FLOW.available(record, membership=membership)
+
+
+class WarningAcknowledgeView(_WarningStep):
+    permission_verb = "acknowledge"
+    step = "acknowledge"
+    form_class = forms.AcknowledgeForm
+    title = _("Acknowledge the warning")
+
+    def perform(self, form):
+        warnings.warning_acknowledge(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class WarningResolveView(_WarningStep):
+    permission_verb = "resolve"
+    step = "resolve"
+    form_class = forms.ResolveForm
+    title = _("Resolve the warning")
+
+    def perform(self, form):
+        warnings.warning_resolve(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class StatementImportListView(ScopedListView):
+    """Statement imports of the subtree; the district's officers upload a file here."""
+
+    model = StatementImport
+    permission_object = "statementimport"
+    template_name = "funds/statementimport_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau")
+
+    def _may_upload(self):
+        return membership_may(self.membership, "statementimport.change")
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None)
+        if form is None and self._may_upload():
+            form = forms.StatementUploadForm()
+        return super().get_context_data(form=form, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self._may_upload():
+            raise PermissionDenied
+        form = forms.StatementUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = statements.statement_import(
+                actor=request.user, bureau=self.membership.bureau, upload=form.cleaned_data["file"]
+            )
+            if result.state == StatementImport.State.DONE:
+                messages.success(
+                    request,
+                    gettext_now("%(inserted)s lines booked, %(duplicates)s already booked.")
+                    % {"inserted": result.inserted, "duplicates": result.duplicates},
+                )
+            return redirect("funds:statementimport-detail", pk=result.pk)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class StatementImportDetailView(ScopedDetailView):
+    """One import and its report, line by line."""
+
+    model = StatementImport
+    permission_object = "statementimport"
+    template_name = "funds/statementimport_detail.html"
+
+
+def _safe(value: str) -> str:
+    """A cell a spreadsheet program would read as a formula is neutralised."""
+    return ("'" + value) if value[:1] in "=+-@" else value
+
+
+class LedgerExportView(ScopedDetailView):
+    """An account's ledger as .xlsx, with running balance (the account number masked)."""
+
+    model = EscrowAccount
+    permission_object = "escrowaccount"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("institution")
+
+    def get(self, request, *args, **kwargs):
+        account = self.get_object()
+        kinds = dict(LedgerEntry.Kind.choices)
+        header = [
+            gettext_now("Booked on"),
+            gettext_now("Type"),
+            gettext_now("Amount (yuan)"),
+            gettext_now("Balance after (yuan)"),
+            gettext_now("Bank reference"),
+            gettext_now("Note"),
+        ]
+        rows = (
+            [
+                e.booked_on.isoformat(),
+                str(kinds[e.kind]),
+                e.amount_fen / 100,
+                e.balance_after_fen / 100,
+                e.bank_reference,
+                e.note,
+            ]
+            for e in selectors.ledger_entries(account=account).iterator()
+        )
+        title = f"{account.institution.name} {account.masked_account_number}"[:31]
+        content = sheets.write_only_workbook(title.replace("*", "x"), header, rows)
+        return sheets.xlsx_response(content, f"ledger-{account.pk}.xlsx")
+
+
+class FeeRecordExportView(ScopedListView):
+    """Fee records as CSV (students masked); ?violations=1 for the violations only."""
+
+    model = FeeRecord
+    permission_object = "feerecord"
+    paginate_by = None
+
+    def scope_queryset(self, queryset):
+        if self.request.GET.get("violations"):
+            queryset = queryset.filter(violates_cap=True)
+        return queryset.select_related("institution", "bureau")
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="fee-records.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                gettext_now("District"),
+                gettext_now("Institution"),
+                gettext_now("Contract number"),
+                gettext_now("Student"),
+                gettext_now("Course"),
+                gettext_now("Amount (yuan)"),
+                gettext_now("Collected on"),
+                gettext_now("Period start"),
+                gettext_now("Period end"),
+                gettext_now("Class hours"),
+                gettext_now("Violation"),
+            ]
+        )
+        for r in self.get_queryset().iterator():
+            writer.writerow(
+                [
+                    r.bureau.name,
+                    _safe(r.institution.name),
+                    _safe(r.contract_number),
+                    r.masked_student_name,
+                    _safe(r.course_name),
+                    f"{r.amount_fen / 100:.2f}",
+                    r.collected_on.isoformat(),
+                    r.period_start.isoformat(),
+                    r.period_end.isoformat(),
+                    r.class_hours,
+                    r.violation,
+                ]
+            )
+        return response
