@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "core",
     "institutions",
     "complaints",
+    "inspections",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.complaints_mark_overdue",
         "schedule": crontab(minute=5),
     },
+    # inspections/: remind, mark overdue and escalate rectification notices (idempotent).
+    "inspections-chase-notices": {
+        "task": "inspections.tasks.notices_chase",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # Limits of what the public and staff may send.
@@ -177,6 +183,9 @@ INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1
 # A queue of their own lets survey imports run on dedicated workers (None: the default queue).
 INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+# inspections/: evidence photos are kept as taken; checked by content and pixel count.
+INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
+INSPECTION_PHOTO_MAX_PIXELS = 50_000_000
 COMPLAINT_SUBMIT_RATE_PER_MINUTE = env.int("JIANGUAN_TIPOFF_RATE_PER_MINUTE", default=5)
 
 # Audit trail: kept at least six months (网络安全法 第二十一条); the daily seal job checks it.
