@@ -82,7 +82,7 @@ def _seed_district(bureau, slug, rng):
         category = rng.choice(list(DESCRIPTIONS))
         named = rng.random() < 0.4
         channel = rng.choice(["web"] * 6 + ["phone", "letter", "visit", "hotline", "referral"])
-        complaint, _secret = intake._create(
+        complaint, _secret = intake.complaint_receive(
             bureau=bureau,
             channel=channel,
             institution=institution,

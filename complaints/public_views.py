@@ -95,15 +95,8 @@ def complaint_submit(request):
             data = form.cleaned_data
             complaint, secret = intake.complaint_submit_public(
                 bureau=data["bureau"],
-                institution=data["institution_obj"],
-                institution_name=data["institution_name"],
-                institution_address=data["institution_address"],
-                category=data["category"],
-                description=data["description"],
-                observed_on=data["observed_on"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
                 files=data["files"],
+                **intake.report_fields({**data, "institution": data["institution_obj"]}),
             )
             return render(
                 request,

@@ -11,19 +11,22 @@ from bureaus.models import Bureau, User
 from bureaus.permissions import allowed_roles
 from complaints.models import Complaint
 from institutions.models import Institution
+from institutions.selectors import institution_public_queryset
 
 # Fields of an institution the public search may show.
 PUBLIC_INSTITUTION_FIELDS = ("id", "name", "address", "bureau__name")
 
 
 def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
-    """Registry institutions whose name or address contains `q`, public fields only (the
-    name, the address and the district), for the tip-off form's search-as-you-type."""
+    """Registry institutions the public may look up (`institution_public_queryset`: not those
+    still in 筹设) whose name or address contains `q`, public fields only (the name, the address
+    and the district), for the tip-off form's search-as-you-type."""
     q = (q or "").strip()
     if len(q) < 2:
         return []
     rows = (
-        Institution.objects.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        institution_public_queryset()
+        .filter(Q(name__icontains=q) | Q(address__icontains=q))
         .order_by("name", "id")
         .values(*PUBLIC_INSTITUTION_FIELDS)[:limit]
     )

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from bureaus.demo import DISTRICTS
 from bureaus.models import Bureau, Street
-from institutions import services
-from institutions.credit_code import check_character
+from institutions.credit_code import make_code
 from institutions.models import (
     AnnualReview,
     Credential,
@@ -22,6 +21,8 @@ from institutions.models import (
     pinyin_initials,
     search_bigrams,
 )
+from institutions.services.lists import list_entry_add
+from institutions.services.registry import institution_refresh_warnings
 
 PER_DISTRICT = 100
 
@@ -100,8 +101,7 @@ ROADS = [
 
 
 def demo_code(district_code: str, n: int) -> str:
-    body = f"91{district_code}MA2{n:06d}"
-    return body + check_character(body)
+    return make_code(division=district_code, organization_body=f"MA2{n:05d}")
 
 
 def _pick(rng, weighted):
@@ -116,14 +116,14 @@ def seed() -> None:
     for district_code, (district_name, _slug, _streets) in DISTRICTS.items():
         bureau = Bureau.objects.get(code=district_code)
         codes = [demo_code(district_code, n) for n in range(1, PER_DISTRICT + 1)]
-        if Institution._base_manager.filter(credit_code__in=codes).exists():
+        if Institution.objects.filter(credit_code__in=codes).exists():
             continue
         rng = random.Random(district_code)  # noqa: S311 - demo data, reproducible on purpose
         _seed_district(bureau, district_name, codes, today, rng)
 
 
 def _seed_district(bureau, district_name, codes, today, rng):
-    streets = list(Street._base_manager.filter(bureau=bureau))
+    streets = list(Street.objects.filter(bureau=bureau))
     names = set()
     institutions = []
     for code in codes:
@@ -174,7 +174,6 @@ def _seed_district(bureau, district_name, codes, today, rng):
                 expires = today + dt.timedelta(days=rng.randint(5, 55))  # expiring soon
             credentials.append(
                 Credential(
-                    bureau=bureau,
                     institution=i,
                     kind="school_licence",
                     number=f"教民{bureau.code}{n + 1:06d}号",
@@ -188,9 +187,7 @@ def _seed_district(bureau, district_name, codes, today, rng):
             )
         if i.status != "preparing":
             kind = "pne_certificate" if i.organization_form == "pne" else "business_licence"
-            credentials.append(
-                Credential(bureau=bureau, institution=i, kind=kind, number=i.credit_code)
-            )
+            credentials.append(Credential(institution=i, kind=kind, number=i.credit_code))
     for c in credentials:
         c.expiry_state = c.expiry_on(today)
     Credential.objects.bulk_create(credentials)
@@ -201,7 +198,6 @@ def _seed_district(bureau, district_name, codes, today, rng):
             qualified = i.category != "academic" or rng.random() > 0.15
             staff.append(
                 Staff(
-                    bureau=bureau,
                     institution=i,
                     name=rng.choice(SURNAMES) + rng.choice(GIVEN),
                     subjects="、".join(rng.sample(KINDS[i.category], k=1)),
@@ -211,7 +207,6 @@ def _seed_district(bureau, district_name, codes, today, rng):
             )
         sites.append(
             Site(
-                bureau=bureau,
                 institution=i,
                 address=i.address,
                 street=i.street,
@@ -223,7 +218,6 @@ def _seed_district(bureau, district_name, codes, today, rng):
         if i.status in ("normal", "suspended"):
             reviews.append(
                 AnnualReview(
-                    bureau=bureau,
                     institution=i,
                     year=today.year - 1,
                     result="fail"
@@ -242,7 +236,6 @@ def _seed_district(bureau, district_name, codes, today, rng):
     StatusChange.objects.bulk_create(
         [
             StatusChange(
-                bureau=bureau,
                 institution=i,
                 from_status="normal",
                 to_status=i.status,
@@ -257,10 +250,10 @@ def _seed_district(bureau, district_name, codes, today, rng):
     AnnualReview.objects.bulk_create(reviews)
 
     for i in institutions:
-        services.institution_refresh_warnings(institution=i, today=today)
+        institution_refresh_warnings(institution=i, today=today)
     white = [i for i in institutions if i.status == "normal" and not i.warning_codes][:12]
     for n, i in enumerate(white):
-        services.list_entry_add(actor=None, institution=i, kind="white", publish=n < 10)
+        list_entry_add(actor=None, institution=i, kind="white", publish=n < 10)
     black_reasons = [
         "无证无照开展学科类培训",
         "预收费未进入监管专户，卷款停业",
@@ -269,7 +262,7 @@ def _seed_district(bureau, district_name, codes, today, rng):
     ]
     black = [i for i in institutions if i.status in ("banned", "suspended")][:4]
     for n, i in enumerate(black):
-        services.list_entry_add(
+        list_entry_add(
             actor=None,
             institution=i,
             kind="black",

@@ -61,7 +61,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
         return queryset.filter(search_condition(value)) if value.strip() else queryset
 
     def filter_list(self, queryset, name, value):
-        active = ListEntry._base_manager.filter(institution=OuterRef("pk"), lifted_on__isnull=True)
+        active = ListEntry.objects.filter(institution=OuterRef("pk"), lifted_on__isnull=True)
         if value == "none":
             return queryset.exclude(Exists(active))
         return queryset.filter(Exists(active.filter(kind=value)))

@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.forms import ScopedModelForm
-from institutions import services
+from institutions import rules
 from institutions.credit_code import normalize
 from institutions.models import AnnualReview, Credential, Institution, ListEntry, Site
+from institutions.services.lifecycle import TRANSITIONS
+from institutions.services.registry import INSTITUTION_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class InstitutionForm(ScopedModelForm):
     class Meta:
         model = Institution
-        fields = list(services.INSTITUTION_FIELDS)
+        fields = list(INSTITUTION_FIELDS)
         widgets = {"contact_phone": forms.TextInput()}
         help_texts = {
             "department": _("Leave empty to use the department of the category."),
@@ -26,7 +28,7 @@ class InstitutionForm(ScopedModelForm):
     def clean_credit_code(self):
         code = normalize(self.cleaned_data.get("credit_code", ""))
         if code:
-            message = services.credit_code_error(code)
+            message = rules.credit_code_error(code)
             if message:
                 raise forms.ValidationError(message)
         return code
@@ -46,7 +48,7 @@ class StatusChangeForm(forms.Form):
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = services.TRANSITIONS[institution.status]
+        allowed = TRANSITIONS[institution.status]
         self.fields["to_status"].choices = [
             (value, label) for value, label in Institution.Status.choices if value in allowed
         ]

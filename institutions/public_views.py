@@ -12,11 +12,13 @@ from institutions import selectors
 from institutions.models import ListEntry
 
 
-@public("public lookup of institutions: published disclosure only (selectors.public_search)")
+@public(
+    "public lookup of institutions: published disclosure only (selectors.institution_public_search)"
+)
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = selectors.public_search(query=query) if query else []
+    results = selectors.institution_public_search(query=query) if query else []
     return render(
         request,
         "institutions/public/search.html",

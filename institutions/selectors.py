@@ -11,7 +11,7 @@ PUBLIC_RESULTS = 20
 
 
 def _active_entry(kind, *, published=False):
-    entries = ListEntry._base_manager.filter(
+    entries = ListEntry.objects.filter(
         institution=OuterRef("pk"), kind=kind, lifted_on__isnull=True
     )
     if published:
@@ -21,7 +21,7 @@ def _active_entry(kind, *, published=False):
 
 def institution_annotate(queryset):
     """List membership and licence expiry as columns, so a list page is one query."""
-    licence = Credential._base_manager.filter(
+    licence = Credential.objects.filter(
         institution=OuterRef("pk"), kind=Credential.Kind.SCHOOL_LICENCE
     )
     return queryset.select_related("street", "bureau").annotate(
@@ -58,7 +58,7 @@ def licence_condition(state: str, today: dt.date | None = None) -> Q:
     """Institutions whose school-running licence is valid / expiring / expired / missing."""
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=60)
-    licences = Credential._base_manager.filter(
+    licences = Credential.objects.filter(
         institution=OuterRef("pk"), kind=Credential.Kind.SCHOOL_LICENCE
     )
     if state == "missing":
@@ -86,24 +86,25 @@ PUBLIC_FIELDS = (
 )
 
 
-def public_institutions():
-    """Institutions the public may look up: every one past its application (筹设), and any
-    with a published list entry (an unlicensed one found by a survey and black-listed)."""
-    published = ListEntry._base_manager.filter(
+def institution_public_queryset():
+    """The public registry rule, for every public search and page: the institutions anyone may
+    look up are every one past its application (筹设), and any with a published list entry (an
+    unlicensed one found by a survey and black-listed). Callers read public fields only."""
+    published = ListEntry.objects.filter(
         institution=OuterRef("pk"), published_on__isnull=False, lifted_on__isnull=True
     )
-    return Institution._base_manager.filter(
+    return Institution.objects.filter(
         ~Q(status=Institution.Status.PREPARING) | Q(Exists(published))
     )
 
 
-def public_search(*, query: str) -> list[dict]:
+def institution_public_search(*, query: str) -> list[dict]:
     """Search across every bureau by name, pinyin initials or credit code (public, no login)."""
     query = (query or "").strip()
     if len(query) < 2:
         return []
     rows = list(
-        public_institutions()
+        institution_public_queryset()
         .filter(search_condition(query))
         .annotate(
             on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
@@ -119,7 +120,7 @@ def public_search(*, query: str) -> list[dict]:
 def public_institution_get(*, pk: int) -> dict | None:
     """One institution's public disclosure (亮证): licences, approved scope, published lists."""
     row = (
-        public_institutions()
+        institution_public_queryset()
         .filter(pk=pk)
         .annotate(
             on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
@@ -132,7 +133,7 @@ def public_institution_get(*, pk: int) -> dict | None:
         return None
     _attach_public_licences([row])
     row["entries"] = list(
-        ListEntry._base_manager.filter(
+        ListEntry.objects.filter(
             institution_id=pk, published_on__isnull=False, lifted_on__isnull=True
         ).values("kind", "reason", "decided_on", "published_on")
     )
@@ -142,7 +143,7 @@ def public_institution_get(*, pk: int) -> dict | None:
 def _attach_public_licences(rows: list[dict]) -> None:
     today = timezone.localdate()
     by_institution: dict[int, list] = {}
-    for c in Credential._base_manager.filter(institution_id__in=[r["id"] for r in rows]).values(
+    for c in Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
         "institution_id", "kind", "number", "issuer", "issued_on", "expires_on", "scope"
     ):
         c["valid"] = c["expires_on"] is None or c["expires_on"] >= today
@@ -160,7 +161,7 @@ def _attach_public_licences(rows: list[dict]) -> None:
 def public_list_entries(*, bureau, kind: str):
     """A district's published, not lifted, list entries."""
     return (
-        ListEntry._base_manager.filter(
+        ListEntry.objects.filter(
             bureau=bureau, kind=kind, published_on__isnull=False, lifted_on__isnull=True
         )
         .select_related("institution")

@@ -5,14 +5,15 @@ import datetime as dt
 from celery import shared_task
 
 from bureaus.context import acting, system_actor
-from institutions import importing, services
+from institutions.importing import jobs
+from institutions.services import credentials
 
 
 @shared_task
 def credentials_flag_expiry(today: str | None = None) -> dict:
     """Daily: flag licences expiring within 60 days and those expired (idempotent)."""
     with acting(system_actor("credentials_flag_expiry")):
-        return services.credentials_flag_expiry(
+        return credentials.credentials_flag_expiry(
             today=dt.date.fromisoformat(today) if today else None
         )
 
@@ -21,4 +22,4 @@ def credentials_flag_expiry(today: str | None = None) -> dict:
 def import_run(job_id: int) -> dict:
     """Check and write one survey import; safe to re-run (a finished job is left alone)."""
     with acting(system_actor(f"import_run:{job_id}")):
-        return importing.import_run(job_id=job_id)
+        return jobs.import_run(job_id=job_id)

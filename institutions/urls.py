@@ -1,36 +1,39 @@
 from django.urls import path
 
-from institutions import views
+from institutions.views import actions, imports, lists, registry
 
 app_name = "institutions"
 
 urlpatterns = [
-    path("", views.InstitutionListView.as_view(), name="institution-list"),
-    path("new/", views.InstitutionCreateView.as_view(), name="institution-create"),
-    path("<int:pk>/", views.InstitutionDetailView.as_view(), name="institution-detail"),
-    path("<int:pk>/edit/", views.InstitutionUpdateView.as_view(), name="institution-update"),
-    path("<int:pk>/status/", views.StatusChangeView.as_view(), name="institution-status"),
-    path("<int:pk>/lists/new/", views.ListEntryCreateView.as_view(), name="listentry-create"),
+    path("", registry.InstitutionListView.as_view(), name="institution-list"),
+    path("export/", registry.InstitutionExportView.as_view(), name="institution-export"),
+    path("new/", registry.InstitutionCreateView.as_view(), name="institution-create"),
+    path("<int:pk>/", registry.InstitutionDetailView.as_view(), name="institution-detail"),
+    path("<int:pk>/edit/", registry.InstitutionUpdateView.as_view(), name="institution-update"),
+    path("<int:pk>/status/", actions.StatusChangeView.as_view(), name="institution-status"),
+    path("<int:pk>/lists/new/", actions.ListEntryCreateView.as_view(), name="listentry-create"),
     path(
         "<int:pk>/credentials/new/",
-        views.CredentialCreateView.as_view(),
+        actions.CredentialCreateView.as_view(),
         name="credential-create",
     ),
-    path("<int:pk>/sites/new/", views.SiteCreateView.as_view(), name="site-create"),
-    path("<int:pk>/staff/new/", views.StaffCreateView.as_view(), name="staff-create"),
-    path("<int:pk>/reviews/new/", views.AnnualReviewCreateView.as_view(), name="review-create"),
-    path("staff/<int:pk>/edit/", views.StaffUpdateView.as_view(), name="staff-update"),
-    path("staff/<int:pk>/remove/", views.StaffRemoveView.as_view(), name="staff-remove"),
-    path("sites/<int:pk>/edit/", views.SiteUpdateView.as_view(), name="site-update"),
-    path("sites/<int:pk>/remove/", views.SiteRemoveView.as_view(), name="site-remove"),
-    path("lists/", views.ListEntryListView.as_view(), name="listentry-list"),
+    path("<int:pk>/sites/new/", actions.SiteCreateView.as_view(), name="site-create"),
+    path("<int:pk>/staff/new/", actions.StaffCreateView.as_view(), name="staff-create"),
+    path("<int:pk>/reviews/new/", actions.AnnualReviewCreateView.as_view(), name="review-create"),
+    path("staff/<int:pk>/edit/", actions.StaffUpdateView.as_view(), name="staff-update"),
+    path("staff/<int:pk>/remove/", actions.StaffRemoveView.as_view(), name="staff-remove"),
+    path("sites/<int:pk>/edit/", actions.SiteUpdateView.as_view(), name="site-update"),
+    path("sites/<int:pk>/remove/", actions.SiteRemoveView.as_view(), name="site-remove"),
+    path("lists/", lists.ListEntryListView.as_view(), name="listentry-list"),
     path(
         "lists/<int:pk>/publish/",
-        views.ListEntryPublishView.as_view(),
+        lists.ListEntryPublishView.as_view(),
         name="listentry-publish",
     ),
-    path("lists/<int:pk>/lift/", views.ListEntryLiftView.as_view(), name="listentry-lift"),
-    path("imports/", views.ImportJobListView.as_view(), name="importjob-list"),
-    path("imports/new/", views.ImportJobCreateView.as_view(), name="importjob-create"),
-    path("imports/<int:pk>/", views.ImportJobDetailView.as_view(), name="importjob-detail"),
+    path("lists/<int:pk>/lift/", lists.ListEntryLiftView.as_view(), name="listentry-lift"),
+    path("imports/", imports.ImportJobListView.as_view(), name="importjob-list"),
+    path("imports/template/", imports.ImportTemplateView.as_view(), name="importjob-template"),
+    path("imports/new/", imports.ImportJobCreateView.as_view(), name="importjob-create"),
+    path("imports/<int:pk>/", imports.ImportJobDetailView.as_view(), name="importjob-detail"),
+    path("imports/<int:pk>/errors/", imports.ImportErrorsView.as_view(), name="importjob-errors"),
 ]

@@ -81,14 +81,7 @@ class HotlineWorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         complaint, created = intake.complaint_hotline_push(
             actor=request.user,
             external_ref=data.pop("external_ref"),
-            institution=None,
-            institution_name=data.get("institution_name", ""),
-            institution_address=data.get("institution_address", ""),
-            category=data["category"],
-            description=data["description"],
-            observed_on=data.get("observed_on"),
-            reporter_name=data.get("reporter_name", ""),
-            reporter_phone=data.get("reporter_phone", ""),
+            **intake.report_fields({**data, "institution": None}),
         )
         return Response(
             self.get_serializer(complaint).data,

@@ -56,6 +56,26 @@ def complaint_policy_set(*, actor, reply_days: int, claim_days: int) -> Complain
     return policy
 
 
+# What a reporter tells about the institution and what happened, whatever the channel.
+REPORT_FIELDS = (
+    "institution",
+    "institution_name",
+    "institution_address",
+    "category",
+    "description",
+    "observed_on",
+    "reporter_name",
+    "reporter_phone",
+)
+_REPORT_DEFAULTS = {"institution": None, "observed_on": None}
+
+
+def report_fields(data: dict) -> dict:
+    """The report's fields from a form's or a serializer's cleaned data (missing optional
+    fields empty)."""
+    return {name: data.get(name, _REPORT_DEFAULTS.get(name, "")) for name in REPORT_FIELDS}
+
+
 def attach_files(complaint, files, *, from_reporter: bool) -> None:
     """Store checked uploads (content, content type) on the tip-off."""
     for content, content_type in files:
@@ -69,24 +89,33 @@ def attach_files(complaint, files, *, from_reporter: bool) -> None:
         attachment.save()
 
 
-def _create(
+def _report(report: dict) -> dict:
+    unknown = set(report) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    return report_fields(report)
+
+
+def complaint_receive(
     *,
     bureau,
     channel,
-    institution,
-    institution_name,
-    institution_address,
-    category,
-    description,
-    observed_on,
-    reporter_name,
-    reporter_phone,
     external_ref="",
     received_at=None,
     actor=None,
     files=(),
     with_secret=True,
+    **report,
 ) -> tuple[Complaint, str]:
+    """A tip-off received through any channel (the report is REPORT_FIELDS): routed to the
+    institution's district, due in the district's reply days, a tracking code and secret made.
+    Callers own the transaction and the channel's own checks."""
+    report = _report(report)
+    institution = report["institution"]
+    institution_name, institution_address = (
+        report["institution_name"],
+        report["institution_address"],
+    )
     if not bureau.is_district:
         raise ValidationError({"bureau": _("Choose a district.")})
     if institution is not None:
@@ -104,11 +133,11 @@ def _create(
         institution=institution,
         institution_name=institution_name,
         institution_address=institution_address,
-        category=category,
-        description=description,
-        observed_on=observed_on,
-        reporter_name=(reporter_name or "").strip(),
-        reporter_phone=(reporter_phone or "").strip(),
+        category=report["category"],
+        description=report["description"],
+        observed_on=report["observed_on"],
+        reporter_name=(report["reporter_name"] or "").strip(),
+        reporter_phone=(report["reporter_phone"] or "").strip(),
         secret_hash=_hash_secret(secret) if secret else "",
         received_at=received_at,
         # seed 004 永川: the outcome is told within 10 (working) days of receipt.
@@ -133,37 +162,15 @@ def _create(
 
 
 @transaction.atomic
-def complaint_submit_public(
-    *,
-    bureau,
-    institution,
-    institution_name,
-    institution_address,
-    category,
-    description,
-    observed_on,
-    reporter_name="",
-    reporter_phone="",
-    files=(),
-) -> tuple[Complaint, str]:
-    """A tip-off from the public web form. Returns the complaint and its tracking secret,
-    which is shown to the reporter once and kept only as a hash.
+def complaint_submit_public(*, bureau, files=(), **report) -> tuple[Complaint, str]:
+    """A tip-off from the public web form (the report is REPORT_FIELDS). Returns the complaint
+    and its tracking secret, which is shown to the reporter once and kept only as a hash.
 
     Guarantee: the audit rows of a public submission carry no client address (they are written
     as the system actor), so the trail cannot be used to find the reporter."""
     with acting(system_actor("public_submission")):
-        return _create(
-            bureau=bureau,
-            channel=Complaint.Channel.WEB,
-            institution=institution,
-            institution_name=institution_name,
-            institution_address=institution_address,
-            category=category,
-            description=description,
-            observed_on=observed_on,
-            reporter_name=reporter_name,
-            reporter_phone=reporter_phone,
-            files=files,
+        return complaint_receive(
+            bureau=bureau, channel=Complaint.Channel.WEB, files=files, **_report(report)
         )
 
 
@@ -175,22 +182,13 @@ def _work_order(bureau, channel, external_ref) -> Complaint | None:
 
 @transaction.atomic
 def complaint_register(
-    *,
-    actor,
-    channel,
-    institution,
-    institution_name,
-    institution_address,
-    category,
-    description,
-    observed_on=None,
-    reporter_name="",
-    reporter_phone="",
-    external_ref="",
-    files=(),
+    *, actor, channel, external_ref="", files=(), **report
 ) -> tuple[Complaint, str]:
     """A tip-off received by telephone, letter, visit, the 12345 hotline or from a superior,
-    entered by district staff. Returns the complaint and the secret to give the reporter."""
+    entered by district staff (the report is REPORT_FIELDS). Returns the complaint and the
+    secret to give the reporter."""
+    report = _report(report)
+    institution = report["institution"]
     if channel == Complaint.Channel.WEB:
         raise ValidationError({"channel": _("Web tip-offs come from the public form.")})
     if channel == Complaint.Channel.HOTLINE and not external_ref:
@@ -206,20 +204,13 @@ def complaint_register(
                 {"external_ref": _("This work order has already been entered.")},
                 code="duplicate",
             )
-    return _create(
+    return complaint_receive(
         bureau=bureau,
         channel=channel,
-        institution=institution,
-        institution_name=institution_name,
-        institution_address=institution_address,
-        category=category,
-        description=description,
-        observed_on=observed_on,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
         external_ref=external_ref,
         actor=actor,
         files=files,
+        **report,
     )
 
 

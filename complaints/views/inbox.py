@@ -127,15 +127,8 @@ class ComplaintCreateView(ScopedPageMixin, FormView):
                 actor=self.request.user,
                 channel=data["channel"],
                 external_ref=data["external_ref"],
-                institution=data["institution"],
-                institution_name=data["institution_name"],
-                institution_address=data["institution_address"],
-                category=data["category"],
-                description=data["description"],
-                observed_on=data["observed_on"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
                 files=data["files"],
+                **intake.report_fields(data),
             )
         except ValidationError as exc:
             form_add_errors(form, exc)

@@ -143,6 +143,8 @@ SPECTACULAR_SETTINGS = {
         "SupervisionOrderStatusEnum": "complaints.models.SupervisionOrder.Status",
         "RewardStatusEnum": "complaints.models.Reward.Status",
         "RefundDisputeStatusEnum": "complaints.models.RefundDispute.Status",
+        # One department enum for the registry and the partner departments (issue 8 item 3).
+        "DepartmentKindEnum": "bureaus.models.Department.Kind",
     },
 }
 

@@ -1,11 +1,15 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
 from bureaus.models import Street
-from institutions import rules, services
+from institutions import rules
 from institutions.credit_code import normalize
 from institutions.models import Institution
+from institutions.services.registry import (
+    INSTITUTION_FIELDS,
+    institution_register,
+    institution_update,
+)
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -63,6 +67,8 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # Uniqueness of the credit code is the service's, with the one message of every path.
+        extra_kwargs = {"credit_code": {"validators": []}}
 
     def get_warnings(self, obj) -> list[str]:
         return [str(label) for label in rules.labels(obj.warning_codes)]
@@ -70,36 +76,26 @@ class InstitutionSerializer(serializers.ModelSerializer):
     def validate_credit_code(self, value):
         code = normalize(value)
         if code:
-            message = services.credit_code_error(code)
+            message = rules.credit_code_error(code)
             if message:
                 raise serializers.ValidationError(message)
         return code
 
     def _service_fields(self, data):
-        return {k: v for k, v in data.items() if k in services.INSTITUTION_FIELDS}
+        return {k: v for k, v in data.items() if k in INSTITUTION_FIELDS}
 
+    # A refusal of the service (Django's ValidationError) becomes a 400 with field errors
+    # through core.errors.api_exception_handler.
     def create(self, validated_data):
-        request = self.context["request"]
-        try:
-            return services.institution_register(
-                actor=request.user,
-                bureau=validated_data.pop("bureau"),
-                **self._service_fields(validated_data),
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(_as_drf(exc)) from exc
+        return institution_register(
+            actor=self.context["request"].user,
+            bureau=validated_data.pop("bureau"),
+            **self._service_fields(validated_data),
+        )
 
     def update(self, instance, validated_data):
-        request = self.context["request"]
-        try:
-            return services.institution_update(
-                actor=request.user, institution=instance, **self._service_fields(validated_data)
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(_as_drf(exc)) from exc
-
-
-def _as_drf(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"non_field_errors": exc.messages}
+        return institution_update(
+            actor=self.context["request"].user,
+            institution=instance,
+            **self._service_fields(validated_data),
+        )

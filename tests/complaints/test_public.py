@@ -198,6 +198,7 @@ def test_institution_search_exposes_public_fields_only(tree, institution_a):
     with acting(system_actor("tests")):
         institution_a.contact_name = "李老板"
         institution_a.contact_phone = "13800001111"
+        institution_a.status = "normal"  # the public search shows none still in 筹设
         institution_a.save()
     url = reverse("public_complaints:institution-search")
     data = Client().get(url, {"q": "启明"}).json()

@@ -5,15 +5,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from institutions import services
-from institutions.credit_code import check_character
+from institutions.credit_code import make_code
 from institutions.models import Credential, Institution
+from institutions.services.credentials import credential_record
+from institutions.services.registry import institution_register
 
 
-def valid_code(n: int, prefix: str = "91330106MA2") -> str:
-    """A credit code with a correct GB 32100-2015 check character."""
-    body = f"{prefix}{n:06d}"[:17]
-    return body + check_character(body)
+def valid_code(n: int) -> str:
+    """A credit code with correct GB 32100-2015 and GB 11714 check characters."""
+    return make_code(division="330106", organization_body=f"MA2{n:05d}")
 
 
 def wrong_code(n: int) -> str:
@@ -36,7 +36,7 @@ def make_institution(tree, as_system):
         fields.setdefault("name", f"测试培训机构{n}")
         fields.setdefault("category", Institution.Category.ARTS)
         fields.setdefault("credit_code", valid_code(n))
-        institution = services.institution_register(actor=None, bureau=bureau or tree.a, **fields)
+        institution = institution_register(actor=None, bureau=bureau or tree.a, **fields)
         if licensed:
             license_institution(institution)
         if status:
@@ -50,7 +50,7 @@ def make_institution(tree, as_system):
 
 def license_institution(institution, *, expires_on=None):
     today = timezone.localdate()
-    services.credential_record(
+    credential_record(
         actor=None,
         institution=institution,
         kind=Credential.Kind.SCHOOL_LICENCE,
@@ -60,7 +60,7 @@ def license_institution(institution, *, expires_on=None):
         expires_on=expires_on or today + dt.timedelta(days=3 * 365),
         scope="书法、国画",
     )
-    services.credential_record(
+    credential_record(
         actor=None,
         institution=institution,
         kind=Credential.Kind.BUSINESS_LICENCE,

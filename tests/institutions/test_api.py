@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from institutions import services
 from institutions.models import Institution
+from institutions.services.lists import list_entry_add
+from institutions.services.staff import staff_add
 from tests.institutions.conftest import valid_code, wrong_code
 
 pytestmark = pytest.mark.django_db
@@ -95,10 +96,8 @@ def test_filters(make_institution, tree):
     academic = make_institution(name="求是学科培训学校", category="academic", profit="non_profit")
     suspended = make_institution(name="星光舞蹈", status="suspended")
     black = make_institution(name="黑心培训")
-    services.list_entry_add(actor=None, institution=black, kind="black", reason="卷钱跑路")
-    services.staff_add(
-        actor=None, institution=suspended, name="钱老师", is_in_service_teacher=False
-    )
+    list_entry_add(actor=None, institution=black, kind="black", reason="卷钱跑路")
+    staff_add(actor=None, institution=suspended, name="钱老师", is_in_service_teacher=False)
     client = api(tree.user("a", "officer"))
 
     def names(**params):
@@ -121,7 +120,7 @@ def test_list_query_count_is_pinned(make_institution, tree, django_assert_num_qu
     for n in range(30):
         i = make_institution(licensed=n % 2 == 0)
         if n % 3 == 0:
-            services.list_entry_add(actor=None, institution=i, kind="black", reason="无证")
+            list_entry_add(actor=None, institution=i, kind="black", reason="无证")
     client = api(tree.user("a", "officer"))
     # acting membership, count, one page (list membership and licence are columns)
     with django_assert_num_queries(3):
@@ -133,3 +132,15 @@ def test_schema_documents_the_endpoint(tree):
     client = api(tree.user("a", "officer"))
     schema = client.get(reverse("schema")).content.decode()
     assert "/api/v1/institutions/" in schema and "List institutions" in schema
+
+
+def test_an_empty_credit_code_is_refused(tree):
+    client = api(tree.user("a", "officer"))
+    for payload in (
+        {"name": "甲", "category": "arts"},
+        {"name": "甲", "category": "arts", "credit_code": "  "},
+    ):
+        response = client.post(LIST, payload, format="json")
+        assert response.status_code == 400, response.data
+        assert response.json()["credit_code"] == ["请填写统一社会信用代码。"]
+    assert not Institution.objects.exists()

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Street
-from institutions import importing
+from institutions.importing.columns import COLUMNS
 from tests.conftest import browser_login, celery_worker_process
 from tests.institutions.conftest import valid_code
 
@@ -27,7 +27,7 @@ def worker(settings, tmp_path, live_server, transactional_db):
 def survey_file(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
-    ws.append([h for _k, h, _r in importing.COLUMNS])
+    ws.append([h for _k, h, _r in COLUMNS])
     good = {
         "机构名称": "北山星光舞蹈培训有限公司",
         "统一社会信用代码": valid_code(42),
@@ -37,6 +37,10 @@ def survey_file(path: Path) -> Path:
         "地址": "北山路8号",
         "联系人": "陈老师",
         "联系电话": "13900001234",
+        # A new record put on file as operating (正常) holds its licences, as the services
+        # require for 筹设 → 正常 (issue 8 item 7).
+        "办学许可证编号": "教民133010670000042号",
+        "营业执照或登记证书编号": valid_code(42),
     }
     bad = {
         "机构名称": "错误代码机构",
@@ -45,7 +49,7 @@ def survey_file(path: Path) -> Path:
         "状态": "正常",
     }
     for values in (good, bad):
-        ws.append([values.get(h, "") for _k, h, _r in importing.COLUMNS])
+        ws.append([values.get(h, "") for _k, h, _r in COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     path.write_bytes(buffer.getvalue())

@@ -4,8 +4,9 @@ personal data or unpublished entries."""
 import pytest
 from django.urls import reverse
 
-from institutions import services
 from institutions.models import Institution
+from institutions.services.lists import list_entry_add, list_entry_lift
+from institutions.services.staff import staff_add
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +22,12 @@ def world(make_institution, tree):
         contact_name="王芳",
         contact_phone="13812345678",
     )
-    services.staff_add(
-        actor=None, institution=licensed, name="李秘密", id_number="11010519491231002X"
-    )
-    services.list_entry_add(actor=None, institution=licensed, kind="white", publish=True)
+    staff_add(actor=None, institution=licensed, name="李秘密", id_number="11010519491231002X")
+    list_entry_add(actor=None, institution=licensed, kind="white", publish=True)
     rogue = make_institution(name="上城黑心培训", bureau=tree.b, status="normal")
-    services.list_entry_add(
-        actor=None, institution=rogue, kind="black", reason="卷钱跑路", publish=True
-    )
+    list_entry_add(actor=None, institution=rogue, kind="black", reason="卷钱跑路", publish=True)
     quiet = make_institution(name="西湖未公布机构", status="normal")
-    services.list_entry_add(actor=None, institution=quiet, kind="black", reason="内部核查中")
+    list_entry_add(actor=None, institution=quiet, kind="black", reason="内部核查中")
     applying = make_institution(name="西湖筹设机构")
     return {"licensed": licensed, "rogue": rogue, "quiet": quiet, "applying": applying}
 
@@ -99,7 +96,7 @@ def test_district_lists_show_published_entries_only(client, world):
 
 def test_lifted_entry_leaves_the_public_list(client, world):
     entry = world["rogue"].list_entries.get()
-    services.list_entry_lift(actor=None, entry=entry, reason="已退费整改")
+    list_entry_lift(actor=None, entry=entry, reason="已退费整改")
     body = client.get(
         reverse("public_institutions:district-lists", args=["330102"])
     ).content.decode()
@@ -114,8 +111,23 @@ def test_short_query_and_no_result(client, world):
 def test_black_listed_unlicensed_institution_found_by_survey_is_public(client, make_institution):
     i = make_institution(name="地下补习班")
     assert i.status == Institution.Status.PREPARING
-    services.list_entry_add(
-        actor=None, institution=i, kind="black", reason="无证无照办学", publish=True
-    )
+    list_entry_add(actor=None, institution=i, kind="black", reason="无证无照办学", publish=True)
     body = client.get(SEARCH, {"q": "地下补习"}).content.decode()
     assert "地下补习班" in body and "黑名单" in body
+
+
+def test_an_institution_in_preparation_is_absent_from_both_public_searches(client, world):
+    """One public registry rule (institutions.selectors.institution_public_queryset) for the
+    registry lookup and the tip-off form's search-as-you-type (issue 8 item 4)."""
+    assert world["applying"].status == Institution.Status.PREPARING
+    registry = client.get(SEARCH, {"q": "西湖"}).content.decode()
+    assert "西湖书画院" in registry and "西湖筹设机构" not in registry
+    tip_off = client.get(reverse("public_complaints:institution-search"), {"q": "西湖"}).json()
+    names = {row["name"] for row in tip_off["results"]}
+    assert "西湖书画院" in names and "西湖筹设机构" not in names
+    html = client.get(
+        reverse("public_complaints:institution-search"),
+        {"institution_name": "筹设"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "西湖筹设机构" not in html

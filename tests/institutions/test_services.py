@@ -6,9 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from bureaus.models import AuditEvent, Street
-from institutions import services
+from bureaus.models import AuditEvent, Department, Street
 from institutions.models import Credential, Institution, ListEntry, StatusChange
+from institutions.services.credentials import credential_record, credentials_flag_expiry
+from institutions.services.lifecycle import institution_change_status
+from institutions.services.lists import list_entry_add, list_entry_lift, list_entry_publish
+from institutions.services.registry import (
+    institution_refresh_warnings,
+    institution_register,
+    institution_update,
+)
+from institutions.services.reviews import annual_review_record
+from institutions.services.sites import site_add
+from institutions.services.staff import staff_add
 from tests.institutions.conftest import license_institution, valid_code, wrong_code
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +33,14 @@ def refused(exc_info, field):
 
 
 def test_register_derives_department_and_initials_and_is_audited(tree, as_system):
-    i = services.institution_register(
+    i = institution_register(
         actor=None,
         bureau=tree.a,
         name="西湖书画艺术培训学校",
         category="arts",
         credit_code=valid_code(1),
     )
-    assert i.department == Institution.Department.CULTURE
+    assert i.department == Department.Kind.CULTURE
     assert i.name_initials == "xhshyspxxx"
     assert i.status == S.PREPARING
     assert AuditEvent.objects.filter(model="institutions.institution", object_id=str(i.pk)).exists()
@@ -38,7 +48,7 @@ def test_register_derives_department_and_initials_and_is_audited(tree, as_system
 
 def test_wrong_check_digit_is_refused_in_chinese(tree, as_system):
     with pytest.raises(ValidationError) as exc:
-        services.institution_register(
+        institution_register(
             actor=None, bureau=tree.a, name="甲", category="arts", credit_code=wrong_code(1)
         )
     assert "校验位" in refused(exc, "credit_code")
@@ -82,9 +92,7 @@ def test_academic_must_be_non_profit_seed_003_13(make_institution):
 def test_update_cannot_turn_into_a_restricted_kind(make_institution):
     i = make_institution(category="arts", audience_compulsory=True)
     with pytest.raises(ValidationError) as exc:
-        services.institution_update(
-            actor=None, institution=i, category="academic", profit="non_profit"
-        )
+        institution_update(actor=None, institution=i, category="academic", profit="non_profit")
     assert "义务教育" in refused(exc, "category")
 
 
@@ -95,7 +103,7 @@ def test_existing_violation_is_kept_with_a_warning_and_other_edits_still_save(
     # A record from before the rules (e.g. surveyed): academic and for-profit.
     Institution.objects.filter(pk=i.pk).update(category="academic", profit="for_profit")
     i.refresh_from_db()
-    services.institution_update(actor=None, institution=i, address="文三路1号")
+    institution_update(actor=None, institution=i, address="文三路1号")
     i.refresh_from_db()
     assert i.address == "文三路1号"
     assert "academic_for_profit" in i.warning_codes
@@ -130,7 +138,8 @@ REFUSED = [(a, b) for a in S.values for b in S.values if a != b and (a, b) not i
 def test_allowed_transition_is_recorded_with_reason_and_audited(make_institution, tree, start, end):
     i = make_institution(licensed=True, status=start)
     officer = tree.user("a", "officer")
-    change = services.institution_change_status(
+    officer.membership = officer.memberships.get()  # as a request sees them (bureaus.acting)
+    change = institution_change_status(
         actor=officer, institution=i, to_status=end, reason="检查后决定"
     )
     i.refresh_from_db()
@@ -152,7 +161,7 @@ def test_allowed_transition_is_recorded_with_reason_and_audited(make_institution
 def test_refused_transition_changes_nothing(make_institution, start, end):
     i = make_institution(licensed=True, status=start)
     with pytest.raises(ValidationError) as exc:
-        services.institution_change_status(actor=None, institution=i, to_status=end, reason="试试")
+        institution_change_status(actor=None, institution=i, to_status=end, reason="试试")
     assert "不能从" in refused(exc, "to_status")
     i.refresh_from_db()
     assert i.status == start
@@ -162,36 +171,28 @@ def test_refused_transition_changes_nothing(make_institution, start, end):
 def test_transition_needs_a_reason(make_institution):
     i = make_institution(licensed=True)
     with pytest.raises(ValidationError) as exc:
-        services.institution_change_status(
-            actor=None, institution=i, to_status=S.NORMAL, reason="  "
-        )
+        institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="  ")
     assert "原因" in refused(exc, "reason")
 
 
 def test_operating_requires_licences_seed_000_8(make_institution):
     i = make_institution()
     with pytest.raises(ValidationError) as exc:
-        services.institution_change_status(
-            actor=None, institution=i, to_status=S.NORMAL, reason="开业"
-        )
+        institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="开业")
     assert "办学许可证" in refused(exc, "to_status")
-    services.credential_record(actor=None, institution=i, kind="school_licence", number="教民1号")
+    credential_record(actor=None, institution=i, kind="school_licence", number="教民1号")
     with pytest.raises(ValidationError) as exc:
-        services.institution_change_status(
-            actor=None, institution=i, to_status=S.NORMAL, reason="开业"
-        )
+        institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="开业")
     assert "营业执照" in refused(exc, "to_status")
-    services.credential_record(actor=None, institution=i, kind="pne_certificate", number="民1")
-    services.institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="开业")
+    credential_record(actor=None, institution=i, kind="pne_certificate", number="民1")
+    institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="开业")
 
 
 def test_expired_licence_does_not_allow_operating(make_institution):
     i = make_institution()
     license_institution(i, expires_on=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(ValidationError):
-        services.institution_change_status(
-            actor=None, institution=i, to_status=S.NORMAL, reason="开业"
-        )
+        institution_change_status(actor=None, institution=i, to_status=S.NORMAL, reason="开业")
 
 
 # --- white and black lists -----------------------------------------------------------------
@@ -200,75 +201,75 @@ def test_expired_licence_does_not_allow_operating(make_institution):
 def test_black_list_needs_a_reason(make_institution):
     i = make_institution()
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_add(actor=None, institution=i, kind="black", reason=" ")
+        list_entry_add(actor=None, institution=i, kind="black", reason=" ")
     assert "原因" in refused(exc, "reason")
-    entry = services.list_entry_add(actor=None, institution=i, kind="black", reason="无证办学")
+    entry = list_entry_add(actor=None, institution=i, kind="black", reason="无证办学")
     assert entry.is_active and not entry.is_published
 
 
 def test_black_listed_cannot_be_white_listed(make_institution):
     i = make_institution(licensed=True, status=S.NORMAL)
-    services.list_entry_add(actor=None, institution=i, kind="black", reason="虚假宣传")
+    list_entry_add(actor=None, institution=i, kind="black", reason="虚假宣传")
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_add(actor=None, institution=i, kind="white")
+        list_entry_add(actor=None, institution=i, kind="white")
     assert "黑名单" in refused(exc, "kind")
 
 
 def test_banned_cannot_be_white_listed(make_institution):
     i = make_institution(licensed=True, status=S.BANNED)
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_add(actor=None, institution=i, kind="white")
+        list_entry_add(actor=None, institution=i, kind="white")
     assert "取缔" in refused(exc, "kind")
 
 
 def test_white_list_needs_an_operating_licensed_institution(make_institution):
     unlicensed = make_institution(status=S.NORMAL)
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_add(actor=None, institution=unlicensed, kind="white")
+        list_entry_add(actor=None, institution=unlicensed, kind="white")
     assert "办学许可证" in refused(exc, "kind")
     preparing = make_institution(licensed=True)
     with pytest.raises(ValidationError):
-        services.list_entry_add(actor=None, institution=preparing, kind="white")
+        list_entry_add(actor=None, institution=preparing, kind="white")
     ok = make_institution(licensed=True, status=S.NORMAL)
-    assert services.list_entry_add(actor=None, institution=ok, kind="white", publish=True)
+    assert list_entry_add(actor=None, institution=ok, kind="white", publish=True)
 
 
 def test_same_list_twice_is_refused(make_institution):
     i = make_institution()
-    services.list_entry_add(actor=None, institution=i, kind="black", reason="一")
+    list_entry_add(actor=None, institution=i, kind="black", reason="一")
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_add(actor=None, institution=i, kind="black", reason="二")
+        list_entry_add(actor=None, institution=i, kind="black", reason="二")
     assert "已在" in refused(exc, "kind")
 
 
 def test_black_listing_or_banning_lifts_the_white_entry(make_institution):
     i = make_institution(licensed=True, status=S.NORMAL)
-    white = services.list_entry_add(actor=None, institution=i, kind="white", publish=True)
-    services.list_entry_add(actor=None, institution=i, kind="black", reason="卷钱跑路")
+    white = list_entry_add(actor=None, institution=i, kind="white", publish=True)
+    list_entry_add(actor=None, institution=i, kind="black", reason="卷钱跑路")
     white.refresh_from_db()
     assert white.lifted_on is not None and white.lift_reason
     j = make_institution(licensed=True, status=S.NORMAL)
-    white = services.list_entry_add(actor=None, institution=j, kind="white", publish=True)
-    services.institution_change_status(actor=None, institution=j, to_status=S.BANNED, reason="无证")
+    white = list_entry_add(actor=None, institution=j, kind="white", publish=True)
+    institution_change_status(actor=None, institution=j, to_status=S.BANNED, reason="无证")
     white.refresh_from_db()
     assert white.lifted_on is not None
 
 
 def test_publish_and_lift(make_institution):
     i = make_institution()
-    entry = services.list_entry_add(actor=None, institution=i, kind="black", reason="无证办学")
-    services.list_entry_publish(actor=None, entry=entry)
+    entry = list_entry_add(actor=None, institution=i, kind="black", reason="无证办学")
+    list_entry_publish(actor=None, entry=entry)
     assert entry.published_on == timezone.localdate()
     with pytest.raises(ValidationError) as exc:
-        services.list_entry_lift(actor=None, entry=entry, reason="")
+        list_entry_lift(actor=None, entry=entry, reason="")
     assert "原因" in refused(exc, "lift_reason")
-    services.list_entry_lift(actor=None, entry=entry, reason="整改到位")
+    list_entry_lift(actor=None, entry=entry, reason="整改到位")
     with pytest.raises(ValidationError):
-        services.list_entry_lift(actor=None, entry=entry, reason="再次")
+        list_entry_lift(actor=None, entry=entry, reason="再次")
     with pytest.raises(ValidationError):
-        services.list_entry_publish(actor=None, entry=entry)
+        list_entry_publish(actor=None, entry=entry)
     # Lifted, it can be listed again.
-    assert services.list_entry_add(actor=None, institution=i, kind="black", reason="再犯")
+    assert list_entry_add(actor=None, institution=i, kind="black", reason="再犯")
     assert ListEntry.objects.filter(institution=i).count() == 2
 
 
@@ -278,9 +279,9 @@ def test_publish_and_lift(make_institution):
 def test_academic_teacher_needs_qualification(make_institution):
     i = make_institution(category="academic", profit="non_profit")
     with pytest.raises(ValidationError) as exc:
-        services.staff_add(actor=None, institution=i, name="张老师", subjects="数学")
+        staff_add(actor=None, institution=i, name="张老师", subjects="数学")
     assert "教师资格" in refused(exc, "qualification_number")
-    services.staff_add(
+    staff_add(
         actor=None,
         institution=i,
         name="张老师",
@@ -288,16 +289,16 @@ def test_academic_teacher_needs_qualification(make_institution):
         qualification_number="20213300000001",
     )
     # Non-teaching staff and non-academic teachers need none.
-    services.staff_add(actor=None, institution=i, name="李会计", is_teaching=False)
+    staff_add(actor=None, institution=i, name="李会计", is_teaching=False)
     arts = make_institution(category="arts")
-    services.staff_add(actor=None, institution=arts, name="王老师", subjects="国画")
+    staff_add(actor=None, institution=arts, name="王老师", subjects="国画")
 
 
 @pytest.mark.parametrize("category", ["academic", "arts"])
 def test_in_service_teacher_is_refused(make_institution, category):
     i = make_institution(category=category, profit="non_profit")
     with pytest.raises(ValidationError) as exc:
-        services.staff_add(
+        staff_add(
             actor=None,
             institution=i,
             name="赵老师",
@@ -313,9 +314,7 @@ def test_staff_id_number_is_encrypted_masked_and_redacted(make_institution, as_s
     from institutions.models import Staff
 
     i = make_institution()
-    staff = services.staff_add(
-        actor=None, institution=i, name="王小明", id_number="11010519491231002X"
-    )
+    staff = staff_add(actor=None, institution=i, name="王小明", id_number="11010519491231002X")
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number FROM institutions_staff WHERE id = %s", [staff.pk])
         stored = cursor.fetchone()[0]
@@ -324,16 +323,16 @@ def test_staff_id_number_is_encrypted_masked_and_redacted(make_institution, as_s
     event = AuditEvent.objects.get(model="institutions.staff", object_id=str(staff.pk))
     assert event.changes["id_number"] == "***"
     with pytest.raises(ValidationError) as exc:
-        services.staff_add(actor=None, institution=i, name="错号", id_number="110105194912310021")
+        staff_add(actor=None, institution=i, name="错号", id_number="110105194912310021")
     assert "身份证" in refused(exc, "id_number")
 
 
 def test_existing_staff_become_warnings_when_category_changes(make_institution, as_system):
     i = make_institution(category="arts")
-    services.staff_add(actor=None, institution=i, name="王老师", subjects="国画")
+    staff_add(actor=None, institution=i, name="王老师", subjects="国画")
     Institution.objects.filter(pk=i.pk).update(category="academic", profit="non_profit")
     i.refresh_from_db()
-    assert "unqualified_teacher" in services.institution_refresh_warnings(institution=i)
+    assert "unqualified_teacher" in institution_refresh_warnings(institution=i)
 
 
 # --- warnings, credentials, sites, reviews -------------------------------------------------
@@ -341,7 +340,7 @@ def test_existing_staff_become_warnings_when_category_changes(make_institution, 
 
 def test_operating_without_licences_is_a_warning(make_institution):
     i = make_institution(status=S.NORMAL)
-    codes = services.institution_refresh_warnings(institution=i)
+    codes = institution_refresh_warnings(institution=i)
     assert {"no_school_licence", "no_business_licence"} <= set(codes)
     license_institution(i)
     i.refresh_from_db()
@@ -350,22 +349,20 @@ def test_operating_without_licences_is_a_warning(make_institution):
 
 def test_sites_without_approval_or_fire_acceptance_are_warnings(make_institution):
     i = make_institution()
-    services.site_add(
-        actor=None, institution=i, address="文二路2号", approved=False, fire_safety="none"
-    )
+    site_add(actor=None, institution=i, address="文二路2号", approved=False, fire_safety="none")
     i.refresh_from_db()
     assert {"unapproved_site", "site_without_fire"} <= set(i.warning_codes)
     with pytest.raises(ValidationError):
-        services.site_add(actor=None, institution=i, address=" ")
+        site_add(actor=None, institution=i, address=" ")
 
 
 def test_credential_is_renewed_not_duplicated(make_institution):
     i = make_institution()
-    services.credential_record(actor=None, institution=i, kind="school_licence", number="A1")
-    services.credential_record(actor=None, institution=i, kind="school_licence", number="A2")
+    credential_record(actor=None, institution=i, kind="school_licence", number="A1")
+    credential_record(actor=None, institution=i, kind="school_licence", number="A2")
     assert list(Credential.objects.filter(institution=i).values_list("number", flat=True)) == ["A2"]
     with pytest.raises(ValidationError) as exc:
-        services.credential_record(
+        credential_record(
             actor=None,
             institution=i,
             kind="school_licence",
@@ -378,11 +375,11 @@ def test_credential_is_renewed_not_duplicated(make_institution):
 
 def test_annual_review_one_per_year(make_institution):
     i = make_institution()
-    services.annual_review_record(actor=None, institution=i, year=2024, result="pass")
-    review = services.annual_review_record(actor=None, institution=i, year=2024, result="fail")
+    annual_review_record(actor=None, institution=i, year=2024, result="pass")
+    review = annual_review_record(actor=None, institution=i, year=2024, result="fail")
     assert review.result == "fail" and i.annual_reviews.count() == 1
     with pytest.raises(ValidationError):
-        services.annual_review_record(actor=None, institution=i, year=1990, result="pass")
+        annual_review_record(actor=None, institution=i, year=1990, result="pass")
 
 
 def test_credentials_flag_expiry_is_idempotent(make_institution, as_system):
@@ -396,7 +393,7 @@ def test_credentials_flag_expiry_is_idempotent(make_institution, as_system):
     Credential.objects.filter(institution=gone, kind="school_licence").update(
         expires_on=today - dt.timedelta(days=1)
     )
-    first = services.credentials_flag_expiry(today=today)
+    first = credentials_flag_expiry(today=today)
     assert first["expiring"] == 1 and first["expired"] == 1
     soon.refresh_from_db()
     gone.refresh_from_db()
@@ -406,6 +403,39 @@ def test_credentials_flag_expiry_is_idempotent(make_institution, as_system):
         "expired"
     )
     events = AuditEvent.objects.count()
-    second = services.credentials_flag_expiry(today=today)
+    second = credentials_flag_expiry(today=today)
     assert second == {"expired": 0, "expiring": 0, "valid": 0, "institutions": 0}
     assert AuditEvent.objects.count() == events
+
+
+def test_white_list_refuses_an_institution_that_breaks_a_rule(make_institution):
+    """Issue 8 item 7: a white list tells parents the institution keeps the rules."""
+    i = make_institution(licensed=True, status=S.NORMAL)
+    # On file from before the rules (seed 003 §13): academic and still for-profit.
+    Institution.objects.filter(pk=i.pk).update(category="academic", profit="for_profit")
+    i.refresh_from_db()
+    institution_refresh_warnings(institution=i)
+    with pytest.raises(ValidationError) as exc:
+        list_entry_add(actor=None, institution=i, kind="white")
+    assert "存在规则提示" in refused(exc, "kind") and "营利" in refused(exc, "kind")
+    assert not ListEntry.objects.filter(institution=i).exists()
+    # A licence expiring soon breaks no rule yet: it does not keep an institution off.
+    ok = make_institution(licensed=True, status=S.NORMAL)
+    license_institution(ok, expires_on=timezone.localdate() + dt.timedelta(days=30))
+    institution_refresh_warnings(institution=ok)
+    assert ok.warning_codes == ["licence_expiring"]
+    assert list_entry_add(actor=None, institution=ok, kind="white")
+
+
+def test_status_steps_are_taken_only_by_who_may_change_the_registry(make_institution, tree):
+    """The lifecycle runs on core.workflow: the acting district and the permission table."""
+    from django.core.exceptions import PermissionDenied
+
+    i = make_institution(licensed=True)
+    for district, role in (("b", "officer"), ("a", "inspector"), ("city", "supervisor")):
+        user = tree.user(district, role)
+        user.membership = user.memberships.get()
+        with pytest.raises(PermissionDenied):
+            institution_change_status(actor=user, institution=i, to_status=S.NORMAL, reason="开业")
+    i.refresh_from_db()
+    assert i.status == S.PREPARING and not StatusChange.objects.exists()

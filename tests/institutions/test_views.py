@@ -8,8 +8,11 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bureaus.models import Street
-from institutions import services
 from institutions.models import Institution, ListEntry, Staff
+from institutions.services.lists import list_entry_add
+from institutions.services.registry import institution_refresh_warnings
+from institutions.services.sites import site_add
+from institutions.services.staff import staff_add
 from tests.institutions.conftest import valid_code, wrong_code
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +27,7 @@ def officer_client(client, tree):
 def test_list_reads_in_chinese_and_filters(officer_client, make_institution):
     make_institution(name="西湖书画院")
     make_institution(name="黑名单机构")
-    services.list_entry_add(
+    list_entry_add(
         actor=None,
         institution=Institution.objects.get(name="黑名单机构"),
         kind="black",
@@ -44,7 +47,7 @@ def test_export_follows_the_filter_and_the_district(officer_client, make_institu
     make_institution(name="甲区二号", category="arts")
     make_institution(name="乙区机构", category="sports", bureau=tree.b)
     response = officer_client.get(
-        reverse("institutions:institution-list"), {"category": "sports", "export": "xlsx"}
+        reverse("institutions:institution-export"), {"category": "sports"}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -120,10 +123,8 @@ def test_detail_shows_warnings_masked_staff_and_timeline(officer_client, make_in
     Staff.objects.create(
         bureau=i.bureau, institution=i, name="王小明", id_number="11010519491231002X"
     )
-    services.list_entry_add(
-        actor=None, institution=i, kind="black", reason="虚假宣传", publish=True
-    )
-    services.institution_refresh_warnings(institution=i)
+    list_entry_add(actor=None, institution=i, kind="black", reason="虚假宣传", publish=True)
+    institution_refresh_warnings(institution=i)
     body = officer_client.get(reverse("institutions:institution-detail", args=[i.pk])).content
     body = body.decode()
     assert "无有效办学许可证仍在办学" in body
@@ -227,21 +228,19 @@ def test_page_query_counts_are_pinned(
 ):
     for _n in range(30):
         i = make_institution()
-        services.list_entry_add(actor=None, institution=i, kind="black", reason="无证")
+        list_entry_add(actor=None, institution=i, kind="black", reason="无证")
     with django_assert_num_queries(queries):
         assert officer_client.get(reverse(name)).status_code == 200
 
 
 def test_staff_and_site_can_be_corrected_and_warnings_follow(officer_client, make_institution):
     i = make_institution(category="arts")
-    staff = services.staff_add(
-        actor=None, institution=i, name="赵老师", id_number="11010519491231002X"
-    )
+    staff = staff_add(actor=None, institution=i, name="赵老师", id_number="11010519491231002X")
     Staff.objects.filter(pk=staff.pk).update(is_in_service_teacher=True)  # found by inspection
-    site = services.site_add(actor=None, institution=i, address="学院路9号", fire_safety="none")
+    site = site_add(actor=None, institution=i, address="学院路9号", fire_safety="none")
     i.refresh_from_db()
     assert {"site_without_fire", "unapproved_site"} <= set(
-        services.institution_refresh_warnings(institution=i)
+        institution_refresh_warnings(institution=i)
     )
     edit = reverse("institutions:staff-update", args=[staff.pk])
     body = officer_client.get(edit).content.decode()
@@ -265,7 +264,7 @@ def test_export_never_writes_a_formula(officer_client, make_institution, as_syst
 
     i = make_institution(name="正常名称")
     Institution.objects.filter(pk=i.pk).update(name='=HYPERLINK("http://evil.example","点我")')
-    response = officer_client.get(reverse("institutions:institution-list"), {"export": "xlsx"})
+    response = officer_client.get(reverse("institutions:institution-export"))
     cell = load_workbook(io.BytesIO(response.content)).active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 

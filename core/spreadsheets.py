@@ -1,0 +1,260 @@
+"""Reading and writing spreadsheets that people fill in: the file checks, the header spec, the
+cell parsers and the formula-safe writers shared by every import and export (the survey import
+of institutions today; bank statements and timetables next).
+
+Guarantees:
+- A file is refused as a whole (`FileRefused`, a Chinese message for the uploader) when it is
+  not what its name claims, too large, unreadable or has the wrong headers.
+- A written cell whose text starts with "=" is stored as text, never as a live formula
+  (CSV/Excel formula injection).
+"""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import magic
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from python_calamine import CalamineWorkbook
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+class FileRefused(Exception):
+    """The whole file is refused; the message says why, in Chinese, for the uploader."""
+
+
+class Column(NamedTuple):
+    """One column of a template: its key in the code, its header in the file, and whether a
+    row must fill it."""
+
+    key: str
+    header: str
+    required: bool = False
+
+
+# --- file checks -------------------------------------------------------------------------
+
+
+def check_file(upload, *, max_bytes: int) -> str:
+    """Refuse a file that is too large, of the wrong type or whose content does not match its
+    extension; returns the kind ("xlsx" or "csv")."""
+    name = (upload.name or "").lower()
+    kind = name.rsplit(".", 1)[-1] if "." in name else ""
+    if kind not in ("xlsx", "csv"):
+        raise FileRefused(_("Upload an .xlsx or .csv file made from the template."))
+    if upload.size > max_bytes:
+        raise FileRefused(
+            _("The file is larger than %(mb)s MB. Split it into smaller files.")
+            % {"mb": round(max_bytes / 1024 / 1024, 1)}
+        )
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    mime = magic.from_buffer(head, mime=True)
+    if kind == "xlsx" and mime not in ("application/zip", XLSX_MIME, "application/octet-stream"):
+        raise FileRefused(
+            _("This file is not an Excel workbook, whatever its name says (%(mime)s).")
+            % {"mime": mime}
+        )
+    if kind == "xlsx" and not head.startswith(b"PK"):
+        raise FileRefused(_("This file is not an Excel workbook, whatever its name says."))
+    if kind == "csv" and not (mime.startswith("text/") or mime in ("application/csv",)):
+        raise FileRefused(
+            _("This file is not a CSV text file, whatever its name says (%(mime)s).")
+            % {"mime": mime}
+        )
+    return kind
+
+
+@dataclass
+class StoredUpload:
+    """A file already read into memory (e.g. from storage), shaped like an upload for
+    `check_file`."""
+
+    name: str
+    data: bytes
+
+    @property
+    def size(self):
+        return len(self.data)
+
+    def seek(self, pos):
+        self._pos = pos
+
+    def read(self, n=-1):
+        return self.data if n < 0 else self.data[:n]
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_rows(data: bytes, kind: str) -> list[list]:
+    """All rows of the first sheet (or the CSV), header first; a corrupt file is refused."""
+    if kind == "csv":
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileRefused(_("The CSV file is neither UTF-8 nor GBK text."))
+        return list(csv.reader(io.StringIO(text)))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise FileRefused(
+            _(
+                "The Excel file cannot be read; it may be damaged. Save it again from Excel "
+                "or start from the template."
+            )
+        ) from exc
+
+
+def check_header(header_row, columns: list[Column]) -> dict[str, int]:
+    """Column positions by key; wrong or missing headers refuse the file."""
+    by_header = {c.header: c.key for c in columns}
+    found = {}
+    unknown = []
+    for index, cell in enumerate(header_row):
+        text = str(cell or "").strip()
+        if not text:
+            continue
+        if text in by_header:
+            found[by_header[text]] = index
+        else:
+            unknown.append(text)
+    missing = [c.header for c in columns if c.key not in found]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("missing columns: %(c)s") % {"c": "、".join(missing)})
+        if unknown:
+            parts.append(_("unknown columns: %(c)s") % {"c": "、".join(unknown)})
+        raise FileRefused(
+            _(
+                "The headers do not match the template (%(detail)s). Download the template and "
+                "copy your data into it."
+            )
+            % {"detail": "；".join(parts)}
+        )
+    return found
+
+
+def body_rows(rows: list[list], positions: dict[str, int]) -> list[tuple[int, dict]]:
+    """The non-empty rows after the header as (line number in the file, {key: cell})."""
+    width = max(positions.values()) + 1
+    body = []
+    for i, cells in enumerate(rows[1:]):
+        if not any(text(c) for c in cells):
+            continue
+        cells = list(cells) + [None] * (width - len(cells))
+        body.append((i + 2, {key: cells[index] for key, index in positions.items()}))
+    return body
+
+
+# --- cell parsers ------------------------------------------------------------------------
+
+
+def text(value) -> str:
+    """A cell as text: an integral number without ".0", a date-time as its date."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def date(value):
+    """A date from a cell; None when empty; raises ValueError when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = text(value)
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+@dataclass
+class RowResult:
+    """One checked row: the values read from it and its errors as (column key, reason)."""
+
+    line: int
+    values: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+
+    def error(self, key, reason):
+        self.errors.append((key, reason))
+
+
+def choice(row: RowResult, raw: dict, key: str, mapping: dict, default=None):
+    """The stored value of a cell that must be one of `mapping`'s labels; an empty cell is
+    `default` (an error when there is none)."""
+    label = text(raw.get(key))
+    if not label:
+        if default is None:
+            row.error(key, _("This column is required."))
+        return default
+    if label not in mapping:
+        row.error(
+            key,
+            _("“%(value)s” is not one of: %(choices)s")
+            % {"value": label, "choices": "、".join(dict.fromkeys(mapping))},
+        )
+        return default
+    return mapping[label]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def text_cells(sheet, values) -> list:
+    """Cells whose text is never read as a formula: openpyxl stores a string starting with "="
+    as one, and a name typed as "=HYPERLINK(…)" must not become a live link (CSV injection)."""
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_only_workbook(title: str, header: list, rows) -> bytes:
+    """One sheet: a header and formula-safe rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for values in rows:
+        sheet.append(text_cells(sheet, values))
+    return workbook_bytes(workbook)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download."""
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

@@ -1,0 +1,183 @@
+"""Staff pages of the registry itself: the list with its filters, its export, an
+institution's page with its timeline, create and edit."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bureaus.models import AuditEvent
+from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from bureaus.permissions import membership_may
+from core.errors import form_add_errors
+from core.spreadsheets import xlsx_response
+from institutions import forms, rules, selectors
+from institutions.filters import InstitutionFilterSet
+from institutions.importing.workbooks import export_workbook
+from institutions.models import Institution
+from institutions.rules import LIFECYCLE
+from institutions.services.registry import institution_register, institution_update
+
+
+class InstitutionListView(ScopedListView):
+    """Filters and search by name / pinyin initials / credit code; the same filters export."""
+
+    model = Institution
+    permission_object = "institution"
+    template_name = "institutions/institution_list.html"
+
+    def scope_queryset(self, queryset):
+        self.filterset = InstitutionFilterSet(
+            self.request.GET,
+            queryset=selectors.institution_annotate(queryset),
+            request=self.request,
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context = super().get_context_data(
+            filter=self.filterset, export_query=query.urlencode(), **kwargs
+        )
+        for institution in context["object_list"]:
+            institution.warning_labels = rules.labels(institution.warning_codes)
+        return context
+
+
+class InstitutionExportView(InstitutionListView):
+    """The list as filtered, every page of it, as a workbook (no personal data)."""
+
+    def get(self, request, *args, **kwargs):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(export_workbook(self.get_queryset()), f"institutions-{stamp}.xlsx")
+
+
+class InstitutionDetailView(ScopedDetailView):
+    model = Institution
+    permission_object = "institution"
+    template_name = "institutions/institution_detail.html"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("street", "bureau")
+
+    def get_context_data(self, **kwargs):
+        institution = self.object
+        entries = list(institution.list_entries.all())
+        changes = list(institution.status_changes.select_related("actor"))
+        timeline = []
+        for change in changes:
+            timeline.append(
+                {
+                    "at": change.decided_on,
+                    "kind": "status",
+                    "text": _("Status: %(from)s → %(to)s")
+                    % {
+                        "from": Institution.Status(change.from_status).label,
+                        "to": Institution.Status(change.to_status).label,
+                    },
+                    "detail": change.reason,
+                    "by": change.actor,
+                }
+            )
+        for entry in entries:
+            timeline.append(
+                {
+                    "at": entry.decided_on,
+                    "kind": entry.kind,
+                    "text": _("Put on the %(list)s") % {"list": entry.get_kind_display()},
+                    "detail": entry.reason,
+                }
+            )
+            if entry.published_on:
+                timeline.append(
+                    {
+                        "at": entry.published_on,
+                        "kind": entry.kind,
+                        "text": _("%(list)s entry published") % {"list": entry.get_kind_display()},
+                        "detail": "",
+                    }
+                )
+            if entry.lifted_on:
+                timeline.append(
+                    {
+                        "at": entry.lifted_on,
+                        "kind": entry.kind,
+                        "text": _("Lifted from the %(list)s") % {"list": entry.get_kind_display()},
+                        "detail": entry.lift_reason,
+                    }
+                )
+        timeline.sort(key=lambda item: item["at"], reverse=True)
+        membership = self.membership
+        # 三权分立: the audit trail itself is for auditors (bureaus.permissions).
+        audit = []
+        if membership_may(membership, "auditevent.view"):
+            audit = list(
+                AuditEvent.objects.visible_to(self.request.user)
+                .filter(model="institutions.institution", object_id=str(institution.pk))
+                .order_by("-at")[:20]
+            )
+        may_change = (
+            membership_may(membership, "institution.change")
+            and institution.bureau_id == membership.bureau_id
+        )
+        return super().get_context_data(
+            credentials=list(institution.credentials.all()),
+            sites=list(institution.sites.select_related("street")),
+            staff=list(institution.staff.all()),
+            reviews=list(institution.annual_reviews.all()),
+            entries=entries,
+            timeline=timeline,
+            audit=audit,
+            warnings=rules.labels(institution.warning_codes),
+            may_change=may_change,
+            next_statuses=[
+                LIFECYCLE[name].target
+                for name in LIFECYCLE.available(institution, membership=membership)
+            ],
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class InstitutionCreateView(ScopedCreateView):
+    model = Institution
+    form_class = forms.InstitutionForm
+    permission_object = "institution"
+    template_name = "bureaus/form.html"
+
+    def form_valid(self, form):
+        try:
+            self.object = institution_register(
+                actor=self.request.user, bureau=self.membership.bureau, **form.service_fields()
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The institution is on the registry."))
+        return HttpResponseRedirect(self.object_url())
+
+    def object_url(self):
+        return reverse("institutions:institution-detail", args=[self.object.pk])
+
+
+class InstitutionUpdateView(ScopedUpdateView):
+    model = Institution
+    form_class = forms.InstitutionForm
+    permission_object = "institution"
+    template_name = "bureaus/form.html"
+
+    def form_valid(self, form):
+        try:
+            institution_update(
+                actor=self.request.user, institution=self.object, **form.service_fields()
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(
+            reverse("institutions:institution-detail", args=[self.object.pk])
+        )
