@@ -39,8 +39,10 @@ def checklist_template_copy(
         name=name or template.name, source=str(template), bureau=membership.bureau
     )
     ChecklistItem.objects.bulk_create(
-        ChecklistItem(template=copy, area=i.area, text=i.text, position=i.position)
-        for i in template.items.all()
+        [
+            ChecklistItem(template=copy, area=i.area, text=i.text, position=i.position)
+            for i in template.items.all()
+        ]
     )
     return copy
 
@@ -129,14 +131,18 @@ def campaign_issue(
     campaign.full_clean()
     campaign.save()
     CampaignPhase.objects.bulk_create(
-        CampaignPhase(campaign=campaign, name=n, starts_on=s, ends_on=e, position=i)
-        for i, (n, s, e) in enumerate(phases)
+        [
+            CampaignPhase(campaign=campaign, name=n, starts_on=s, ends_on=e, position=i)
+            for i, (n, s, e) in enumerate(phases)
+        ]
     )
     CampaignItem.objects.bulk_create(
-        CampaignItem(campaign=campaign, area=i.area, text=i.text, position=i.position)
-        for i in template.items.all()
+        [
+            CampaignItem(campaign=campaign, area=i.area, text=i.text, position=i.position)
+            for i in template.items.all()
+        ]
     )
-    CampaignShare.objects.bulk_create(CampaignShare(campaign=campaign, bureau=d) for d in targets)
+    CampaignShare.objects.bulk_create([CampaignShare(campaign=campaign, bureau=d) for d in targets])
     return campaign
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
+from bureaus.models import Membership
 from bureaus.permissions import membership_may
 from core.workflow import Transition, Workflow
 from inspections.models import CampaignItem, Finding, FindingPhoto, Inspection
@@ -65,10 +66,10 @@ def inspection_plan(
         errors["complaint"] = _("This tip-off belongs to another district.")
     if any(d.bureau_id != share.bureau_id for d in departments):
         errors["departments"] = _("Choose departments of your district.")
-    district_users = (
-        {m.user_id for m in share.bureau.memberships.filter(is_active=True)}
-        if inspectors
-        else set()
+    district_users = set(
+        Membership.objects.filter(bureau_id=share.bureau_id, is_active=True).values_list(
+            "user_id", flat=True
+        )
     )
     if any(u.pk not in district_users for u in inspectors):
         errors["inspectors"] = _("Choose inspectors of your district.")

@@ -3,6 +3,7 @@ institution per district, a visit in progress, photos."""
 
 import datetime as dt
 import io
+from importlib import import_module
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,8 +47,19 @@ def make_institution(bureau, name, **extra):
         )
 
 
+def seed_checklists():
+    """The seeded templates come from a data migration; a transactional test truncates every
+    table, so load them again when they are gone."""
+    if not ChecklistTemplate.objects.filter(bureau=None).exists():
+        from django.apps import apps
+
+        seed = import_module("inspections.migrations.0002_seed_checklists").seed
+        seed(apps, None)
+
+
 @pytest.fixture
-def nine():
+def nine(db):
+    seed_checklists()
     return ChecklistTemplate.objects.get(name=NINE, bureau=None)
 
 
