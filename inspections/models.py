@@ -379,11 +379,11 @@ class Draw(BureauOwnedModel):
     share = models.ForeignKey(CampaignShare, on_delete=models.PROTECT, related_name="draws")
     seed = models.CharField(_("Seed"), max_length=64)
     algorithm = models.CharField(_("Algorithm"), max_length=20)
-    filters = models.JSONField(_("Filters"), default=dict)
+    filters = models.JSONField(_("Filters"), default=dict, blank=True)
     pool = models.JSONField(_("Pool"))
     count = models.PositiveIntegerField(_("Count"))
     # Per drawn institution: the inspectors eligible for it by department (after recusal).
-    roster = models.JSONField(_("Roster"), default=dict)
+    roster = models.JSONField(_("Roster"), default=dict, blank=True)
     result = models.JSONField(_("Result"))
     drawn_at = models.DateTimeField(auto_now_add=True)
     drawn_by = models.ForeignKey(
