@@ -59,7 +59,7 @@ ACTIONS: dict[str, frozenset] = {
     "campaignshare.view": READERS,
     "inspection.view": READERS,
     "inspection.change": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
-    "inspection.draw": frozenset({R.ADMIN, R.OFFICER}),
+    "draw.make": frozenset({R.ADMIN, R.OFFICER}),
     "draw.view": READERS,
     "rectificationnotice.view": READERS,
     "rectificationnotice.change": frozenset({R.ADMIN, R.OFFICER}),

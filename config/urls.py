@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("bureaus.api.urls")),
     path("", include("institutions.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("inspections.api.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("bureaus/", include("bureaus.urls")),
     path("institutions/", include("institutions.urls")),
     path("complaints/", include("complaints.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),

@@ -98,7 +98,7 @@ def draw_make(*, actor, share, count: int, filters: dict | None = None, seed: st
     membership = getattr(actor, "membership", None)
     if membership is None or membership.bureau_id != share.bureau_id:
         raise PermissionDenied
-    if not membership_may(membership, "inspection.draw"):
+    if not membership_may(membership, "draw.make"):
         raise PermissionDenied
     pool = draw_pool(bureau=share.bureau, filters=filters or {})
     if count < 1:

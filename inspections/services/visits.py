@@ -91,6 +91,7 @@ def inspection_plan(
 
 @transaction.atomic
 def inspection_start(*, actor, inspection: Inspection) -> Inspection:
+    """The team arrives: the visit starts and answers may be given."""
     step = VISIT.begin(inspection, "start", actor=actor)
     step.record.started_at = timezone.now()
     return step.finish(fields=["started_at"])
