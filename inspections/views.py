@@ -129,21 +129,12 @@ class InspectionAnswerView(RecordActionView):
         )
 
     def perform(self, form):
-        data = form.cleaned_data
-        finding = visits.finding_save(
+        visits.answer_save(
             actor=self.request.user,
             inspection=self.object,
-            item=data["item"],
-            result=data["result"],
-            note=data["note"],
+            captured_at=timezone.now(),
+            **form.cleaned_data,
         )
-        if data.get("photo"):
-            visits.photo_add(
-                actor=self.request.user,
-                finding=finding,
-                upload=data["photo"],
-                captured_at=timezone.now(),
-            )
 
 
 class NoticeIssueView(InspectionStepView):

@@ -127,20 +127,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         serializer = s.AnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        finding = visits.finding_save(
-            actor=request.user,
-            inspection=inspection,
-            item=data["item"],
-            result=data["result"],
-            note=data["note"],
-        )
-        if data.get("photo"):
-            visits.photo_add(
-                actor=request.user,
-                finding=finding,
-                upload=data["photo"],
-                captured_at=data.get("captured_at"),
-            )
+        finding = visits.answer_save(actor=request.user, inspection=inspection, **data)
         finding = Finding.objects.prefetch_related("photos").get(pk=finding.pk)
         return Response(s.FindingSerializer(finding).data)
 

@@ -210,3 +210,21 @@ def photo_add(*, actor, finding: Finding, upload, captured_at=None) -> FindingPh
     photo.file.save(f"{uuid.uuid4().hex}{ext}", ContentFile(data), save=False)
     photo.save()
     return photo
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    actor,
+    inspection: Inspection,
+    item,
+    result: str,
+    note: str = "",
+    photo=None,
+    captured_at=None,
+) -> Finding:
+    """One answer with its optional photo, all or nothing (a refused photo leaves no answer)."""
+    finding = finding_save(actor=actor, inspection=inspection, item=item, result=result, note=note)
+    if photo:
+        photo_add(actor=actor, finding=finding, upload=photo, captured_at=captured_at)
+    return finding
