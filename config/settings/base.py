@@ -145,6 +145,12 @@ SPECTACULAR_SETTINGS = {
         "RefundDisputeStatusEnum": "complaints.models.RefundDispute.Status",
         # One department enum for the registry and the partner departments (issue 8 item 3).
         "DepartmentKindEnum": "bureaus.models.Department.Kind",
+        "ComplaintOutcomeEnum": "complaints.models.Complaint.Outcome",
+        "CampaignKindEnum": "inspections.models.Campaign.Kind",
+        "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "InspectionOutcomeEnum": "inspections.models.Inspection.Outcome",
+        "FindingResultEnum": "inspections.models.Finding.Result",
+        "RectificationNoticeStatusEnum": "inspections.models.RectificationNotice.Status",
     },
 }
 

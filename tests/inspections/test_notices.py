@@ -183,3 +183,8 @@ def test_the_job_runs_through_a_real_worker(tree, notice):
         assert again.get(timeout=60) == {"reminded": 0, "marked": 0, "escalated": 0}
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED
+
+
+def test_beat_schedules_the_chase(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["inspections-chase-notices"]
+    assert entry["task"] == "inspections.tasks.notices_chase"
