@@ -84,9 +84,7 @@ def test_recused_and_last_time_inspectors_are_never_drawn(tree, share_a, pool, r
 def test_a_draw_larger_than_the_pool_is_refused(tree, share_a, pool):
     with pytest.raises(ValidationError) as exc:
         draws.draw_make(actor=act(tree.user("a", "officer")), share=share_a, count=13)
-    assert exc.value.message_dict["count"] == [
-        "Only 12 institutions match the filters: draw at most 12."
-    ]
+    assert exc.value.message_dict["count"] == ["符合条件的机构只有12家，最多抽取12家。"]
     assert not Draw.objects.exists()
 
 

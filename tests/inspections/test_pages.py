@@ -79,7 +79,10 @@ def test_draw_page_shows_the_replay(tree, share_a):
     draw = draws.draw_make(actor=act(tree.user("a", "officer")), share=share_a, count=2)
     c = client(tree.user("a", "officer"))
     assert "复核通过" in c.get(f"/inspections/draws/{draw.pk}/").content.decode()
-    Draw.objects.filter(pk=draw.pk).update(seed="changed")
+    # A drawn institution swapped for one that was not drawn.
+    outside = next(pk for pk in draw.pool if pk not in {r["institution"] for r in draw.result})
+    tampered = [{"institution": outside, "inspectors": {}}, draw.result[1]]
+    Draw.objects.filter(pk=draw.pk).update(result=tampered)
     assert "复核不一致" in c.get(f"/inspections/draws/{draw.pk}/").content.decode()
 
 

@@ -77,7 +77,7 @@ def test_an_item_outside_the_campaigns_checklist_is_refused(visit, tree, nine):
             item=other.items.first(),
             result="ok",
         )
-    assert exc.value.message_dict["item"] == ["This item is not in the campaign's checklist."]
+    assert exc.value.message_dict["item"] == ["该检查项不在本次行动的检查清单中。"]
     assert not Finding.objects.exists()
 
 
