@@ -3,13 +3,16 @@
 
 from django.db.models import Count, Q, Sum
 
+from bureaus.models import Department
 from inspections.models import (
     Campaign,
     CampaignShare,
+    Draw,
     Finding,
     Inspection,
     RectificationNotice,
 )
+from institutions.models import Institution
 
 N = RectificationNotice.Status
 STARTED = [Inspection.Status.IN_PROGRESS, Inspection.Status.CONCLUDED]
@@ -90,3 +93,51 @@ def statistics(shares) -> dict:
 
 def campaign_statistics(*, user, campaign) -> dict:
     return statistics(CampaignShare.objects.visible_to(user).filter(campaign=campaign))
+
+
+def public_draw_results(*, limit: int = 50) -> list[dict]:
+    """双随机一公开: the latest draws as the public sees them — campaign, district, date, the
+    seed and algorithm (so anyone can replay), and per drawn institution its name, the
+    departments drawn to inspect it and the outcome once the visit is concluded. Never the
+    inspectors' names."""
+
+    drawn = list(
+        Draw.objects.select_related("share__campaign", "bureau").order_by("-drawn_at")[:limit]
+    )
+    institution_ids = {r["institution"] for d in drawn for r in d.result}
+    department_ids = {int(k) for d in drawn for r in d.result for k in r["inspectors"]}
+    names = dict(Institution.objects.filter(pk__in=institution_ids).values_list("pk", "name"))
+    departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
+    visits = {
+        (v.share_id, v.institution_id): v
+        for v in Inspection.objects.filter(
+            share_id__in={d.share_id for d in drawn},
+            institution_id__in=institution_ids,
+            status=Inspection.Status.CONCLUDED,
+        )
+    }
+    out = []
+    for d in drawn:
+        rows = []
+        for r in d.result:
+            visit = visits.get((d.share_id, r["institution"]))
+            rows.append(
+                {
+                    "institution": names.get(r["institution"], ""),
+                    "departments": [departments.get(int(k), "") for k in r["inspectors"]],
+                    "visited_on": visit.planned_on if visit else None,
+                    "outcome": visit.get_outcome_display() if visit else "",
+                }
+            )
+        out.append(
+            {
+                "campaign": d.share.campaign.name,
+                "district": d.bureau.name,
+                "drawn_at": d.drawn_at,
+                "seed": d.seed,
+                "algorithm": d.algorithm,
+                "pool_size": len(d.pool),
+                "rows": rows,
+            }
+        )
+    return out

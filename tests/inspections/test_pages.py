@@ -90,3 +90,22 @@ def test_notice_issue_page_lists_only_violations(tree, visit):
     answer_all(visit, act(tree.user("a", "inspector")), violations=2)
     page = client(tree.user("a", "officer")).get(f"/inspections/visits/{visit.pk}/notice/")
     assert page.content.decode().count('name="findings"') == 2
+
+
+def test_public_draw_results_show_no_inspector(tree, share_a, client):
+    from bureaus.context import acting, system_actor
+    from bureaus.models import Department, Membership
+    from tests.conftest import make_user
+
+    institution = make_institution(tree.a, "公示机构")
+    with acting(system_actor("tests")):
+        department = Department.objects.create(bureau=tree.a, name="市场监管所", kind="market")
+        inspector = make_user("张检查员", tree.a, "inspector")
+        Membership.objects.filter(user=inspector).update(department=department)
+    draw = draws.draw_make(actor=act(tree.user("a", "officer")), share=share_a, count=1)
+    assert draw.result[0]["institution"] == institution.pk
+    page = client.get("/public/random-inspections/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "公示机构" in body and "市场监管所" in body and draw.seed in body
+    assert "张检查员" not in body and inspector.display_name not in body
