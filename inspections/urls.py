@@ -9,6 +9,11 @@ urlpatterns = [
     path("shares/<int:pk>/", views.ShareDetailView.as_view(), name="share-detail"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
+    path(
+        "campaigns/<int:pk>/statistics.xlsx",
+        views.CampaignExportView.as_view(),
+        name="campaign-export",
+    ),
     path("visits/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection-detail"),
     path("visits/<int:pk>/start/", views.InspectionStartView.as_view(), name="inspection-start"),
     path("visits/<int:pk>/answer/", views.InspectionAnswerView.as_view(), name="inspection-answer"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.pages import ScopedDetailView, ScopedListView
+from core.spreadsheets import write_only_workbook, xlsx_response
 from core.views import RecordActionView
 from inspections import forms, selectors
 from inspections.models import Campaign, CampaignShare, Draw, Inspection, RectificationNotice
@@ -34,6 +35,45 @@ class CampaignDetailView(ScopedDetailView):
             shares=selectors.share_list(user=self.request.user).filter(campaign=self.object),
             **kwargs,
         )
+
+
+class CampaignExportView(ScopedDetailView):
+    """The campaign's figures per district as a workbook (the figures the summaries report)."""
+
+    model = Campaign
+    permission_object = "campaign"
+
+    def render_to_response(self, context, **response_kwargs):
+        stats = selectors.campaign_statistics(user=self.request.user, campaign=self.object)
+        return xlsx_response(
+            statistics_workbook(stats, title=str(_("Statistics"))),
+            f"campaign-{self.object.pk}-statistics.xlsx",
+        )
+
+
+def statistics_workbook(stats: dict, *, title: str) -> bytes:
+    areas = sorted(stats["total"]["areas"])
+    header = [
+        str(_("District")),
+        str(_("Institutions inspected")),
+        str(_("Personnel-times")),
+        str(_("Vehicle trips")),
+        str(_("Notices issued")),
+        str(_("Closed")),
+        str(_("Overdue")),
+        str(_("Suspended")),
+        str(_("Banned")),
+        *areas,
+    ]
+    keys = ["institutions", "personnel_times", "vehicle_trips", "issued", "closed", "overdue"]
+    keys += ["suspended", "banned"]
+    rows = [
+        [r["district"], *(r[k] for k in keys), *(r["areas"].get(a, 0) for a in areas)]
+        for r in stats["districts"]
+    ]
+    total = stats["total"]
+    rows.append([str(_("Total")), *(total[k] for k in keys), *(total["areas"][a] for a in areas)])
+    return write_only_workbook(title, header, rows)
 
 
 class ShareListView(ScopedListView):

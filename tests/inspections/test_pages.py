@@ -109,3 +109,34 @@ def test_public_draw_results_show_no_inspector(tree, share_a, client):
     assert page.status_code == 200
     assert "公示机构" in body and "市场监管所" in body and draw.seed in body
     assert "张检查员" not in body and inspector.display_name not in body
+
+
+def test_campaign_statistics_export_to_excel(tree, campaign, visit):
+    import io
+
+    from openpyxl import load_workbook
+
+    from inspections.services import visits
+
+    inspector = act(tree.user("a", "inspector"))
+    answer_all(visit, inspector, violations=1)
+    visits.inspection_conclude(
+        actor=inspector, inspection=visit, outcome="rectify", personnel_times=46, vehicle_trips=16
+    )
+    response = client(tree.user("city", "supervisor")).get(
+        f"/inspections/campaigns/{campaign.pk}/statistics.xlsx"
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    by_district = {r[0]: r for r in rows[1:]}
+    assert by_district[tree.a.name][1:4] == [1, 46, 16]
+    assert by_district[tree.b.name][1:4] == [0, 0, 0]
+    assert rows[-1][2] == 46
+    # A district has no campaign of its own here: the city's campaign is not found.
+    assert (
+        client(tree.user("a", "officer"))
+        .get(f"/inspections/campaigns/{campaign.pk}/statistics.xlsx")
+        .status_code
+        == 404
+    )
