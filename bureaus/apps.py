@@ -6,3 +6,6 @@ class BureausConfig(AppConfig):
     name = "bureaus"
     verbose_name = _("Bureaus")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from bureaus import signin  # noqa: F401 - connects the sign-in audit receivers

@@ -151,13 +151,13 @@ def record_bulk_update(model, *, before: list[dict], fields) -> None:
     AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
-def record_bulk_delete(model, rows) -> None:
+def _record_rows(model, rows, *, action) -> None:
     AuditEvent.objects.bulk_create(
         [
             _event(
                 model,
                 bureau_id=row.bureau_id,
-                action=AuditEvent.Action.DELETE,
+                action=action,
                 object_id=row.pk,
                 object_repr=row,
                 changes=_redact(model, _fields_dict(row)),
@@ -166,23 +166,14 @@ def record_bulk_delete(model, rows) -> None:
         ],
         batch_size=1000,
     )
+
+
+def record_bulk_delete(model, rows) -> None:
+    _record_rows(model, rows, action=AuditEvent.Action.DELETE)
 
 
 def record_bulk_create(model, rows) -> None:
-    AuditEvent.objects.bulk_create(
-        [
-            _event(
-                model,
-                bureau_id=row.bureau_id,
-                action=AuditEvent.Action.CREATE,
-                object_id=row.pk,
-                object_repr=row,
-                changes=_redact(model, _fields_dict(row)),
-            )
-            for row in rows
-        ],
-        batch_size=1000,
-    )
+    _record_rows(model, rows, action=AuditEvent.Action.CREATE)
 
 
 def day_digest(rows: models.QuerySet) -> tuple[int, str]:

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from bureaus.models import Bureau, Department, Membership, Street, User
 
-DEMO_PASSWORD = "jianguan-demo"  # noqa: S105 - demo accounts only, printed by `make run`
+# Meets the password policy (bureaus.passwords); demo accounts only, printed by `make run`.
+DEMO_PASSWORD = "Jianguan-Demo-2026"  # noqa: S105
 
 DISTRICTS = {
     "330106": (
@@ -49,16 +50,17 @@ DEPARTMENTS = [
 ]
 
 ROLE_NAMES = {
-    Membership.Role.ADMIN: "管理员",
+    Membership.Role.ADMIN: "系统管理员",
     Membership.Role.OFFICER: "科员",
     Membership.Role.INSPECTOR: "检查员",
     Membership.Role.AUDITOR: "审计员",
+    Membership.Role.SECURITY: "安全管理员",
 }
 
 
-def _user(username, display_name):
+def _user(username, display_name, bureau=None):
     user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
+        username=username, defaults={"display_name": display_name, "bureau": bureau}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -94,14 +96,14 @@ def seed_bureaus() -> list[tuple[str, str]]:
             )
         for role, title in ROLE_NAMES.items():
             username = f"{slug}_{role}"
-            _member(_user(username, f"{name}{title}"), district, role)
+            _member(_user(username, f"{name}{title}", district), district, role)
             logins.append((username, f"{name} · {Membership.Role(role).label}"))
     supervisors = [
         ("hangzhou_supervisor", "杭州市教育局督导", city),
         ("zhejiang_supervisor", "浙江省教育厅督导", province),
     ]
     for username, display, bureau in supervisors:
-        _member(_user(username, display), bureau, Membership.Role.SUPERVISOR)
+        _member(_user(username, display, bureau), bureau, Membership.Role.SUPERVISOR)
         logins.append((username, f"{bureau.name} · {Membership.Role.SUPERVISOR.label}"))
     # One person with two memberships, to show the bureau switcher.
     both = _user("multi_officer", "跨区科员")

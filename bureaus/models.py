@@ -1,19 +1,46 @@
 """Who may see what: users, the bureau tree, streets, partner departments, memberships, and the
 audit trail of every write."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel, ScopedQuerySet, acting_membership
 
 
+class UserQuerySet(ScopedQuerySet):
+    """Accounts scoped by their home bureau (`User.bureau`), like any bureau-owned row."""
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+
 class User(AbstractUser):
     """A person who signs in: bureau staff, inspectors, superiors."""
 
+    objects = ScopedUserManager()
+
     display_name = models.CharField(_("Name"), max_length=50, blank=True)
+    # The district whose system administrator keeps this account; memberships are granted only
+    # in it, and a username of another bureau is indistinguishable from one that does not exist.
+    bureau = models.ForeignKey(
+        "Bureau",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bureau"),
+    )
+    # 等保: administrators change their password every PASSWORD_MAX_AGE_DAYS_ADMIN days.
+    password_changed_at = models.DateTimeField(_("Password changed"), null=True, blank=True)
+    # Sessions begun before this instant are ended (an administrator's "end sessions").
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("User")
@@ -21,6 +48,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class BureauQuerySet(models.QuerySet):
@@ -159,14 +190,20 @@ class Membership(BureauOwnedModel):
     """A user's role in one bureau; a user may hold several and chooses which to act through."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", _("Administrator")
+        ADMIN = "admin", _("System administrator")
         OFFICER = "officer", _("Officer")
         INSPECTOR = "inspector", _("Inspector")
         AUDITOR = "auditor", _("Auditor")
         SUPERVISOR = "supervisor", _("Supervisor")
+        SECURITY = "security", _("Security administrator")
 
-    DISTRICT_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.AUDITOR})
+    DISTRICT_ROLES = frozenset(
+        {Role.ADMIN, Role.OFFICER, Role.INSPECTOR, Role.AUDITOR, Role.SECURITY}
+    )
     SUPERIOR_ROLES = frozenset({Role.SUPERVISOR})
+    # 三权分立 (等保2.0 level 3): system administrator (admin), security administrator and audit
+    # administrator (auditor); one account never holds two of them (membership_one_admin_role).
+    ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("Role"), max_length=12, choices=Role.choices)
@@ -181,6 +218,13 @@ class Membership(BureauOwnedModel):
         ordering = ["user_id", "bureau_id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "bureau"], name="membership_unique_bureau"),
+            # 三权分立: two memberships of one user (in any bureaus) never carry two different
+            # administrator roles.
+            ExclusionConstraint(
+                name="membership_one_admin_role",
+                expressions=[("user", RangeOperators.EQUAL), ("role", RangeOperators.NOT_EQUAL)],
+                condition=models.Q(role__in=["admin", "security", "auditor"]),
+            ),
         ]
 
     def __str__(self):
@@ -194,6 +238,16 @@ class Membership(BureauOwnedModel):
             raise ValidationError(
                 {"role": _("This role does not apply to a bureau at this level.")}
             )
+        if self.role in self.ADMIN_ROLES and self.user_id:
+            others = Membership.objects.filter(
+                user_id=self.user_id, role__in=self.ADMIN_ROLES
+            ).exclude(role=self.role)
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(
+                    {"role": _("This person already holds another administrator role.")}
+                )
 
 
 class AuditEvent(models.Model):
@@ -207,6 +261,10 @@ class AuditEvent(models.Model):
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
         VIEW_SENSITIVE = "reveal", _("Revealed personal data")
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_fail", _("Sign-in failed")
+        LOCKED_OUT = "locked", _("Locked out")
+        SESSIONS_ENDED = "sessions", _("Sessions ended")
 
     at = models.DateTimeField(_("Time"), auto_now_add=True, db_index=True)
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="+")

@@ -14,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from bureaus.paging import CappedPaginator
 from bureaus.permissions import membership_may
 
 _SEALED = ("get_queryset", "get_object", "dispatch")
@@ -65,36 +66,47 @@ class ScopedPageMixin(LoginRequiredMixin):
 
 class ScopedListView(ScopedPageMixin, ListView):
     paginate_by = 50
+    paginator_class = CappedPaginator  # no page view counts a whole province's rows
+    # Choice fields whose labels the rows show: resolved once per request and set on each row
+    # as `<field>_label`, instead of a translated get_FOO_display() call per row and field.
+    choice_labels: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.choice_labels:
+            fields = [self.model._meta.get_field(name) for name in self.choice_labels]
+            labels = {f.name: {value: str(label) for value, label in f.choices} for f in fields}
+            for row in context["object_list"]:
+                for name, by_value in labels.items():
+                    value = getattr(row, name)
+                    setattr(row, f"{name}_label", by_value.get(value, value))
+        return context
 
 
 class ScopedDetailView(ScopedPageMixin, DetailView):
     pass
 
 
-class ScopedCreateView(ScopedPageMixin, CreateView):
-    """The created record belongs to the acting bureau; forms see the user for their choices."""
+class _ScopedFormPage(ScopedPageMixin):
+    """A page that writes in the acting bureau; its form sees the user for its choices."""
 
     permission_verb = "change"
     writes = True
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class ScopedCreateView(_ScopedFormPage, CreateView):
+    """The created record belongs to the acting bureau."""
 
     def form_valid(self, form):
         form.instance.bureau = self.membership.bureau
         return super().form_valid(form)
 
 
-class ScopedUpdateView(ScopedPageMixin, UpdateView):
-    permission_verb = "change"
-    writes = True
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+class ScopedUpdateView(_ScopedFormPage, UpdateView):
+    pass
 
 
 def public(reason: str):

@@ -14,6 +14,13 @@ ALL_ROLES = frozenset(R)
 DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR, R.AUDITOR})
 READERS = DISTRICT_READERS | {R.SUPERVISOR}
 
+# 三权分立 (等保2.0 level 3), see docs/security.md:
+# - system administrator (admin): accounts, streets, departments, settings; never grants roles,
+#   never reads the audit trail;
+# - security administrator (security): roles and memberships, lockouts, sessions; no business
+#   data (it is in none of the readers' sets below);
+# - audit administrator (auditor): reads the audit trail (and, read-only, the records audited);
+#   never writes.
 ACTIONS: dict[str, frozenset] = {
     # bureaus/
     "bureau.view": ALL_ROLES,
@@ -21,10 +28,16 @@ ACTIONS: dict[str, frozenset] = {
     "street.change": frozenset({R.ADMIN}),
     "department.view": READERS,
     "department.change": frozenset({R.ADMIN}),
-    "membership.view": frozenset({R.ADMIN, R.AUDITOR}),
-    "membership.change": frozenset({R.ADMIN}),
+    "user.view": frozenset({R.ADMIN, R.SECURITY}),
+    "user.change": frozenset({R.ADMIN}),
+    # Ending a user's sessions and lifting a lockout.
+    "user.secure": frozenset({R.SECURITY}),
+    "membership.view": frozenset({R.ADMIN, R.SECURITY, R.AUDITOR}),
+    "membership.change": frozenset({R.SECURITY}),
     # 三权分立: the audit trail is read by auditors, not by those whose work it records.
     "auditevent.view": frozenset({R.AUDITOR}),
+    # Whether background jobs run (a stuck queue shows on the administrator's home).
+    "platformhealth.view": frozenset({R.ADMIN}),
     # institutions/
     "institution.view": READERS,
     "institution.change": frozenset({R.ADMIN, R.OFFICER}),
@@ -68,7 +81,10 @@ ACTIONS: dict[str, frozenset] = {
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only
     # (core.views: superusers), not by any bureau role.
-    "calendarday.view": ALL_ROLES,
+    "calendarday.view": READERS,
+    # documents/: superiors read their districts' issued documents; the seal is the admin's.
+    "document.view": READERS,
+    "seal.change": frozenset({R.ADMIN}),
 }
 
 

@@ -4,11 +4,14 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bureaus.audit import day_digest
-from bureaus.models import AuditEvent, AuditSeal
+from bureaus.models import AuditEvent, AuditSeal, Membership, User
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +53,82 @@ def audit_seal_days(*, today: dt.date | None = None) -> dict:
                 verified += 1
             day += dt.timedelta(days=1)
     return {"sealed": sealed, "verified": verified, "tampered": tampered}
+
+
+def bureau_accounts(bureau):
+    """The accounts a bureau keeps: its home accounts and those with a membership in it."""
+    return User.objects.filter(
+        Q(bureau=bureau) | Q(pk__in=Membership.objects.filter(bureau=bureau).values("user_id"))
+    )
+
+
+def membership_check(membership: Membership, *, actor) -> None:
+    """Rules of granting a role (raises field-keyed ValidationError): one membership per person
+    and bureau, never one's own (三权分立: nobody grants themself a role), the role fits the
+    bureau's level, and one administrator role per person."""
+    if membership.user_id == actor.pk:
+        raise ValidationError({"user": _("You cannot change your own membership.")})
+    taken = Membership.objects.filter(user_id=membership.user_id, bureau_id=membership.bureau_id)
+    if membership.pk:
+        taken = taken.exclude(pk=membership.pk)
+    if taken.exists():
+        raise ValidationError({"user": _("This person already has a membership in this bureau.")})
+    membership.clean()
+
+
+def record_account_event(user, *, action: str, changes: dict) -> None:
+    """An audit event about an account, in every bureau it belongs to (or its home bureau)."""
+    from bureaus.audit import _event
+
+    bureau_ids = set(Membership.objects.filter(user=user).values_list("bureau_id", flat=True))
+    if not bureau_ids and user.bureau_id:
+        bureau_ids = {user.bureau_id}
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                type(user),
+                bureau_id=bureau_id,
+                action=action,
+                object_id=user.pk,
+                object_repr=user.get_username(),
+                changes=changes,
+            )
+            for bureau_id in sorted(bureau_ids)
+        ]
+    )
+
+
+@transaction.atomic
+def user_end_sessions(*, actor, user, reason: str = "ended") -> None:
+    """End every session and revoke the API token of a user (audited). Sessions begun before
+    now are refused on their next request (bureaus.security.SessionLimitsMiddleware)."""
+    from rest_framework.authtoken.models import Token
+
+    User.objects.filter(pk=user.pk).update(sessions_ended_at=timezone.now())
+    Token.objects.filter(user=user).delete()
+    record_account_event(
+        user,
+        action=AuditEvent.Action.SESSIONS_ENDED,
+        changes={"by": actor.get_username() if actor else "system", "reason": reason},
+    )
+
+
+@transaction.atomic
+def user_set_active(*, actor, user, is_active: bool) -> None:
+    """Disable or re-enable an account (audited); disabling ends its sessions."""
+    User.objects.filter(pk=user.pk).update(is_active=is_active)
+    record_account_event(
+        user, action=AuditEvent.Action.UPDATE, changes={"is_active": [not is_active, is_active]}
+    )
+    if not is_active:
+        user_end_sessions(actor=actor, user=user, reason="disabled")
+
+
+def user_unlock(*, actor, user) -> None:
+    """Lift a sign-in lockout of a user (django-axes' attempts for the username), audited."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+    record_account_event(
+        user, action=AuditEvent.Action.UPDATE, changes={"unlocked_by": actor.get_username()}
+    )

@@ -2,7 +2,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from bureaus import services
+from bureaus import health, services
 from bureaus.context import acting, system_actor
 
 
@@ -12,3 +12,9 @@ def audit_seal_days(today: str | None = None) -> dict:
     `today` (ISO date) is for re-running a past day; beat leaves it empty."""
     with acting(system_actor("audit_seal_days")):
         return services.audit_seal_days(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Every minute from beat: proves beat schedules and a worker runs (see /healthz)."""
+    health.heartbeat_record()

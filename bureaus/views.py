@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bureaus import health
 from bureaus.acting import SESSION_KEY
 from bureaus.filters import AuditEventFilterSet
 from bureaus.forms import DepartmentForm, StreetForm
@@ -28,8 +29,11 @@ from bureaus.permissions import membership_may
 def home(request):
     """The user's bureau and role, with the counts their role may see."""
     context = {}
-    if membership_may(getattr(request.user, "membership", None), "street.view"):
+    membership = getattr(request.user, "membership", None)
+    if membership_may(membership, "street.view"):
         context["street_count"] = Street.objects.visible_to(request.user).count()
+    if membership_may(membership, "platformhealth.view"):
+        context["background_problem"] = health.background_problem()
     return render(request, "bureaus/home.html", context)
 
 
@@ -145,6 +149,16 @@ def healthz(request):
     except Exception as exc:
         checks["redis"] = f"error: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
+    # Background work is reported, not made a reason to take the web server out of service.
+    background = {}
+    if healthy:
+        age = health.heartbeat_age()
+        background = {
+            "celery_heartbeat_age_seconds": None if age is None else round(age),
+            "celery": "ok" if health.background_problem() is None else "stale",
+            "queues": health.queue_lengths(),
+        }
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", **checks, **background},
+        status=200 if healthy else 503,
     )

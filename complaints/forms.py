@@ -1,7 +1,6 @@
 """Forms for tip-offs: the public submission and tracking, staff intake, each workflow step,
 supervision orders, rewards and refund disputes. Errors are in Chinese by default."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -13,9 +12,8 @@ from bureaus.forms import ScopedForm, ScopedModelChoiceField
 from bureaus.models import Bureau
 from complaints import selectors, uploads
 from complaints.models import Complaint, RefundDispute
+from core.validators import phone_error, phone_normalize
 from institutions.models import Institution
-
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,9 +40,10 @@ def _date_input():
 
 class _ReporterMixin:
     def clean_reporter_phone(self):
-        phone = "".join(self.cleaned_data.get("reporter_phone", "").split())
-        if phone and not _PHONE.match(phone):
-            raise ValidationError(_("Enter a mobile number of 11 digits or a landline number."))
+        phone = phone_normalize(self.cleaned_data.get("reporter_phone", ""))
+        error = phone_error(phone)
+        if error:
+            raise ValidationError(error)
         return phone
 
     def clean_observed_on(self):

@@ -139,6 +139,10 @@ class Complaint(BureauOwnedModel, Deadline):
         indexes = [
             # The inbox: a district's complaints by status, oldest due first.
             models.Index(fields=["bureau", "status", "due_on", "id"], name="complaint_inbox"),
+            # The inbox as first opened (no status filter), in its order: a district's, and a
+            # city's or province's (bureau_id IN …, read in order and filtered).
+            models.Index(fields=["bureau", "due_on", "id"], name="complaint_inbox_order"),
+            models.Index(fields=["due_on", "id"], name="complaint_inbox_wide_order"),
             models.Index(fields=["bureau", "institution"], name="complaint_institution"),
         ]
         constraints = [

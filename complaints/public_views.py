@@ -4,11 +4,9 @@ What they may show: registry institutions' name, address and district; a reporte
 tip-off status and public reply, to whoever holds its code and secret. Nothing else.
 """
 
-import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,29 +14,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bureaus.acting import client_ip
 from bureaus.pages import public
 from complaints import selectors, uploads
 from complaints.forms import PublicComplaintForm, TrackForm
 from complaints.models import Complaint
 from complaints.services import intake
+from core import ratelimit
 
 logger = logging.getLogger(__name__)
 
 
 def rate_limited(request, scope: str, *, limit: int, window: int = 60) -> bool:
-    """Count one attempt from the client's address in a fixed window (Redis); True when over
-    the limit. The address is hashed in the key and never logged."""
-    address = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    key = f"complaints:rate:{scope}:{digest}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """The shared per-address limit (core.ratelimit), under this app's scopes."""
+    return ratelimit.rate_limited(request, f"complaints:{scope}", limit=limit, window=window)
 
 
 def submit_limit() -> int:
@@ -110,10 +98,16 @@ def complaint_submit(request):
     return render(request, "complaints/public/submit.html", {"form": form}, status=status)
 
 
-@public("search-as-you-type over the registry: name, address and district only")
+@public("search-as-you-type over the registry: name, address and district only, rate-limited")
 @require_GET
 def institution_search(request):
     q = request.GET.get("q") or request.GET.get("institution_name", "")
+    limit = settings.PUBLIC_SEARCH_RATE_PER_MINUTE
+    if len(q.strip()) >= 2 and rate_limited(request, "institution-search", limit=limit):
+        return JsonResponse(
+            {"results": [], "error": _("Too many attempts. Please wait a minute and try again.")},
+            status=429,
+        )
     results = selectors.institution_public_search(q=q)
     if getattr(request, "htmx", False):
         return render(request, "complaints/public/_institution_results.html", {"results": results})

@@ -4,7 +4,7 @@ refund totals per district."""
 import re
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Greatest
 
 from bureaus.models import Bureau, User
@@ -24,12 +24,15 @@ def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
     q = (q or "").strip()
     if len(q) < 2:
         return []
-    rows = (
+    # Bounded (issue 11): at most 200 matches read in no order, then the first by name, so a
+    # fragment most of the registry shares does not sort the whole registry.
+    rows = sorted(
         institution_public_queryset()
         .filter(Q(name__icontains=q) | Q(address__icontains=q))
-        .order_by("name", "id")
-        .values(*PUBLIC_INSTITUTION_FIELDS)[:limit]
-    )
+        .order_by()
+        .values(*PUBLIC_INSTITUTION_FIELDS)[:200],
+        key=lambda r: (r["name"], r["id"]),
+    )[:limit]
     return [
         {"id": r["id"], "name": r["name"], "address": r["address"], "district": r["bureau__name"]}
         for r in rows
@@ -37,7 +40,9 @@ def institution_public_search(*, q: str, limit: int = 8) -> list[dict]:
 
 
 def institution_public_get(*, pk) -> Institution | None:
-    return Institution.objects.select_related("bureau").filter(pk=pk).first()
+    """The institution a public tip-off names by id, if the public may see it (the registry's
+    public rule: never one still in 筹设)."""
+    return institution_public_queryset().select_related("bureau").filter(pk=pk).first()
 
 
 def district_choices() -> list[tuple[int, str]]:
@@ -191,4 +196,19 @@ def refund_grand_total(*, queryset) -> dict:
         students=Sum("students"),
         disputed=Sum("amount_disputed_fen"),
         recovered=Sum("amount_recovered_fen"),
+    )
+
+
+def complaint_list_rows(queryset):
+    """The inbox's rows for the API list: the district's name joined, whether the reporter
+    left a name and phone as a column (an encrypted value is never empty when one was left),
+    and the reporter's encrypted identity not loaded."""
+    return (
+        queryset.select_related("bureau")
+        .defer("reporter_name", "reporter_phone", "secret_hash")
+        .annotate(
+            reporter_named=ExpressionWrapper(
+                ~Q(reporter_name="") & ~Q(reporter_phone=""), output_field=BooleanField()
+            )
+        )
     )

@@ -4,7 +4,8 @@ person or a program sees: field errors on a form, a structured 400 on the API.""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions as drf
-from rest_framework.views import exception_handler as drf_exception_handler
+
+from bureaus.api.errors import exception_handler as base_exception_handler
 
 
 def error_dict(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -24,10 +25,11 @@ def form_add_errors(form, exc: DjangoValidationError) -> None:
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus: a service's ValidationError is a 400 with field errors, its
-    PermissionDenied a 403 with its message (REST_FRAMEWORK["EXCEPTION_HANDLER"])."""
+    """The API's one handler (REST_FRAMEWORK["EXCEPTION_HANDLER"]): a service's
+    ValidationError is a 400 with field errors, its PermissionDenied a 403 with its message;
+    then bureaus' handler (a duplicate-key race is a 400) and DRF's."""
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(error_dict(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf.PermissionDenied(str(exc) or None)
-    return drf_exception_handler(exc, context)
+    return base_exception_handler(exc, context)

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineWorkbook
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -230,6 +231,9 @@ def text_cells(sheet, values) -> list:
     as one, and a name typed as "=HYPERLINK(…)" must not become a live link (CSV injection)."""
     cells = []
     for value in values:
+        if isinstance(value, str):
+            # A control character stored before input was checked must not break the file.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from bureaus.pages import ScopedPageMixin
@@ -18,24 +19,23 @@ from core import calendar, workdays
 from core.errors import form_add_errors
 
 
-class RecordActionView(ScopedPageMixin, SingleObjectMixin, TemplateView):
+class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
     """GET shows the step's form, POST takes the step through the service.
 
     Declare `model`, `permission_object`, `permission_verb`, `form_class`, `title`,
-    `template_name`, `success_url_name` and `perform(form)`; optionally `step` and
-    `allowed_steps(record, membership)`: the page then says when the step cannot be taken now.
-    Only records of the acting district are found (writes=True: another district's is a 404);
-    a refusal from the service is shown on the form (400), nothing is saved."""
+    `template_name`, `success_url_name` (or `get_success_url()`) and `perform(form)`; the form
+    is built the FormView way (`get_form_kwargs()`, `get_initial()`, `get_form_class()`).
+    Optionally `step` and `allowed_steps(record, membership)`: the page then says when the step
+    cannot be taken now. Only records of the acting district are found (writes=True: another
+    district's is a 404); a refusal from the service is shown on the form (400), nothing is
+    saved."""
 
     permission_verb = "change"
     writes = True
-    form_class = None
     title = ""
     step: str = ""
     success_url_name: str = ""
-
-    def make_form(self, data=None, files=None):
-        return self.form_class(data, files)
+    success_message = gettext_lazy("Saved.")
 
     def allowed_steps(self, record, membership) -> list[str] | None:
         """The steps that may be taken now; None when the view is not a workflow step."""
@@ -43,20 +43,26 @@ class RecordActionView(ScopedPageMixin, SingleObjectMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return self.render_to_response(self.get_context_data(form=self.make_form()))
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.make_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, self.success_message())
-                return redirect(self.success_url_name, pk=self.object.pk)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_success_url(self):
+        return reverse(self.success_url_name, kwargs={"pk": self.object.pk})
 
     def get_context_data(self, **kwargs):
         steps = self.allowed_steps(self.object, self.membership)
@@ -65,9 +71,6 @@ class RecordActionView(ScopedPageMixin, SingleObjectMixin, TemplateView):
 
     def perform(self, form):
         raise NotImplementedError
-
-    def success_message(self):
-        return _("Saved.")
 
 
 class CalendarYearForm(forms.Form):

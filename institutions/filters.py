@@ -61,7 +61,16 @@ class InstitutionFilterSet(django_filters.FilterSet):
         return queryset.filter(search_condition(value)) if value.strip() else queryset
 
     def filter_list(self, queryset, name, value):
-        active = ListEntry.objects.filter(institution=OuterRef("pk"), lifted_on__isnull=True)
+        # Scoped to the institution's own district, so the subplan reads that district's
+        # entries, not every district's (issue 11).
+        entries = (
+            ListEntry.objects.visible_to(self.request.user)
+            if self.request is not None
+            else ListEntry.objects.all()
+        )
+        active = entries.filter(
+            institution=OuterRef("pk"), bureau_id=OuterRef("bureau_id"), lifted_on__isnull=True
+        )
         if value == "none":
             return queryset.exclude(Exists(active))
         return queryset.filter(Exists(active.filter(kind=value)))

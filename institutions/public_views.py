@@ -2,29 +2,42 @@
 white and black lists. They read through selectors that return published data only: never
 contacts, staff, unpublished or lifted entries."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from bureaus.models import Bureau
 from bureaus.pages import public
-from institutions import selectors
+from core import ratelimit
+from institutions import official_documents, selectors
 from institutions.models import ListEntry
 
 
 @public(
-    "public lookup of institutions: published disclosure only (selectors.institution_public_search)"
+    "public lookup of institutions: published disclosure only "
+    "(selectors.institution_public_search_page), rate-limited per address"
 )
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = selectors.institution_public_search(query=query) if query else []
+    if len(query) >= 2 and ratelimit.rate_limited(
+        request, "institutions:search", limit=settings.PUBLIC_SEARCH_RATE_PER_MINUTE
+    ):
+        return render(
+            request,
+            "institutions/public/search.html",
+            {"query": query, "rate_limited": True},
+            status=429,
+        )
+    results, broad = selectors.institution_public_search_page(query=query)
     return render(
         request,
         "institutions/public/search.html",
         {
             "query": query,
             "results": results,
+            "broad": broad,
             "too_short": 0 < len(query) < 2,
             "limit": selectors.PUBLIC_RESULTS,
         },
@@ -58,5 +71,6 @@ def district_lists(request, code):
             "bureau": bureau,
             "white": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.WHITE),
             "black": selectors.public_list_entries(bureau=bureau, kind=ListEntry.Kind.BLACK),
+            "pdfs": official_documents.latest_list_documents(bureau=bureau),
         },
     )

@@ -5,7 +5,6 @@ lapsed; issue 3 item 4). Nothing here touches the database.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -72,7 +71,6 @@ TRANSITIONS: dict[str, frozenset] = {
 }
 
 # A mobile number, or a landline with its area code (and an extension).
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,6 @@ CREDIT_CODE_TAKEN = _(
     "An institution with this credit code is already registered (in this district or "
     "another); it cannot be registered again."
 )
-PHONE_INVALID = _("Not a mobile (11 digits) or landline number.")
 
 # Warnings that are not a refused write: they come with time or predate approval.
 OTHER_WARNINGS = {
@@ -316,10 +313,6 @@ def credit_code_error(code: str) -> str | None:
         ),
     }
     return None if problem is None else messages[problem]
-
-
-def phone_error(phone: str) -> str | None:
-    return None if not phone or PHONE.match(phone) else PHONE_INVALID
 
 
 # --- the rules, as warnings on a record on file ----------------------------------------------

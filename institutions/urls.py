@@ -1,6 +1,6 @@
 from django.urls import path
 
-from institutions.views import actions, imports, lists, registry
+from institutions.views import actions, imports, lists, official_documents, registry
 
 app_name = "institutions"
 
@@ -31,6 +31,12 @@ urlpatterns = [
         name="listentry-publish",
     ),
     path("lists/<int:pk>/lift/", lists.ListEntryLiftView.as_view(), name="listentry-lift"),
+    path("lists/pdf/", official_documents.ListDocumentView.as_view(), name="list-document"),
+    path(
+        "<int:pk>/sheet/",
+        official_documents.InstitutionSheetView.as_view(),
+        name="institution-sheet",
+    ),
     path("imports/", imports.ImportJobListView.as_view(), name="importjob-list"),
     path("imports/template/", imports.ImportTemplateView.as_view(), name="importjob-template"),
     path("imports/new/", imports.ImportJobCreateView.as_view(), name="importjob-create"),

@@ -29,10 +29,15 @@ fi
 
 eval "$(scripts/services.sh start)"
 python manage.py migrate --no-input -v 0
+python manage.py documents_ca  # the platform CA that certifies bureau signing keys
 python manage.py seed_demo > var/log/seed_demo.log 2> var/log/seed_demo-details.log
 stop_processes  # a previous run that was killed hard
 
-python manage.py runserver "$HOST:$PORT" --noreload > var/log/web.log 2>&1 &
+# gunicorn, not runserver: a fixed pool of workers × threads bounds the database connections
+# (config/settings/dev.py), and no debug page is ever served.
+gunicorn config.wsgi:application --bind "$HOST:$PORT" \
+  --workers "${JIANGUAN_WEB_WORKERS:-2}" --threads "${JIANGUAN_WEB_THREADS:-4}" \
+  --access-logfile - > var/log/web.log 2>&1 &
 echo $! > var/run/web.pid
 celery -A config worker --loglevel=INFO --concurrency=2 > var/log/worker.log 2>&1 &
 echo $! > var/run/worker.pid

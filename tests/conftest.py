@@ -12,12 +12,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Bureau, Membership, User
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct-horse-battery"
+# Meets the password policy (12+ characters, three classes; bureaus.passwords).
+PASSWORD = "Correct-Horse-Battery-7"
 
 
 @dataclass
@@ -34,9 +39,29 @@ class Tree:
 
 
 def make_user(username: str, bureau: Bureau, role: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, display_name=username, bureau=bureau
+    )
     Membership.objects.create(user=user, bureau=bureau, role=role)
+    if role in Membership.ADMIN_ROLES:
+        # Administrators need a second factor (bureaus.security); force_login passes it below.
+        TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
     return user
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    """Client.force_login, and for an account with a TOTP device the session is also verified
+    (as if the code had been entered), so tests of administrators reach their pages."""
+    _force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+_force_login = ClientMixin.force_login
+ClientMixin.force_login = _force_login_with_second_factor
 
 
 @pytest.fixture
@@ -50,7 +75,7 @@ def tree(db) -> Tree:
         b = Bureau.objects.create(code="330102", name="上城区教育局", level="district", parent=city)
         t = Tree(province=province, city=city, a=a, b=b)
         for key, district in (("a", a), ("b", b)):
-            for role in Membership.DISTRICT_ROLES:
+            for role in sorted(Membership.DISTRICT_ROLES):
                 t.users[(key, role)] = make_user(f"{key}_{role}", district, role)
         t.users[("city", "supervisor")] = make_user("city_supervisor", city, "supervisor")
         t.users[("province", "supervisor")] = make_user("prov_supervisor", province, "supervisor")
@@ -126,6 +151,12 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("input[name=password]", password)
     page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        # An administrator: enter the current code of their TOTP device, as the app would show.
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("input[name=otp_token]", f"{totp(device.bin_key):06d}")
+        page.click("form:has(input[name=otp_token]) button[type=submit]")
+        page.wait_for_load_state()
 
 
 @contextmanager

@@ -52,6 +52,11 @@ def _membership(bureau, marker):
     return Membership.objects.create(user=user, bureau=bureau, role=Membership.Role.OFFICER)
 
 
+@maker(User)
+def _user(bureau, marker):
+    return User.objects.create_user(username=marker, display_name=marker, bureau=bureau)
+
+
 @maker(AuditEvent)
 def _audit_event(bureau, marker):
     street = Street.objects.create(bureau=bureau, name=marker)
@@ -59,7 +64,7 @@ def _audit_event(bureau, marker):
 
 
 # Each app's makers live in tests/<app>/records.py and register themselves on import.
-for _app in ("institutions", "inspections", "complaints", "funds", "reports"):
+for _app in ("institutions", "inspections", "complaints", "funds", "reports", "documents"):
     try:
         import_module(f"tests.{_app}.records")
     except ModuleNotFoundError as exc:

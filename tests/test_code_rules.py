@@ -43,6 +43,17 @@ def _findings(check):
     return found
 
 
+def test_no_raw_base_manager_outside_bureaus():
+    """Reads go through `objects`; an unaudited write through `dangerously_unaudited()`."""
+
+    def check(node):
+        if isinstance(node, ast.Attribute) and node.attr == "_base_manager":
+            return "use Model.objects (reads) or .dangerously_unaudited() (bookkeeping writes)"
+        return None
+
+    assert _findings(check) == []
+
+
 def test_no_unscoped_related_fields_outside_bureaus():
     """A choice of another record is a ScopedModelChoiceField (forms) or a ScopedRelatedField /
     VisibleRelatedField (API), which limit it to the user's bureau."""

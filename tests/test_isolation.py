@@ -25,13 +25,18 @@ UNSCOPED = {
     "home": "the user's own bureau and role; counts go through visible_to",
     "healthz": "database and Redis reachability, no data",
     "login": "authentication",
+    "api-token": "authentication: a token for a password (throttled, locked out like login)",
     "logout": "authentication",
     "password_change": "the user's own password",
     "password_change_done": "the user's own password",
+    "two_factor": "the user's own second factor (TOTP device)",
     "set_language": "language choice",
     "bureaus:switch": "chooses among the user's own memberships (tested in test_auth)",
     "schema": "API description, no data",
     "api-docs": "API description, no data",
+    # Deliberately public (@public): only documents issued as public (published lists), found
+    # by their 192-bit token; the others are a 404 (tests/documents/test_verification.py).
+    "public_documents:pdf": "the PDF of a document published to everyone, by its token",
     "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
@@ -292,3 +297,37 @@ def test_anonymous_is_turned_away(pair):
         assert response["Location"].startswith(reverse("login"))
     else:
         assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("route", PAGES + APIS, ids=str)
+def test_role_matrix(route, tree):
+    """Every district role against every scoped route: a role the permission table leaves out
+    is refused (403) before any lookup, whatever the record; a role it names gets through.
+    This is where the three administrators (三权分立: admin, security, auditor) are kept to
+    their own work: the security administrator reads no business record, the system
+    administrator no audit trail, the auditor changes nothing."""
+    record = make_record(route.model, tree.a, f"矩阵{route.model.__name__}")
+    allowed = allowed_roles(route.read_action())
+    for role in sorted(Membership.DISTRICT_ROLES):
+        client = _client(tree.user("a", role), api=route.kind == "api")
+        status = client.get(route.url(record) if route.detail else route.url()).status_code
+        if role in allowed:
+            assert status != 403, (role, status)
+        else:
+            assert status == 403, (role, status)
+
+
+def test_role_matrix_keeps_administrators_apart():
+    """The table itself: no action is open to two administrator roles where one of them is the
+    security administrator or the auditor writing (三权分立)."""
+    R = Membership.Role
+    from bureaus.permissions import ACTIONS
+
+    for action, roles in ACTIONS.items():
+        if R.SECURITY in roles:
+            assert action.split(".")[0] in {"bureau", "user", "membership"}, action
+        if R.AUDITOR in roles:
+            assert action.endswith((".view", ".export")), action
+    assert allowed_roles("membership.change") == {R.SECURITY}
+    assert allowed_roles("auditevent.view") == {R.AUDITOR}
+    assert R.ADMIN not in allowed_roles("user.secure")

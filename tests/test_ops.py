@@ -6,19 +6,56 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 import yaml
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
+from bureaus import health
+from bureaus.tasks import heartbeat
 from tests.conftest import ROOT, celery_worker_process
 
 
 def test_healthz_reports_database_and_redis(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "redis")} == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+    }
+
+
+def test_healthz_reports_background_jobs_through_a_real_worker(client, db):
+    """No heartbeat yet: background work is reported stale (the web stays in service); once a
+    worker has run beat's heartbeat, it is ok, with the age and the queue lengths."""
+    cache.delete(health.HEARTBEAT_KEY)
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["celery"] == "stale"
+    assert body["celery_heartbeat_age_seconds"] is None and "celery" in body["queues"]
+    with celery_worker_process() as queue:
+        heartbeat.apply_async(queue=queue)
+        for _ in range(100):
+            if health.heartbeat_age() is not None:
+                break
+            time.sleep(0.2)
+    body = client.get("/healthz").json()
+    assert body["celery"] == "ok" and body["celery_heartbeat_age_seconds"] <= 30
+
+
+def test_a_stuck_background_shows_on_the_administrators_home(tree, client):
+    cache.delete(health.HEARTBEAT_KEY)
+    client.force_login(tree.user("a", "admin"))
+    assert 'data-testid="background-problem"' in client.get("/").content.decode()
+    health.heartbeat_record()
+    assert 'data-testid="background-problem"' not in client.get("/").content.decode()
+    cache.delete(health.HEARTBEAT_KEY)
+    client.force_login(tree.user("a", "officer"))
+    assert 'data-testid="background-problem"' not in client.get("/").content.decode()
 
 
 def test_healthz_reports_redis_down(client, db, settings):
@@ -108,3 +145,181 @@ def test_audit_seal_runs_through_a_real_worker(tree, as_system):
         result = audit_seal_days.apply_async(kwargs={"today": tomorrow}, queue=queue)
         assert result.get(timeout=60) == {"sealed": 1, "verified": 0, "tampered": 0}
     assert AuditSeal.objects.count() == 1
+
+
+def _production_env(**extra):
+    db = settings.DATABASES["default"]
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret",
+        "DJANGO_ALLOWED_HOSTS": "jianguan.example.org",
+        "JIANGUAN_FIELD_ENCRYPTION_KEY": "y" * 64,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        **extra,
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port, path, **headers):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request(
+            "GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()}
+        )
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_production_path_runs_for_real(db, tmp_path):
+    """The image's build steps (compilemessages, collectstatic with production settings and
+    WhiteNoise's manifest) and gunicorn with production settings against the test database.
+    Why: production `collectstatic` failed on a missing source map, and had never been run."""
+    static_root = tmp_path / "static"
+    env = _production_env(DJANGO_STATIC_ROOT=str(static_root))
+    for command in (
+        ["compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v", "0"],
+        ["collectstatic", "--no-input", "-v", "0"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (static_root / "staticfiles.json").read_text()
+    assert "vendor/chartjs/chart.umd.min.js" in manifest
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        import time
+
+        for _ in range(100):
+            try:
+                status, _headers, body = _get(port, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start")
+        assert status == 200 and '"database": "ok"' in body
+        status, headers, body = _get(
+            port, "/accounts/login/", Host="jianguan.example.org", X_Forwarded_Proto="https"
+        )
+        assert status == 200
+        assert "登录" in body
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "Strict-Transport-Security" in headers
+        # Static files come from the manifest (hashed names), served by WhiteNoise.
+        css = body.split('href="/static/vendor/bootstrap/')[1].split('"')[0]
+        assert css != "bootstrap.min.css"
+        status, _headers, _body = _get(
+            port,
+            f"/static/vendor/bootstrap/{css}",
+            Host="jianguan.example.org",
+            X_Forwarded_Proto="https",
+        )
+        assert status == 200
+        # No debug page: an unknown address is the friendly 404.
+        status, _headers, body = _get(
+            port, "/no-such-page/", Host="jianguan.example.org", X_Forwarded_Proto="https"
+        )
+        assert status == 404 and "Traceback" not in body and "不存在" in body
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "Booting worker" in output
+
+
+def test_make_run_web_server_bounds_database_connections(db):
+    """`make run`'s web server (gunicorn, dev settings, 2 workers × 4 threads, CONN_MAX_AGE=0)
+    under 16 concurrent clients: every request answered, never more than 8 connections of its
+    own. Why: runserver with CONN_MAX_AGE=60 exhausted PostgreSQL's 100 within seconds."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    env = _production_env(DJANGO_SETTINGS_MODULE="config.settings.dev")
+    for name in ("DJANGO_DEBUG", "DJANGO_CONN_MAX_AGE", "DJANGO_ALLOWED_HOSTS"):
+        env.pop(name, None)
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    done = threading.Event()
+
+    def watch():
+        nonlocal peak
+        try:
+            with connection.cursor() as cursor:
+                while not done.is_set():
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    peak = max(peak, cursor.fetchone()[0])
+                    time.sleep(0.02)
+        finally:
+            connection.close()  # this thread's own connection
+
+    try:
+        for _ in range(100):
+            try:
+                assert _get(port, "/healthz")[0] == 200
+                break
+            except OSError:
+                time.sleep(0.2)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(lambda _: _get(port, "/healthz")[0], range(160)))
+        done.set()
+        watcher.join()
+        assert statuses == [200] * 160
+        assert 0 < peak <= 8, peak
+        # Static files without collectstatic, and no debug page.
+        assert _get(port, "/static/vendor/bootstrap/bootstrap.min.css")[0] == 200
+        status, _headers, body = _get(port, "/no-such-page/")
+        assert status == 404 and "Traceback" not in body and "不存在" in body
+    finally:
+        done.set()
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
 from bureaus.models import AuditEvent, Bureau, Department, Membership, Street, User
+from bureaus.services import bureau_accounts, membership_check
 
 
 class BureauSerializer(serializers.ModelSerializer):
@@ -48,8 +50,23 @@ class DepartmentSerializer(serializers.ModelSerializer):
         return value
 
 
+class BureauUserField(serializers.SlugRelatedField):
+    """A username of the acting bureau's own accounts (home bureau or a membership there).
+
+    Any other username, existing elsewhere or nowhere, gets the same error: the field tells
+    nothing about accounts outside the bureau."""
+
+    default_error_messages = {
+        "does_not_exist": _("This bureau has no account with this username."),
+        "invalid": _("This bureau has no account with this username."),
+    }
+
+    def get_queryset(self):
+        return bureau_accounts(self.context["request"].user.membership.bureau)
+
+
 class MembershipSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    user = BureauUserField(slug_field="username", queryset=User.objects.none())
     department = ScopedRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
     )
@@ -63,6 +80,17 @@ class MembershipSerializer(serializers.ModelSerializer):
         if value not in Membership.DISTRICT_ROLES:
             raise serializers.ValidationError(_("A district bureau can only grant district roles."))
         return value
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        membership = self.instance or Membership(bureau=request.user.membership.bureau)
+        for name, value in attrs.items():
+            setattr(membership, name, value)
+        try:
+            membership_check(membership, actor=request.user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """The staff API for tip-offs (list with filters, retrieve, each workflow step as an action),
 supervision orders, rewards and refund disputes, and the intake API for the 12345 hotline."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -49,7 +50,15 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     permission_object = "complaint"
 
     def scope_queryset(self, queryset):
+        if self.action == "list":
+            return selectors.complaint_list_rows(queryset)
         return queryset.select_related("bureau")
+
+    def get_serializer_class(self):
+        return s.ComplaintListSerializer if self.action == "list" else s.ComplaintSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     accept = _complaint_step("accept", s.NoteSerializer, handling.complaint_accept)
     reject = _complaint_step("reject", s.RejectSerializer, handling.complaint_reject)

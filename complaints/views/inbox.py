@@ -27,6 +27,7 @@ class ComplaintListView(ScopedListView):
     model = Complaint
     permission_object = "complaint"
     template_name = "complaints/complaint_list.html"
+    choice_labels = ("category", "channel", "status")
 
     def scope_queryset(self, queryset):
         self.filterset = ComplaintFilterSet(

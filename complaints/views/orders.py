@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
@@ -123,5 +124,4 @@ class SupervisionOrderAnswerView(RecordActionView):
             actor=self.request.user, order=self.object, answer=form.cleaned_data["answer"]
         )
 
-    def success_message(self):
-        return _("Answer sent.")
+    success_message = gettext_lazy("Answer sent.")

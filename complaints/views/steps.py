@@ -45,8 +45,8 @@ class ComplaintRejectView(ComplaintStepView):
 class ComplaintMergeView(ComplaintStepView):
     step, title, form_class = "merge", gettext_lazy("Merge as a duplicate"), forms.MergeForm
 
-    def make_form(self, data=None, files=None):
-        return forms.MergeForm(data, complaint=self.object)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "complaint": self.object}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -66,8 +66,8 @@ class ComplaintAssignView(ComplaintStepView):
     step, title, form_class = "assign", gettext_lazy("Assign a handler"), forms.AssignForm
     permission_verb = "assign"
 
-    def make_form(self, data=None, files=None):
-        return forms.AssignForm(data, complaint=self.object)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "complaint": self.object}
 
     def perform(self, form):
         handling.complaint_assign(
@@ -98,8 +98,8 @@ class ComplaintLinkView(ComplaintStepView):
         forms.LinkInstitutionForm,
     )
 
-    def make_form(self, data=None, files=None):
-        return forms.LinkInstitutionForm(data, user=self.request.user)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def perform(self, form):
         handling.complaint_link_institution(
@@ -142,10 +142,10 @@ class ComplaintRewardView(ComplaintStepView):
             **kwargs,
         )
 
-    def make_form(self, data=None, files=None):
-        if data is not None and "step" in data:
-            return forms.RewardDateForm(data)
-        return forms.RewardForm(data)
+    def get_form_class(self):
+        if self.request.method == "POST" and "step" in self.request.POST:
+            return forms.RewardDateForm
+        return forms.RewardForm
 
     def perform(self, form):
         actor = self.request.user
@@ -168,12 +168,12 @@ class ComplaintRewardView(ComplaintStepView):
 class ComplaintRefundView(ComplaintStepView):
     step, title, form_class = "refund", gettext_lazy("Refund dispute"), forms.RefundDisputeForm
 
-    def make_form(self, data=None, files=None):
-        if data is None:
+    def get_form(self, form_class=None):
+        if self.request.method != "POST":
             return forms.RefundDisputeForm.for_dispute(
                 RefundDispute.objects.filter(complaint=self.object).first()
             )
-        return forms.RefundDisputeForm(data)
+        return super().get_form(form_class)
 
     def perform(self, form):
         refunds.refund_dispute_record(actor=self.request.user, complaint=self.object, **form.fen())

@@ -7,6 +7,7 @@ import re
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import RowResult, choice, date, text
+from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
 from institutions.importing.columns import (
@@ -61,7 +62,7 @@ def check_row(line: int, raw: dict, *, streets: dict, today: dt.date | None) -> 
     v["address"] = text(raw.get("address"))[:300]
     v["contact_name"] = text(raw.get("contact_name"))[:50]
     v["contact_phone"] = text(raw.get("contact_phone")).replace(" ", "")
-    phone = rules.phone_error(v["contact_phone"])
+    phone = phone_error(v["contact_phone"])
     if phone:
         row.error("contact_phone", phone)
     _credentials(row, raw)

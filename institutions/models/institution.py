@@ -142,6 +142,9 @@ class Institution(BureauOwnedModel):
             ),
             GinIndex(name="institution_bigrams", fields=["search_bigrams"]),
             models.Index(fields=["bureau", "status"], name="institution_bureau_status"),
+            # The list's order (name, id), for a district and for a city/province scope.
+            models.Index(fields=["bureau", "name", "id"], name="institution_bureau_order"),
+            models.Index(fields=["name", "id"], name="institution_order"),
         ]
 
     def __str__(self):

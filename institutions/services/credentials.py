@@ -43,10 +43,11 @@ def credential_record(
         errors["kind"] = [_("Choose a valid kind of licence.")]
     if errors:
         raise ValidationError(errors)
-    institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    credential = Credential.objects.filter(institution=institution, kind=kind).first()
+    # The institution's row is locked: two renewals at once make one credential of the kind.
+    locked = Institution.objects.select_for_update().get(pk=institution.pk)
+    credential = Credential.objects.filter(institution=locked, kind=kind).first()
     if credential is None:
-        credential = Credential(institution=institution, kind=kind)
+        credential = Credential(institution=locked, kind=kind)
     credential.number = number
     credential.issuer = issuer
     credential.issued_on = issued_on
@@ -54,7 +55,7 @@ def credential_record(
     credential.scope = scope
     credential.expiry_state = credential.expiry_on(timezone.localdate())
     credential.save()
-    institution_refresh_warnings(institution=institution)
+    institution.warning_codes = institution_refresh_warnings(institution=locked)
     return credential
 
 

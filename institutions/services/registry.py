@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
 from institutions.models import Credential, Institution, Site, Staff
@@ -70,7 +71,7 @@ def _check_institution(institution: Institution, *, before: dict | None) -> None
         errors.setdefault("street", []).append(_("Choose a street of your own district."))
     for field, messages in rules.institution_refusals(before=before, after=institution).items():
         errors.setdefault(field, []).extend(messages)
-    phone = rules.phone_error(institution.contact_phone)
+    phone = phone_error(institution.contact_phone)
     if phone:
         errors.setdefault("contact_phone", []).append(phone)
     if errors:

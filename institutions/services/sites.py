@@ -28,12 +28,17 @@ def site_add(*, actor, institution: Institution, **fields) -> Site:
 
 @transaction.atomic
 def site_update(*, actor, site: Site, **fields) -> Site:
-    """Correct a teaching site (approval or fire acceptance obtained later, a new address)."""
+    """Correct a teaching site (approval or fire acceptance obtained later, a new address).
+    The row is locked and only the given fields are written."""
+    locked = Site.objects.select_for_update().get(pk=site.pk)
     for name, value in fields.items():
-        setattr(site, name, value)
-    _check_site(site)
-    site.save()
-    institution_refresh_warnings(institution=site.institution)
+        setattr(locked, name, value)
+    _check_site(locked)
+    if fields:
+        locked.save(update_fields=list(fields))
+    for name in fields:
+        setattr(site, name, getattr(locked, name))
+    institution_refresh_warnings(institution=locked.institution)
     return site
 
 

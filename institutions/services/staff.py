@@ -62,12 +62,18 @@ def staff_add(
 
 @transaction.atomic
 def staff_update(*, actor, staff: Staff, **fields) -> Staff:
-    """Correct what is on file about a staff member; the same rules as for a new one."""
+    """Correct what is on file about a staff member; the same rules as for a new one. The row
+    is locked and only the given fields are written."""
+    locked = Staff.objects.select_for_update().get(pk=staff.pk)
     for name, value in fields.items():
-        setattr(staff, name, value.strip() if isinstance(value, str) else value)
-    _check_staff(staff)
-    staff.save()
-    institution_refresh_warnings(institution=staff.institution)
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    _check_staff(locked)
+    update = list(fields) + (["id_number_index"] if "id_number" in fields else [])
+    if update:
+        locked.save(update_fields=update)
+    for name in update:
+        setattr(staff, name, getattr(locked, name))
+    institution_refresh_warnings(institution=locked.institution)
     return staff
 
 

@@ -1,18 +1,12 @@
 """Pages that act on one institution (its status, lists, licences, sites, staff, annual
 review) or on one of its records (a staff member, a site)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
-from django.views.generic.detail import SingleObjectMixin
 
-from bureaus.pages import ScopedPageMixin
-from core.errors import form_add_errors
+from core.views import RecordActionView
 from institutions import forms
 from institutions.models import Institution, ListEntry, Site, Staff
 from institutions.services.credentials import credential_record
@@ -23,31 +17,11 @@ from institutions.services.sites import site_add, site_remove, site_update
 from institutions.services.staff import staff_add, staff_remove, staff_update
 
 
-class ScopedActionView(ScopedPageMixin, SingleObjectMixin, FormView):
-    """A form acting on one record of the user's own district (another's is a 404)."""
+class ScopedActionView(RecordActionView):
+    """A form acting on an institution, or on one of its records, of the user's own district
+    (another's is a 404); back to the institution's page when done."""
 
-    permission_verb = "change"
-    writes = True
     template_name = "institutions/action_form.html"
-    title = ""
-    success_message = gettext_lazy("Saved.")
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
 
     def institution(self):
         return self.object if isinstance(self.object, Institution) else self.object.institution
@@ -56,7 +30,7 @@ class ScopedActionView(ScopedPageMixin, SingleObjectMixin, FormView):
         return reverse("institutions:institution-detail", args=[self.institution().pk])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, institution=self.institution(), **kwargs)
+        return super().get_context_data(institution=self.institution(), **kwargs)
 
 
 class InstitutionActionView(ScopedActionView):

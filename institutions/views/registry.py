@@ -26,6 +26,7 @@ class InstitutionListView(ScopedListView):
 
     model = Institution
     permission_object = "institution"
+    choice_labels = ("category", "status")
     template_name = "institutions/institution_list.html"
 
     def scope_queryset(self, queryset):

@@ -27,7 +27,12 @@ def _media(settings, tmp_path):
 def institution_a(tree):
     with acting(system_actor("tests")):
         return Institution.objects.create(
-            bureau=tree.a, name="启明星学科辅导中心", category="academic", address="文三路100号"
+            bureau=tree.a,
+            name="启明星学科辅导中心",
+            category="academic",
+            address="文三路100号",
+            # Operating: the public may name it (the registry's public rule).
+            status=Institution.Status.NORMAL,
         )
 
 
@@ -35,7 +40,11 @@ def institution_a(tree):
 def institution_b(tree):
     with acting(system_actor("tests")):
         return Institution.objects.create(
-            bureau=tree.b, name="湖滨艺术培训学校", category="arts", address="延安路8号"
+            bureau=tree.b,
+            name="湖滨艺术培训学校",
+            category="arts",
+            address="延安路8号",
+            status=Institution.Status.NORMAL,
         )
 
 

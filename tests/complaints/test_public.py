@@ -85,6 +85,17 @@ def test_picked_institution_routes_to_its_district_only(tree, institution_a):
     assert client.get(f"/complaints/{complaint.pk}/").status_code == 404
 
 
+def test_an_institution_in_preparation_cannot_be_named_by_id(tree, institution_a):
+    """The public rule holds for a posted id too: an institution still in 筹设 is not found."""
+    from institutions.models import Institution
+
+    Institution.objects.filter(pk=institution_a.pk).update(status=Institution.Status.PREPARING)
+    response = Client().post(SUBMIT, form(tree, institution=str(institution_a.pk)))
+    assert response.status_code == 400
+    assert "请重新选择机构" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
 def test_twenty_submissions_in_a_minute_extras_refused(tree, settings):
     settings.COMPLAINT_SUBMIT_RATE_PER_MINUTE = 5
     client = Client(REMOTE_ADDR="203.0.113.9")

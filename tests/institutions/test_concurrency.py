@@ -6,7 +6,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bureaus.context import acting, system_actor
-from institutions.models import Institution, StatusChange
+from institutions.models import Credential, Institution, StatusChange
+from institutions.services.credentials import credential_record
 from institutions.services.lifecycle import institution_change_status
 from institutions.services.registry import institution_register
 from tests.concurrency import run_concurrently
@@ -75,3 +76,15 @@ def test_two_status_changes_at_once_make_one_step(tree, institution):
     results = run_concurrently(close, 8)
     assert sum(isinstance(r, StatusChange) for r in results) == 1, results
     assert StatusChange.objects.filter(institution=institution).count() == 1
+
+
+def test_licences_recorded_at_once_make_one_credential_of_the_kind(tree, institution):
+    def renew(n):
+        with acting(system_actor("tests")):
+            return credential_record(
+                actor=None, institution=institution, kind="school_licence", number=f"教民{n}号"
+            )
+
+    results = run_concurrently(renew, 8)
+    assert all(isinstance(r, Credential) for r in results), results
+    assert Credential.objects.filter(institution=institution, kind="school_licence").count() == 1

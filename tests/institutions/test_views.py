@@ -277,3 +277,18 @@ def test_audit_entries_in_the_timeline_are_for_auditors_only(client, tree, make_
     assert "system:tests" in client.get(url).content.decode()
     client.force_login(tree.user("a", "officer"))
     assert "system:tests" not in client.get(url).content.decode()
+
+
+def test_a_stored_control_character_does_not_break_the_export(
+    officer_client, make_institution, as_system
+):
+    # Issue 10: "one control character saved through the API in an address breaks the whole
+    # district's Excel export". Input now refuses it; a row stored earlier still exports.
+    from openpyxl import load_workbook
+
+    i = make_institution(name="控制字符机构")
+    Institution.objects.filter(pk=i.pk).update(address="文三路\x01100号")
+    response = officer_client.get(reverse("institutions:institution-export"))
+    assert response.status_code == 200
+    values = [c.value for c in load_workbook(io.BytesIO(response.content)).active[2]]
+    assert "文三路100号" in values

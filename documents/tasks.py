@@ -1,0 +1,14 @@
+"""Background jobs of the documents app: thin, they call services."""
+
+from celery import shared_task
+
+from bureaus.context import acting, system_actor
+from documents import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def document_job_run(job_id: int) -> int | None:
+    """Render and issue one queued document; a retry after a crash issues nothing twice."""
+    with acting(system_actor(f"document_job_run:{job_id}")):
+        document = services.document_job_run(job_id=job_id)
+    return document.pk if document else None

@@ -1,0 +1,120 @@
+"""Flat cost at national scale (issue 11): the inbox's SQL has no DISTINCT and no count over
+the whole scope, the count is capped, and the API's list rows never decrypt the reporter."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from bureaus import paging
+from bureaus.context import acting, system_actor
+from complaints.models import Complaint
+from tests.complaints.records import make_complaint
+
+pytestmark = pytest.mark.django_db
+
+FILTERED = {"status": ["assigned", "received"], "overdue": "true"}
+
+
+def _unbounded_counts(queries):
+    """COUNT statements not limited to COUNT_CAP + 1 rows."""
+    return [
+        q["sql"]
+        for q in queries
+        if "COUNT(" in q["sql"].upper()
+        and f"LIMIT {paging.COUNT_CAP + 1}" not in q["sql"].upper()
+        and "complaints_complaint" in q["sql"]
+    ]
+
+
+@pytest.fixture
+def late_complaints(tree):
+    with acting(system_actor("tests")):
+        for i in range(6):
+            make_complaint(tree.a, f"逾期机构{i}", status="assigned", due_on=dt.date(2020, 1, 1))
+        make_complaint(tree.b, "乙区逾期机构", status="assigned", due_on=dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("url", ["/complaints/", "/api/v1/complaints/"])
+@pytest.mark.parametrize("who", [("a", "officer"), ("city", "supervisor")])
+def test_filtered_inbox_sql_has_no_distinct_and_no_unbounded_count(tree, late_complaints, url, who):
+    client = APIClient() if "api" in url else Client()
+    client.force_login(tree.user(*who))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, FILTERED)
+    assert response.status_code == 200
+    inbox = [q["sql"] for q in captured.captured_queries if "complaints_complaint" in q["sql"]]
+    assert len(inbox) == 2  # the capped count and the page
+    assert not [sql for sql in inbox if re.search(r"\bDISTINCT\b", sql, re.I)]
+    assert not _unbounded_counts(captured.captured_queries)
+    if "api" in url:
+        assert response.json()["count"] == (7 if who[0] == "city" else 6)
+
+
+def test_count_beyond_the_cap_reads_as_more(tree, late_complaints, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    api = APIClient()
+    api.force_login(tree.user("a", "officer"))
+    body = api.get("/api/v1/complaints/").json()
+    assert body["count"] == 4 and body["count_capped"] is True
+    assert len(body["results"]) == 6  # the page itself is not capped
+    page = Client()
+    page.force_login(tree.user("a", "officer"))
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    html = page.get("/complaints/").content.decode()
+    assert "共 2+ 条" in html and "逾期机构5" in html
+    monkeypatch.setattr(paging, "COUNT_CAP", 100)
+    body = api.get("/api/v1/complaints/").json()
+    assert body["count"] == 6 and body["count_capped"] is False
+
+
+def test_list_rows_say_whether_the_reporter_is_named_without_decrypting(tree, monkeypatch):
+    with acting(system_actor("tests")):
+        named = make_complaint(
+            tree.a, "实名机构", reporter_name="张三", reporter_phone="13800000000"
+        )
+        anonymous = make_complaint(tree.a, "匿名机构")
+    api = APIClient()
+    api.force_login(tree.user("a", "officer"))
+    from bureaus import crypto
+
+    def refuse(token):
+        raise AssertionError("the list decrypted a reporter's identity")
+
+    monkeypatch.setattr(crypto, "decrypt", refuse)
+    rows = {r["id"]: r for r in api.get("/api/v1/complaints/").json()["results"]}
+    assert rows[named.pk]["reporter_named"] is True
+    assert rows[anonymous.pk]["reporter_named"] is False
+    assert set(rows[named.pk]) >= {"allowed_transitions", "overdue", "description", "bureau_name"}
+    monkeypatch.undo()
+    detail = api.get(f"/api/v1/complaints/{named.pk}/").json()
+    assert detail == rows[named.pk]
+
+
+def test_list_rows_equal_the_detail_for_every_field(tree):
+    with acting(system_actor("tests")):
+        done = make_complaint(
+            tree.a,
+            "办结机构",
+            status="closed",
+            observed_on=dt.date(2026, 3, 1),
+            overdue_since=dt.date(2026, 4, 1),
+            outcome="substantiated",
+            public_reply="已查处",
+        )
+        from django.utils import timezone
+
+        Complaint.objects.filter(pk=done.pk).update(
+            concluded_at=timezone.now(), closed_at=timezone.now()
+        )
+    api = APIClient()
+    api.force_login(tree.user("a", "officer"))
+    row = api.get("/api/v1/complaints/").json()["results"][0]
+    detail = api.get(f"/api/v1/complaints/{done.pk}/").json()
+    assert row == detail
+    assert list(row) == list(detail)
+    assert row["closed_at"] and row["observed_on"] == "2026-03-01"
