@@ -185,8 +185,8 @@ class NoticeIssueView(InspectionStepView):
     def allowed_steps(self, record, membership):
         return None
 
-    def make_form(self, data=None, files=None):
-        return forms.NoticeIssueForm(data, inspection=self.object)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspection": self.object}
 
     def perform(self, form):
         notices.notice_issue(actor=self.request.user, inspection=self.object, **form.cleaned_data)

@@ -53,7 +53,7 @@ def test_visit_offline_then_notice_chased_to_closed(browser, live_server, tree, 
     context.set_offline(True)
     for item in items[1:3]:
         _answer(phone.locator(f'form[data-item="{item.pk}"]'), "符合")
-    phone.wait_for_function("document.getElementById('sync-status').dataset.pendingCount === '2'")
+    phone.wait_for_selector("#sync-status[data-pending-count='2']", state="attached")
     assert "离线" in phone.locator("#sync-status").inner_text()
     assert Finding.objects.filter(inspection=visit).count() == 1
 
@@ -61,7 +61,7 @@ def test_visit_offline_then_notice_chased_to_closed(browser, live_server, tree, 
     context.set_offline(False)
     for item in items[1:3]:
         phone.wait_for_selector(f'form[data-item="{item.pk}"][data-saved=yes]')
-    phone.wait_for_function("document.getElementById('sync-status').dataset.pendingCount === '0'")
+    phone.wait_for_selector("#sync-status[data-pending-count='0']", state="attached")
     assert Finding.objects.filter(inspection=visit).count() == 3
     assert list(
         Finding.objects.filter(inspection=visit)
