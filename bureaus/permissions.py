@@ -81,6 +81,17 @@ ACTIONS: dict[str, frozenset] = {
     "fundwarning.view": READERS,
     "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),
+    # inspections/: the issuer writes its campaign; each district runs its own share.
+    "campaign.view": READERS,
+    "campaign.change": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "campaignshare.view": READERS,
+    "inspection.view": READERS,
+    "inspection.change": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
+    "draw.make": frozenset({R.ADMIN, R.OFFICER}),
+    "draw.view": READERS,
+    "rectificationnotice.view": READERS,
+    "rectificationnotice.change": frozenset({R.ADMIN, R.OFFICER}),
+    "rectificationnotice.evidence": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only

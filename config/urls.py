@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("bureaus.api.urls")),
     path("", include("institutions.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("inspections.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("funds.api.urls")),
 ]
@@ -37,12 +38,14 @@ urlpatterns = [
     path("bureaus/", include("bureaus.urls")),
     path("institutions/", include("institutions.urls")),
     path("complaints/", include("complaints.urls")),
+    path("inspections/", include("inspections.urls")),
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),
     path("public/", include("complaints.public_urls")),
+    path("public/", include("inspections.public_urls")),
     path("public/", include("documents.public_urls")),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

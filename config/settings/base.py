@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "core",
     "institutions",
     "complaints",
+    "inspections",
     "documents",
     "funds",
 ]
@@ -226,6 +227,12 @@ SPECTACULAR_SETTINGS = {
         "RefundDisputeStatusEnum": "complaints.models.RefundDispute.Status",
         # One department enum for the registry and the partner departments (issue 8 item 3).
         "DepartmentKindEnum": "bureaus.models.Department.Kind",
+        "ComplaintOutcomeEnum": "complaints.models.Complaint.Outcome",
+        "CampaignKindEnum": "inspections.models.Campaign.Kind",
+        "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "InspectionOutcomeEnum": "inspections.models.Inspection.Outcome",
+        "FindingResultEnum": "inspections.models.Finding.Result",
+        "RectificationNoticeStatusEnum": "inspections.models.RectificationNotice.Status",
     },
 }
 
@@ -273,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funds.tasks.funds_periodic",
         "schedule": crontab(minute=15),
     },
+    # inspections/: remind, mark overdue and escalate rectification notices (idempotent).
+    "inspections-chase-notices": {
+        "task": "inspections.tasks.notices_chase",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # Limits of what the public and staff may send.
@@ -280,6 +292,9 @@ INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1
 # A queue of their own lets survey imports run on dedicated workers (None: the default queue).
 INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+# inspections/: evidence photos are kept as taken; checked by content and pixel count.
+INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
+INSPECTION_PHOTO_MAX_PIXELS = 50_000_000
 COMPLAINT_SUBMIT_RATE_PER_MINUTE = env.int("JIANGUAN_TIPOFF_RATE_PER_MINUTE", default=5)
 # Every upload (core.uploads): a photo's pixels are counted before decoding (a 10,000 × 10,000
 # PNG of 284 KB decodes to 1.5 GB); an .xlsx is unpacked with a cap; long PDFs are refused.

@@ -1,0 +1,143 @@
+"""Reads: campaigns and shares visible to a user, and the figures the seed summaries report
+(出动人次, 车次, institutions inspected, violations by area, notices issued/closed/overdue)."""
+
+from django.db.models import Count, Q, Sum
+
+from bureaus.models import Department
+from inspections.models import (
+    Campaign,
+    CampaignShare,
+    Draw,
+    Finding,
+    Inspection,
+    RectificationNotice,
+)
+from institutions.models import Institution
+
+N = RectificationNotice.Status
+STARTED = [Inspection.Status.IN_PROGRESS, Inspection.Status.CONCLUDED]
+
+
+def share_list(*, user):
+    return CampaignShare.objects.visible_to(user).select_related("campaign", "bureau")
+
+
+def campaign_list(*, user):
+    return Campaign.objects.visible_to(user).select_related("bureau")
+
+
+def statistics(shares) -> dict:
+    """The figures for a set of shares (one district's share, or every share of a campaign the
+    user sees): per district and in total. Four grouped queries whatever the number of
+    districts."""
+    share_ids = list(shares.values_list("pk", flat=True))
+    visits = (
+        Inspection.objects.filter(share_id__in=share_ids, status__in=STARTED)
+        .values("bureau_id", "bureau__name")
+        .annotate(
+            visits=Count("pk"),
+            institutions=Count("institution_id", distinct=True),
+            personnel_times=Sum("personnel_times"),
+            vehicle_trips=Sum("vehicle_trips"),
+            suspended=Count("pk", filter=Q(outcome=Inspection.Outcome.SUSPEND)),
+            banned=Count("pk", filter=Q(outcome=Inspection.Outcome.BAN)),
+        )
+    )
+    notices = (
+        RectificationNotice.objects.filter(inspection__share_id__in=share_ids)
+        .values("bureau_id")
+        .annotate(
+            issued=Count("pk"),
+            closed=Count("pk", filter=Q(status=N.CLOSED)),
+            overdue=Count("pk", filter=Q(overdue_since__isnull=False) & ~Q(status=N.CLOSED)),
+        )
+    )
+    areas = (
+        Finding.objects.filter(inspection__share_id__in=share_ids, result=Finding.Result.VIOLATION)
+        .values("bureau_id", "item__area")
+        .annotate(n=Count("pk"))
+        .order_by("item__area")
+    )
+    names = dict(shares.values_list("bureau_id", "bureau__name"))
+    empty = {
+        "visits": 0,
+        "institutions": 0,
+        "personnel_times": 0,
+        "vehicle_trips": 0,
+        "suspended": 0,
+        "banned": 0,
+        "issued": 0,
+        "closed": 0,
+        "overdue": 0,
+    }
+    rows = {
+        bureau_id: {"district": name, **empty, "areas": {}} for bureau_id, name in names.items()
+    }
+    for row in visits:
+        rows[row["bureau_id"]].update({k: row[k] or 0 for k in empty if k in row})
+    for row in notices:
+        rows[row["bureau_id"]].update({k: row[k] for k in ("issued", "closed", "overdue")})
+    for row in areas:
+        rows[row["bureau_id"]]["areas"][row["item__area"]] = row["n"]
+    total = {k: sum(r[k] for r in rows.values()) for k in empty}
+    total_areas: dict[str, int] = {}
+    for r in rows.values():
+        for area, n in r["areas"].items():
+            total_areas[area] = total_areas.get(area, 0) + n
+    total["areas"] = dict(sorted(total_areas.items()))
+    return {
+        "districts": sorted(rows.values(), key=lambda r: r["district"]),
+        "total": total,
+    }
+
+
+def campaign_statistics(*, user, campaign) -> dict:
+    return statistics(CampaignShare.objects.visible_to(user).filter(campaign=campaign))
+
+
+def public_draw_results(*, limit: int = 50) -> list[dict]:
+    """双随机一公开: the latest draws as the public sees them — campaign, district, date, the
+    seed and algorithm (so anyone can replay), and per drawn institution its name, the
+    departments drawn to inspect it and the outcome once the visit is concluded. Never the
+    inspectors' names."""
+
+    drawn = list(
+        Draw.objects.select_related("share__campaign", "bureau").order_by("-drawn_at")[:limit]
+    )
+    institution_ids = {r["institution"] for d in drawn for r in d.result}
+    department_ids = {int(k) for d in drawn for r in d.result for k in r["inspectors"]}
+    names = dict(Institution.objects.filter(pk__in=institution_ids).values_list("pk", "name"))
+    departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
+    visits = {
+        (v.share_id, v.institution_id): v
+        for v in Inspection.objects.filter(
+            share_id__in={d.share_id for d in drawn},
+            institution_id__in=institution_ids,
+            status=Inspection.Status.CONCLUDED,
+        )
+    }
+    out = []
+    for d in drawn:
+        rows = []
+        for r in d.result:
+            visit = visits.get((d.share_id, r["institution"]))
+            rows.append(
+                {
+                    "institution": names.get(r["institution"], ""),
+                    "departments": [departments.get(int(k), "") for k in r["inspectors"]],
+                    "visited_on": visit.planned_on if visit else None,
+                    "outcome": visit.get_outcome_display() if visit else "",
+                }
+            )
+        out.append(
+            {
+                "campaign": d.share.campaign.name,
+                "district": d.bureau.name,
+                "drawn_at": d.drawn_at,
+                "seed": d.seed,
+                "algorithm": d.algorithm,
+                "pool_size": len(d.pool),
+                "rows": rows,
+            }
+        )
+    return out

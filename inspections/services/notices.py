@@ -1,0 +1,229 @@
+"""Rectification notices (整改通知书): issued from violation findings with a deadline in working
+days, then chased through evidence, verification, rejection and re-issue, or overdue and
+escalation. Every step goes through the workflow (row locked, state re-checked).
+
+The official PDF is rendered by `documents/` from what the notice holds (number, deadline,
+requirements, findings, institution); this module does not render it."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bureaus.permissions import membership_may
+from core import deadlines, notifications
+from core.numbering import next_number
+from core.workdays import add_working_days
+from core.workflow import Transition, Workflow
+from inspections.models import Finding, Inspection, RectificationNotice
+
+N = RectificationNotice.Status
+CHANGE = "rectificationnotice.change"
+NUMBER_KIND = "rectification-notice"
+MAX_WORKING_DAYS = 120
+REMIND_WORKING_DAYS = 3
+
+NOTICE = Workflow(
+    transitions=[
+        Transition(
+            "submit",
+            {N.ISSUED, N.ESCALATED},
+            N.SUBMITTED,
+            "rectificationnotice.evidence",
+            gettext_lazy("given evidence"),
+        ),
+        Transition(
+            "verify",
+            {N.SUBMITTED},
+            N.CLOSED,
+            "rectificationnotice.change",
+            gettext_lazy("verified"),
+        ),
+        Transition(
+            "reject",
+            {N.SUBMITTED},
+            N.REJECTED,
+            "rectificationnotice.change",
+            gettext_lazy("rejected"),
+        ),
+        Transition(
+            "reissue",
+            {N.REJECTED},
+            N.ISSUED,
+            "rectificationnotice.change",
+            gettext_lazy("re-issued"),
+        ),
+        Transition(
+            "escalate", {N.ISSUED}, N.ESCALATED, "deadline.escalate", gettext_lazy("escalated")
+        ),
+    ],
+    refusal=gettext_lazy("A notice that is “%(status)s” cannot be %(action)s."),
+)
+
+
+def notice_allowed_steps(notice: RectificationNotice) -> list[str]:
+    return [s for s in NOTICE.open_to(notice) if s != "escalate"]
+
+
+def link(notice) -> str:
+    return f"/inspections/notices/{notice.pk}/"
+
+
+def number_prefix(bureau) -> str:
+    """“西教整改”: the district's first character, 教 for the education bureau, 整改."""
+    return f"{bureau.name[:1]}教整改"
+
+
+def _due_on(working_days: int) -> dt.date:
+    if not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise ValidationError(
+            {
+                "working_days": _("Give between 1 and %(max)s working days.")
+                % {"max": MAX_WORKING_DAYS}
+            }
+        )
+    return add_working_days(timezone.localdate(), working_days)
+
+
+@transaction.atomic
+def notice_issue(
+    *, actor, inspection: Inspection, findings, requirements: str, working_days: int
+) -> RectificationNotice:
+    """Issue a notice from one or more violation findings of the visit, due in `working_days`
+    working days from today (the calendar's holidays and 调休 make-up days counted)."""
+    visit = _visit_for_notice(inspection, actor=actor)
+    findings = list(findings)
+    errors = {}
+    if not findings:
+        errors["findings"] = _("Choose at least one violation finding.")
+    elif any(
+        f.inspection_id != inspection.pk or f.result != Finding.Result.VIOLATION for f in findings
+    ):
+        errors["findings"] = _("Only violation findings of this visit can be cited.")
+    if not requirements.strip():
+        errors["requirements"] = _("Write what must be rectified.")
+    if errors:
+        raise ValidationError(errors)
+    due_on = _due_on(working_days)
+    now = timezone.now()
+    notice = RectificationNotice(
+        inspection=visit,
+        number="-",
+        requirements=requirements.strip(),
+        working_days=working_days,
+        due_on=due_on,
+        issued_at=now,
+        issued_by=actor,
+    )
+    notice.full_clean(exclude=["number"])
+    year = timezone.localdate().year
+    n = next_number(bureau=inspection.bureau_id, kind=NUMBER_KIND, year=year)
+    notice.number = f"{number_prefix(inspection.bureau)}〔{year}〕{n}号"
+    notice.save()
+    notice.findings.set(findings)
+    return notice
+
+
+def _visit_for_notice(inspection, *, actor):
+    """The visit, locked: the district's own, started, by a role that issues notices."""
+    membership = getattr(actor, "membership", None)
+    if membership is None or membership.bureau_id != inspection.bureau_id:
+        raise PermissionDenied
+    if not membership_may(membership, "rectificationnotice.change"):
+        raise PermissionDenied
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.status == Inspection.Status.PLANNED:
+        raise ValidationError(_("A notice is issued after the visit has started."))
+    return locked
+
+
+@transaction.atomic
+def notice_submit_evidence(*, actor, notice: RectificationNotice, evidence: str):
+    """Record the institution's evidence of rectification (received by the district)."""
+    step = NOTICE.begin(notice, "submit", actor=actor)
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Describe the evidence of rectification.")})
+    step.record.evidence = evidence.strip()
+    step.record.evidence_at = timezone.now()
+    return step.finish(fields=["evidence", "evidence_at"])
+
+
+@transaction.atomic
+def notice_verify(*, actor, notice: RectificationNotice, note: str = ""):
+    """The rectification is verified: the notice is closed."""
+    step = NOTICE.begin(notice, "verify", actor=actor)
+    step.record.review_note = note.strip()
+    step.record.verified_at = timezone.now()
+    step.record.verified_by = actor
+    return step.finish(fields=["review_note", "verified_at", "verified_by"])
+
+
+@transaction.atomic
+def notice_reject(*, actor, notice: RectificationNotice, note: str):
+    """The evidence does not show the rectification; the district re-issues with a new date."""
+    step = NOTICE.begin(notice, "reject", actor=actor)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the evidence is not enough.")})
+    step.record.review_note = note.strip()
+    return step.finish(fields=["review_note"])
+
+
+@transaction.atomic
+def notice_reissue(*, actor, notice: RectificationNotice, working_days: int):
+    """Give the institution a new deadline after a rejection (same number, counted again)."""
+    step = NOTICE.begin(notice, "reissue", actor=actor)
+    record = step.record
+    record.due_on = _due_on(working_days)
+    record.working_days = working_days
+    record.overdue_since = None
+    record.reissue_count += 1
+    record.issued_at = timezone.now()
+    return step.finish(
+        fields=["due_on", "working_days", "overdue_since", "reissue_count", "issued_at"]
+    )
+
+
+def notices_chase(*, today: dt.date | None = None) -> dict:
+    """The periodic job: remind 3 working days before the deadline, mark overdue the day
+    after it, escalate the newly overdue to the district administrators. Set-based and
+    idempotent: a second run on the same day marks, escalates and sends nothing."""
+    today = today or timezone.localdate()
+    remind_until = add_working_days(today, REMIND_WORKING_DAYS)
+    owed = RectificationNotice.objects.filter(RectificationNotice.owed_q())
+    reminded = 0
+    for notice in owed.filter(due_on__gte=today, due_on__lte=remind_until).select_related(
+        "issued_by"
+    ):
+        reminded += notifications.notify(
+            user=notice.issued_by,
+            bureau_id=notice.bureau_id,
+            message=_("Rectification notice %(number)s is due on %(due)s.")
+            % {"number": notice.number, "due": notice.due_on.isoformat()},
+            link=link(notice),
+            key=f"notice-remind:{notice.pk}:{notice.due_on.isoformat()}",
+        )
+    marked = deadlines.mark_overdue(RectificationNotice.objects.all(), today=today)
+    escalated = 0
+    for notice in RectificationNotice.objects.filter(
+        status=N.ISSUED, overdue_since__isnull=False
+    ).order_by("pk"):
+        with transaction.atomic():
+            try:
+                step = NOTICE.begin_as_system(notice, "escalate")
+            except ValidationError:
+                continue  # evidence arrived meanwhile
+            step.record.escalated_at = timezone.now()
+            step.finish(fields=["escalated_at"])
+        escalated += 1
+        notifications.notify_many(
+            users=notifications.district_staff(notice.bureau_id, action="deadline.escalate"),
+            bureau_id=notice.bureau_id,
+            message=_("Rectification notice %(number)s is overdue: it was due on %(due)s.")
+            % {"number": notice.number, "due": notice.due_on.isoformat()},
+            link=link(notice),
+            key=f"notice-escalated:{notice.pk}:{notice.due_on.isoformat()}",
+        )
+    return {"reminded": reminded, "marked": len(marked), "escalated": escalated}

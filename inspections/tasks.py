@@ -1,0 +1,14 @@
+import datetime as dt
+
+from celery import shared_task
+
+from bureaus.context import acting, system_actor
+from inspections.services import notices
+
+
+@shared_task
+def notices_chase(today: str | None = None) -> dict:
+    """Daily: remind, mark overdue and escalate rectification notices (idempotent).
+    `today` (ISO date) is for re-running a past day; beat leaves it empty."""
+    with acting(system_actor("inspections_notices_chase")):
+        return notices.notices_chase(today=dt.date.fromisoformat(today) if today else None)
