@@ -269,11 +269,26 @@ def policy_statements(model) -> list[str]:
     update_check = write
     if user_field and getattr(model, "rls_user_may_update", False):
         update_check += f' OR "{column}" = jianguan_rls_user()'
+    select = read
+    via = getattr(model, "rls_read_via", None)
+    if via:
+        # Read-only, through a row the scope reads: (this table's field, "app.Model" of the
+        # other table, its field). E.g. a district reads its city's campaign through its own
+        # share of it; it never changes the campaign.
+        local, label, remote = via
+        other = apps.get_model(label)
+        # Identifiers from the models' own metadata, never from input.
+        mine = model._meta.get_field(local).column
+        theirs = other._meta.get_field(remote).column
+        select += (
+            f' OR "{mine}" IN (SELECT "{theirs}" FROM "{other._meta.db_table}"'  # noqa: S608
+            " WHERE bureau_id = ANY (jianguan_rls_read()))"
+        )
     statements = [f"ALTER TABLE {q} ENABLE ROW LEVEL SECURITY"]
     for name in ("select", "insert", "update", "delete"):
         statements.append(f'DROP POLICY IF EXISTS "{POLICY_PREFIX}{name}" ON {q}')
     statements += [
-        f'CREATE POLICY "{POLICY_PREFIX}select" ON {q} FOR SELECT USING ({read})',
+        f'CREATE POLICY "{POLICY_PREFIX}select" ON {q} FOR SELECT USING ({select})',
         f'CREATE POLICY "{POLICY_PREFIX}insert" ON {q} FOR INSERT WITH CHECK ({write})',
         # An update sees what the scope reads (so a write outside the acting bureau is an
         # error, not a silent no-op) and must leave the row inside what the scope writes.
