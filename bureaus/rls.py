@@ -292,7 +292,7 @@ def policy_statements(model) -> list[str]:
         f'CREATE POLICY "{POLICY_PREFIX}insert" ON {q} FOR INSERT WITH CHECK ({write})',
         # An update sees what the scope reads (so a write outside the acting bureau is an
         # error, not a silent no-op) and must leave the row inside what the scope writes.
-        f'CREATE POLICY "{POLICY_PREFIX}update" ON {q} FOR UPDATE USING ({read})'
+        f'CREATE POLICY "{POLICY_PREFIX}update" ON {q} FOR UPDATE USING ({select})'
         f" WITH CHECK ({update_check})",
         f'CREATE POLICY "{POLICY_PREFIX}delete" ON {q} FOR DELETE USING ({write})',
     ]
