@@ -52,6 +52,16 @@ def make_user(username: str, bureau: Bureau, role: str) -> User:
     return user
 
 
+def _grant_truncate(app_user: str) -> None:
+    """Test-only, as the owner: Django empties tables between transactional tests with
+    TRUNCATE, which row-level security does not cover; the production role is never granted
+    it. Again after a test that migrates (tables made anew have lost the grant)."""
+    with connections["default"].cursor() as cursor:
+        for role in (app_user, settings.DATABASE_PLATFORM_ROLE):
+            quoted = connections["default"].ops.quote_name(role)
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted}")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database is created and migrated as the owner (DATABASE_URL); the tests then
@@ -62,12 +72,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         pytest.exit("DATABASE_APP_URL is not set: scripts/test.sh creates the role jianguan_app")
     app = environ.Env.db_url_config(url)
     default = connections["default"].settings_dict
-    with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
-        # Test-only: Django empties tables between transactional tests with TRUNCATE, which
-        # row-level security does not cover; the production role is never granted it.
-        for role in (app["USER"], settings.DATABASE_PLATFORM_ROLE):
-            quoted = connections["default"].ops.quote_name(role)
-            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted}")
+    with django_db_blocker.unblock():
+        _grant_truncate(app["USER"])
     owner = {"USER": default["USER"], "PASSWORD": default["PASSWORD"]}
     connections["default"].close()
     for target in (default, settings.DATABASES["default"]):
@@ -115,6 +121,7 @@ def db_owner(transactional_db):
     try:
         yield
         rls.install_policies()
+        _grant_truncate(app["USER"])
     finally:
         connections["default"].close()
         for target in (default, settings.DATABASES["default"]):
