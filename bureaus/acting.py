@@ -1,6 +1,7 @@
 """Which bureau a user acts for in a request: their memberships, the choice kept in the
 session (pages) or named in the X-Bureau header (API clients), else their first one."""
 
+from bureaus import rls
 from bureaus.context import Actor, set_actor
 from bureaus.models import Membership
 
@@ -20,7 +21,9 @@ def client_ip(request) -> str | None:
 
 def attach_membership(request, user) -> Membership | None:
     """Load the user's active memberships (one query), choose the acting one, set it on the
-    user as `user.membership`, and put the actor in context for the audit trail."""
+    user as `user.membership`, put the actor in context for the audit trail, and set the
+    database's row-level security scope to the acting bureau (bureaus.rls)."""
+    rls.set_scope(rls.for_user(user))
     memberships = list(
         Membership.objects.filter(user=user, is_active=True)
         .select_related("bureau")
@@ -38,6 +41,7 @@ def attach_membership(request, user) -> Membership | None:
             chosen = memberships[0]
     user.memberships_list = memberships
     user.membership = chosen
+    rls.set_scope(rls.for_membership(user, chosen))
     set_actor(
         Actor(
             user_id=user.pk,

@@ -212,6 +212,9 @@ class Membership(BureauOwnedModel):
     )
     is_active = models.BooleanField(_("Active"), default=True)
 
+    # Row-level security: a user reads their own memberships before one is chosen (bureaus.rls).
+    rls_user_field = "user"
+
     class Meta:
         verbose_name = _("Membership")
         verbose_name_plural = _("Membership")

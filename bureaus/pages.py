@@ -10,10 +10,13 @@ Guarantees (the same as the API's, see bureaus.api.base):
   can they override `dispatch`, where the sign-in and role checks are made.
 """
 
+import functools
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from bureaus import rls
 from bureaus.paging import CappedPaginator
 from bureaus.permissions import membership_may
 
@@ -115,10 +118,33 @@ def public(reason: str):
     The isolation test accepts such a route only through this marker, and the reason is shown
     when it lists the public routes. Public views must read published data only; they are
     tested in their app for what they must never show.
+
+    The view runs inside `rls.platform_access(reason)`: row-level security cannot tell a
+    published row from another, so a public view's own selectors are its wall.
     """
 
     def mark(view):
-        view.public_reason = reason
-        return view
+        if isinstance(view, type):
+            # A class-based view: its dispatch runs inside the platform access, and the marker
+            # is on the class (as_view copies class attributes onto the view function's
+            # `view_class`, where the isolation test finds it).
+            dispatch = view.dispatch
+
+            @functools.wraps(dispatch)
+            def public_dispatch(self, request, *args, **kwargs):
+                with rls.platform_access(f"public page: {reason}"):
+                    return dispatch(self, request, *args, **kwargs)
+
+            view.dispatch = public_dispatch
+            view.public_reason = reason
+            return view
+
+        @functools.wraps(view)
+        def public_view(request, *args, **kwargs):
+            with rls.platform_access(f"public page: {reason}"):
+                return view(request, *args, **kwargs)
+
+        public_view.public_reason = reason
+        return public_view
 
     return mark

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import rls
 from bureaus.audit import day_digest
 from bureaus.models import AuditEvent, AuditSeal, Membership, User
 
@@ -80,22 +81,26 @@ def record_account_event(user, *, action: str, changes: dict) -> None:
     """An audit event about an account, in every bureau it belongs to (or its home bureau)."""
     from bureaus.audit import _event
 
-    bureau_ids = set(Membership.objects.filter(user=user).values_list("bureau_id", flat=True))
-    if not bureau_ids and user.bureau_id:
-        bureau_ids = {user.bureau_id}
-    AuditEvent.objects.bulk_create(
-        [
-            _event(
-                type(user),
-                bureau_id=bureau_id,
-                action=action,
-                object_id=user.pk,
-                object_repr=user.get_username(),
-                changes=changes,
-            )
-            for bureau_id in sorted(bureau_ids)
-        ]
-    )
+    # Platform access (bureaus.rls): a sign-in is audited before anyone acts for a bureau (the
+    # failed one by no one at all), and the event goes into every bureau of the account, which
+    # may lie outside the acting administrator's own.
+    with rls.platform_access(f"account event {action}"):
+        bureau_ids = set(Membership.objects.filter(user=user).values_list("bureau_id", flat=True))
+        if not bureau_ids and user.bureau_id:
+            bureau_ids = {user.bureau_id}
+        AuditEvent.objects.bulk_create(
+            [
+                _event(
+                    type(user),
+                    bureau_id=bureau_id,
+                    action=action,
+                    object_id=user.pk,
+                    object_repr=user.get_username(),
+                    changes=changes,
+                )
+                for bureau_id in sorted(bureau_ids)
+            ]
+        )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from bureaus import health, services
+from bureaus import health, rls, services
 from bureaus.context import acting, system_actor
 
 
@@ -10,7 +10,8 @@ from bureaus.context import acting, system_actor
 def audit_seal_days(today: str | None = None) -> dict:
     """Daily: seal the finished days of the audit trail and re-verify the retention window.
     `today` (ISO date) is for re-running a past day; beat leaves it empty."""
-    with acting(system_actor("audit_seal_days")):
+    # A platform job: the whole audit trail is sealed day by day (bureaus.rls).
+    with acting(system_actor("audit_seal_days")), rls.platform_access("job audit_seal_days"):
         return services.audit_seal_days(today=dt.date.fromisoformat(today) if today else None)
 
 

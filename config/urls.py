@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bureaus import signin
@@ -57,5 +56,5 @@ if settings.ADMIN_SITE_ENABLED:
     # run through their own pages. Off in production unless JIANGUAN_ADMIN_SITE is set.
     urlpatterns += [path("admin/", admin.site.urls)]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded files are never served from MEDIA_ROOT by path, not even under `make run`: each is
+# served by a view that checks who asks (e.g. complaints:complaintattachment-detail).

@@ -68,6 +68,11 @@ class Notification(BureauOwnedModel):
     # Makes periodic jobs idempotent: one notification per (user, key).
     key = models.CharField(max_length=100)
 
+    # Row-level security: a user reads and marks their own notifications whichever bureau they
+    # act for (bureaus.rls).
+    rls_user_field = "user"
+    rls_user_may_update = True
+
     class Meta:
         verbose_name = _("Notification")
         verbose_name_plural = _("Notifications")

@@ -23,6 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineWorkbook
 
+from core import uploads
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
@@ -71,6 +73,7 @@ def check_file(upload, *, max_bytes: int) -> str:
             _("This file is not a CSV text file, whatever its name says (%(mime)s).")
             % {"mime": mime}
         )
+    uploads.check_upload(upload, kinds={kind}, max_bytes=max_bytes, error=FileRefused)
     return kind
 
 

@@ -61,6 +61,10 @@ class Campaign(BureauOwnedModel):
     """An inspection campaign issued by `bureau` (a district for itself, or a city/province
     for every district below it)."""
 
+    # Row-level security (bureaus.rls): a district reads the campaign a bureau above it issued
+    # through its own share of it (read only).
+    rls_read_via = ("id", "inspections.CampaignShare", "campaign")
+
     class Kind(models.TextChoices):
         SPECIAL = "special", _("Special inspection")
         REVIEW = "review", _("Look-back review")
@@ -102,6 +106,8 @@ class Campaign(BureauOwnedModel):
 
 class CampaignPhase(BureauOwnedModel):
     tenant_parent = "campaign"
+    # Row-level security (bureaus.rls): read by the districts holding a share of the campaign.
+    rls_read_via = ("campaign", "inspections.CampaignShare", "campaign")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("Phase"), max_length=100)
@@ -127,6 +133,8 @@ class CampaignItem(BureauOwnedModel):
     """One item of the checklist a campaign froze when it was issued."""
 
     tenant_parent = "campaign"
+    # Row-level security (bureaus.rls): read by the districts holding a share of the campaign.
+    rls_read_via = ("campaign", "inspections.CampaignShare", "campaign")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
     area = models.CharField(_("Area"), max_length=50)

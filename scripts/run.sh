@@ -33,6 +33,9 @@ python manage.py documents_ca  # the platform CA that certifies bureau signing k
 python manage.py seed_demo > var/log/seed_demo.log 2> var/log/seed_demo-details.log
 stop_processes  # a previous run that was killed hard
 
+# Migrations and demo data ran as the owner; web, worker and beat connect as the application's
+# role, which owns no table, so row-level security applies (docs/security-database.md).
+[ -z "${DATABASE_APP_URL:-}" ] || export DATABASE_URL="$DATABASE_APP_URL"
 # gunicorn, not runserver: a fixed pool of workers × threads bounds the database connections
 # (config/settings/dev.py), and no debug page is ever served.
 gunicorn config.wsgi:application --bind "$HOST:$PORT" \

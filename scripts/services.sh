@@ -29,7 +29,12 @@ start_postgres() {
     || runuser -u postgres -- psql -p "$port" -qc "CREATE ROLE jianguan LOGIN CREATEDB"
   runuser -u postgres -- psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname='jianguan'" | grep -q 1 \
     || runuser -u postgres -- psql -p "$port" -qc "CREATE DATABASE jianguan OWNER jianguan"
+  # The application's role (owns nothing; row-level security applies), signing in by the
+  # cluster's local trust like the owner.
+  runuser -u postgres -- psql -p "$port" -q -v role=jianguan_app -v password= \
+    -f - < scripts/db-app-role.sql >/dev/null
   echo "export DATABASE_URL=postgres://jianguan@127.0.0.1:$port/jianguan"
+  echo "export DATABASE_APP_URL=postgres://jianguan_app@127.0.0.1:$port/jianguan"
 }
 
 start_redis() {

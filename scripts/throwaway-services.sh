@@ -9,6 +9,18 @@ fi
 if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL="postgres://${PGUSER}:${PGPASSWORD}@${PGHOST:-127.0.0.1}:${PGPORT}/${PGDATABASE}"
 fi
+# The tests connect as the application's role (owns no table, row-level security applies);
+# DATABASE_URL (the owner) creates the test database and runs the migrations.
+if [ -z "${DATABASE_APP_URL:-}" ]; then
+  app_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  psql "$DATABASE_URL" -q -v role=jianguan_app -v password="$app_password" \
+    -f scripts/db-app-role.sql >/dev/null \
+    || { echo "Cannot create the role jianguan_app: set DATABASE_APP_URL (docs/security-database.md)" >&2; exit 1; }
+  export DATABASE_APP_URL="$(python3 -c 'import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(p._replace(netloc=f"jianguan_app:{sys.argv[2]}@{p.hostname}:{p.port or 5432}").geturl())' \
+    "$DATABASE_URL" "$app_password")"
+fi
 
 redis_pid=""
 stop_throwaway_redis() { [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true; }

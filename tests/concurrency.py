@@ -4,6 +4,7 @@ Used with `transactional_db` (each thread commits for real, as two browsers woul
 wait on a barrier so their requests reach PostgreSQL together; each returns its result or the
 exception it raised, and closes its connection."""
 
+import contextvars
 import threading
 
 from django.db import connections
@@ -15,10 +16,17 @@ def run_concurrently(fn, n: int, *, args_for=None, timeout: float = 60) -> list:
     barrier = threading.Barrier(n)
     results: list = [None] * n
 
+    # Each thread runs in a copy of the caller's context: the same audit actor and row-level
+    # security scope (bureaus.rls) as the test that started it.
+    contexts = [contextvars.copy_context() for _ in range(n)]
+
+    def call(i):
+        return fn(*args_for(i)) if args_for else fn(i)
+
     def worker(i):
         try:
             barrier.wait(timeout=timeout)
-            results[i] = fn(*args_for(i)) if args_for else fn(i)
+            results[i] = contexts[i].run(call, i)
         except BaseException as exc:
             results[i] = exc
         finally:

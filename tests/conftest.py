@@ -9,14 +9,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import environ
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bureaus import rls
 from bureaus.context import acting, system_actor
 from bureaus.models import Bureau, Membership, User
 
@@ -47,6 +50,93 @@ def make_user(username: str, bureau: Bureau, role: str) -> User:
         # Administrators need a second factor (bureaus.security); force_login passes it below.
         TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
     return user
+
+
+def _grant_truncate(app_user: str) -> None:
+    """Test-only, as the owner: Django empties tables between transactional tests with
+    TRUNCATE, which row-level security does not cover; the production role is never granted
+    it. Again after a test that migrates (tables made anew have lost the grant)."""
+    with connections["default"].cursor() as cursor:
+        for role in (app_user, settings.DATABASE_PLATFORM_ROLE):
+            quoted = connections["default"].ops.quote_name(role)
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is created and migrated as the owner (DATABASE_URL); the tests then
+    connect as the application's role (DATABASE_APP_URL), which owns no table, so row-level
+    security applies to every request, task and worker of the suite as it does in production."""
+    url = os.environ.get("DATABASE_APP_URL")
+    if not url:
+        pytest.exit("DATABASE_APP_URL is not set: scripts/test.sh creates the role jianguan_app")
+    app = environ.Env.db_url_config(url)
+    default = connections["default"].settings_dict
+    with django_db_blocker.unblock():
+        _grant_truncate(app["USER"])
+    owner = {"USER": default["USER"], "PASSWORD": default["PASSWORD"]}
+    connections["default"].close()
+    for target in (default, settings.DATABASES["default"]):
+        target.update(USER=app["USER"], PASSWORD=app["PASSWORD"])
+    yield
+    connections["default"].close()
+    for target in (default, settings.DATABASES["default"]):
+        target.update(owner)
+
+
+@contextmanager
+def owner_cursor():
+    """A cursor on a connection of its own as the owner of the tables (DATABASE_URL), for the
+    few tests that play an administrator who bypasses the application (it sees only committed
+    rows: use it in `transaction=True` tests)."""
+    import psycopg
+
+    owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    db = connections["default"].settings_dict
+    with (
+        psycopg.connect(
+            host=owner["HOST"] or None,
+            port=owner["PORT"] or None,
+            user=owner["USER"],
+            password=owner["PASSWORD"] or None,
+            dbname=db["NAME"],
+            autocommit=True,
+        ) as conn,
+        conn.cursor() as cursor,
+    ):
+        yield cursor
+
+
+@pytest.fixture
+def db_owner(transactional_db):
+    """For a test that migrates (DDL): the default connection logs in as the owner of the
+    tables for the test's duration, as `manage.py migrate` does; the policies and grants are
+    re-made before the application role takes the connection back."""
+    owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    default = connections["default"].settings_dict
+    app = {"USER": default["USER"], "PASSWORD": default["PASSWORD"]}
+    connections["default"].close()
+    for target in (default, settings.DATABASES["default"]):
+        target.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    try:
+        yield
+        rls.install_policies()
+        _grant_truncate(app["USER"])
+    finally:
+        connections["default"].close()
+        for target in (default, settings.DATABASES["default"]):
+            target.update(app)
+
+
+@pytest.fixture(autouse=True)
+def _platform_scope_for_test_code():
+    """Test code itself (fixtures, records, direct service calls) acts like an operator's
+    management command: with row-level security lifted. Every request it makes starts from the
+    empty scope and sets its own (bureaus.middleware), and every task its own."""
+    rls.forget_applied()
+    with rls.use(rls.PLATFORM):
+        yield
+    rls.forget_applied()
 
 
 def _force_login_with_second_factor(self, user, backend=None):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import psycopg
 import pytest
 from django.conf import settings
@@ -51,8 +52,11 @@ print(json.dumps(facts, ensure_ascii=False))
 
 
 def _url(name):
+    # Backups, restores and the read-back are the owner's work (scripts/backup.sh): the suite's
+    # own connection is the application role, which row-level security limits.
+    owner = environ.Env.db_url_config(os.environ["DATABASE_URL"])
     db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{name}"
+    return f"postgres://{owner['USER']}:{owner['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{name}"
 
 
 def _read_back(database, key):

@@ -118,6 +118,7 @@ def test_compose_file_is_valid():
                 "DJANGO_SECRET_KEY": "x",
                 "POSTGRES_PASSWORD": "x",
                 "JIANGUAN_FIELD_ENCRYPTION_KEY": "x",
+                "JIANGUAN_DB_APP_PASSWORD": "x",
             },
             capture_output=True,
             text=True,

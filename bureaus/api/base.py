@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.viewsets import GenericViewSet
 
+from bureaus import rls
 from bureaus.acting import attach_membership
 from bureaus.permissions import RolePermission
 
@@ -50,6 +51,9 @@ class ScopedViewSet(GenericViewSet):
         user = request.user
         if user.is_authenticated and not hasattr(user, "membership"):
             attach_membership(request._request, user)
+        elif user.is_authenticated:
+            # Row-level security follows the membership already chosen for this user object.
+            rls.set_scope(rls.for_membership(user, user.membership))
 
     @property
     def membership(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bureaus import rls
 from bureaus.models import Bureau
 from bureaus.permissions import membership_may
 from complaints.models import ComplaintEvent, SupervisionOrder
@@ -72,17 +73,19 @@ def supervision_order_issue(
     year = timezone.localdate().year
     n = next_number(bureau=membership.bureau, kind="supervision-order", year=year)
     order.number = f"DB{membership.bureau.code}-{year}-{n:04d}"
-    order.save()
-    if complaint is not None:
-        event_add(complaint, kind=E.SUPERVISION, actor=actor, note=order.number)
-    notifications.notify_many(
-        users=notifications.district_staff(district.pk, action="supervisionorder.answer"),
-        bureau_id=district.pk,
-        message=_("Supervision order %(number)s from %(bureau)s: answer by %(due)s.")
-        % {"number": order.number, "bureau": membership.bureau.name, "due": due_on},
-        link=_link(order),
-        key=f"order-issued:{order.pk}",
-    )
+    # The order, its event and the notices are the district's rows, written by its superior.
+    with rls.writing_into(district, reason="supervision order (督办单) to a district below"):
+        order.save()
+        if complaint is not None:
+            event_add(complaint, kind=E.SUPERVISION, actor=actor, note=order.number)
+        notifications.notify_many(
+            users=notifications.district_staff(district.pk, action="supervisionorder.answer"),
+            bureau_id=district.pk,
+            message=_("Supervision order %(number)s from %(bureau)s: answer by %(due)s.")
+            % {"number": order.number, "bureau": membership.bureau.name, "due": due_on},
+            link=_link(order),
+            key=f"order-issued:{order.pk}",
+        )
     return order
 
 

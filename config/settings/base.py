@@ -104,6 +104,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not env.bool("JIANGUAN_PG_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The role the application connects as: it owns no table, so row-level security applies to it
+# (docs/security-database.md). `migrate`, run as the owner, grants it DML on every table.
+DATABASE_APP_ROLE = env("JIANGUAN_DB_APP_ROLE", default="jianguan_app")
+# A NOLOGIN BYPASSRLS role granted to it, taken (SET ROLE) inside rls.platform_access only.
+DATABASE_PLATFORM_ROLE = env("JIANGUAN_DB_PLATFORM_ROLE", default="jianguan_platform")
 
 # seed_demo loads demo accounts with a published password: development and tests only.
 ALLOW_DEMO_DATA = False
@@ -180,6 +185,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads live here but are never served by URL: only through views that check access.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 
@@ -290,6 +296,14 @@ COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 102
 INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
 INSPECTION_PHOTO_MAX_PIXELS = 50_000_000
 COMPLAINT_SUBMIT_RATE_PER_MINUTE = env.int("JIANGUAN_TIPOFF_RATE_PER_MINUTE", default=5)
+# Every upload (core.uploads): a photo's pixels are counted before decoding (a 10,000 × 10,000
+# PNG of 284 KB decodes to 1.5 GB); an .xlsx is unpacked with a cap; long PDFs are refused.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("JIANGUAN_UPLOAD_MAX_MEGAPIXELS", default=50) * 1_000_000
+UPLOAD_PDF_MAX_PAGES = env.int("JIANGUAN_UPLOAD_PDF_MAX_PAGES", default=300)
+UPLOAD_ZIP_MAX_ENTRIES = 1000
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = env.int("JIANGUAN_UPLOAD_XLSX_MAX_UNPACKED_MB", default=400) * (
+    1024 * 1024
+)
 # Public registry searches accepted per address per minute (core.ratelimit).
 PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("JIANGUAN_SEARCH_RATE_PER_MINUTE", default=60)
 

@@ -1,12 +1,14 @@
 """Issuing a campaign: its phases, the checklist it freezes and one share per district."""
 
 import datetime as dt
+from contextlib import ExitStack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from bureaus import rls
 from bureaus.models import Bureau
 from bureaus.permissions import membership_may
 from inspections.models import (
@@ -142,7 +144,14 @@ def campaign_issue(
             for i in template.items.all()
         ]
     )
-    CampaignShare.objects.bulk_create([CampaignShare(campaign=campaign, bureau=d) for d in targets])
+    with ExitStack() as stack:
+        # Each share is the district's row (bureaus.rls): a city or province writes into the
+        # districts below it, as a supervision order does.
+        for district in targets:
+            stack.enter_context(rls.writing_into(district, reason="campaign share"))
+        CampaignShare.objects.bulk_create(
+            [CampaignShare(campaign=campaign, bureau=d) for d in targets]
+        )
     return campaign
 
 

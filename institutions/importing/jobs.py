@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus.models import Street
+from core import uploads
 from core.spreadsheets import (
     FileRefused,
     RowResult,
@@ -53,7 +54,7 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     stamp = timezone.localtime().strftime("%Y/%m")
-    job.file = default_storage.save(f"imports/{stamp}/{bureau.code}-{upload.name}", upload)
+    job.file = default_storage.save(f"imports/{stamp}/{uploads.random_name(kind)}", upload)
     job.save()
     from institutions.tasks import import_run as task
 

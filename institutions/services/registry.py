@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import rls
 from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
@@ -41,11 +42,13 @@ RULE_FIELDS = (
 
 
 def credit_code_taken(code: str, *, exclude_pk=None) -> bool:
-    """Credit codes are unique across the whole platform, not only within a district."""
+    """Credit codes are unique across the whole platform, not only within a district (a yes or
+    no over every district: row-level security is lifted for this one question)."""
     taken = Institution.objects.filter(credit_code=code)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    return taken.exists()
+    with rls.platform_access("credit codes are unique across the platform (GB 32100-2015)"):
+        return taken.exists()
 
 
 def credit_code_errors(code: str, *, exclude_pk=None) -> list:

@@ -17,7 +17,7 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_calendar_days_and_notifications_survive_the_move(tree):
+def test_calendar_days_and_notifications_survive_the_move(tree, db_owner):
     try:
         old = _migrate(BEFORE)
         OldDay = old.get_model("complaints", "CalendarDay")

@@ -1,0 +1,361 @@
+"""Row-level security: the database itself keeps each bureau's rows apart, so that a query that
+forgot `visible_to` still returns nothing of another district.
+
+How it works (docs/security-database.md has the whole design):
+- Every bureau-owned table (each concrete `BureauOwnedModel`, and the audit trail) has row-level
+  security enabled and the policies `jianguan_*` (re-made by `install_policies` after every
+  `migrate`). The application connects as a role that owns no table, so the policies apply.
+- The policies read four session settings: `jianguan.read_bureaus` (the acting bureau's subtree),
+  `jianguan.write_bureaus` (the acting bureau itself), `jianguan.user` (the signed-in user, who
+  may read their own memberships) and `jianguan.platform` ('on' lifts the limits).
+- The scope lives in a context variable and is sent to the connection with
+  `set_config(..., false)` (session level) whenever it changes, and again on every new
+  connection. Not `SET LOCAL`: requests run in autocommit (no ATOMIC_REQUESTS) and a local
+  setting would end with the first statement's implicit transaction.
+- Every request starts with the empty scope (nothing visible) and gets back the previous one at
+  its end (bureaus.middleware); every Celery task likewise (task_prerun / task_postrun).
+
+Guarantees:
+- With the empty scope, no row of a bureau-owned table is read, inserted, changed or deleted.
+- Inside a request of a bureau, rows of bureaus outside its subtree are never read, and rows of
+  any other bureau are never inserted, changed or deleted (unless `writing_into` names one
+  below it).
+- The only way to lift the limits is `platform_access(reason)`, which logs the reason with the
+  request id (and switches to the BYPASSRLS platform role when the login role may, so that
+  platform-wide searches keep their index plans); it is used by the public pages
+  (bureaus.pages.public), platform jobs (tasks.py) and the few platform-wide facts listed in
+  docs/security-database.md.
+"""
+
+import contextvars
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger("jianguan.rls")
+
+POLICY_PREFIX = "jianguan_"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the database lets this connection see and write."""
+
+    read: tuple[int, ...] = ()
+    write: tuple[int, ...] = ()
+    user: int | None = None
+    platform: bool = False
+
+    def settings(self) -> tuple[str, str, str, str]:
+        return (
+            "{" + ",".join(str(i) for i in self.read) + "}",
+            "{" + ",".join(str(i) for i in self.write) + "}",
+            "" if self.user is None else str(self.user),
+            "on" if self.platform else "",
+        )
+
+
+EMPTY = Scope()
+PLATFORM = Scope(platform=True)
+
+_scope: contextvars.ContextVar[Scope] = contextvars.ContextVar("rls_scope", default=EMPTY)
+# The scope last sent on a connection, kept on the connection object; None: not known.
+_APPLIED = "_jianguan_rls_applied"
+
+
+def current_scope() -> Scope:
+    return _scope.get()
+
+
+# Whether a login role may take the platform role, by login role (it does not change at run
+# time; one query per process and role).
+_platform_role_granted: dict[str, bool] = {}
+
+
+def _platform_role(wrapper, cursor) -> str:
+    """The role to SET in platform mode, or 'none' when the login role is not a member of the
+    platform role (then the policies' `jianguan.platform` flag alone lifts the limits).
+
+    Why a role: PostgreSQL evaluates a policy before any user condition that is not leakproof,
+    so under a policy LIKE / trigram / array searches cannot use their indexes (a public
+    search over 200,000 rows went from 0.2 ms to 545 ms). The platform role bypasses the
+    policies (BYPASSRLS), so platform-wide reads keep their plans."""
+    login = wrapper.settings_dict["USER"]
+    if login not in _platform_role_granted:
+        cursor.execute(
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+            " WHERE r.rolname = %s AND r.rolbypassrls"
+            " AND m.member = (SELECT oid FROM pg_roles WHERE rolname = session_user)",
+            [settings.DATABASE_PLATFORM_ROLE],
+        )
+        _platform_role_granted[login] = bool(cursor.fetchone()[0])
+    return settings.DATABASE_PLATFORM_ROLE if _platform_role_granted[login] else "none"
+
+
+def _send(wrapper, scope: Scope) -> None:
+    """Send the scope on an open connection (the raw connection: one round trip, and not a
+    query of the application's own, so query-count pins stay about the application)."""
+    raw = wrapper.connection
+    info = getattr(raw, "info", None)
+    if info is not None and info.transaction_status == 3:  # INERROR: aborted transaction
+        # The rollback that must follow restores the setting of before the savepoint, which is
+        # the one the enclosing context wants; send nothing now and re-send at the next change.
+        setattr(wrapper, _APPLIED, None)
+        return
+    with raw.cursor() as cursor:
+        role = _platform_role(wrapper, cursor) if scope.platform else "none"
+        cursor.execute(
+            "SELECT set_config('jianguan.read_bureaus', %s, false),"
+            " set_config('jianguan.write_bureaus', %s, false),"
+            " set_config('jianguan.user', %s, false),"
+            " set_config('jianguan.platform', %s, false),"
+            " set_config('role', %s, false)",
+            [*scope.settings(), role],
+        )
+    setattr(wrapper, _APPLIED, scope)
+
+
+def _apply(scope: Scope) -> None:
+    """Send the scope on every open connection of this thread whose setting differs."""
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is None or wrapper.vendor != "postgresql":
+            continue
+        if getattr(wrapper, _APPLIED, None) != scope:
+            _send(wrapper, scope)
+
+
+def set_scope(scope: Scope) -> contextvars.Token:
+    """Make `scope` the current one (until `reset_scope(token)`)."""
+    token = _scope.set(scope)
+    _apply(scope)
+    return token
+
+
+def reset_scope(token: contextvars.Token) -> None:
+    _scope.reset(token)
+    _apply(_scope.get())
+
+
+@contextmanager
+def use(scope: Scope):
+    token = set_scope(scope)
+    try:
+        yield scope
+    finally:
+        reset_scope(token)
+
+
+def for_user(user) -> Scope:
+    """Before the acting membership is known: the user may read their own memberships only."""
+    return Scope(user=user.pk)
+
+
+def for_membership(user, membership) -> Scope:
+    """A request acting through `membership`: read its bureau's subtree, write its bureau."""
+    if membership is None:
+        return for_user(user)
+    bureau = membership.bureau
+    return Scope(read=tuple(bureau.subtree_ids()), write=(bureau.pk,), user=user.pk, platform=False)
+
+
+def for_bureau(bureau) -> Scope:
+    """Act for one bureau without a user (a job working on one district's data)."""
+    return Scope(read=tuple(bureau.subtree_ids()), write=(bureau.pk,))
+
+
+@contextmanager
+def platform_access(reason: str):
+    """THE ESCAPE: lift row-level security for the duration, for the reason given.
+
+    Only for what must read or write across bureaus by design: the public pages (published
+    data, tip-off submission), platform jobs (overdue markers, audit seals, imports), and
+    platform-wide facts (a credit code is unique across the country). Each use is logged with
+    its reason and the request id; list of uses in docs/security-database.md."""
+    logger.info("platform access: %s", reason)
+    with use(replace(current_scope(), platform=True)):
+        yield
+
+
+@contextmanager
+def writing_into(bureau, *, reason: str):
+    """Let the acting bureau write rows of `bureau`, which must lie in its readable subtree
+    (a city issuing a supervision order to one of its districts)."""
+    scope = current_scope()
+    if not scope.platform and bureau.pk not in scope.read:
+        raise PermissionError("writing_into: the bureau is outside the acting subtree")
+    logger.info("writing into bureau %s: %s", bureau.pk, reason)
+    with use(replace(scope, write=(*scope.write, bureau.pk))):
+        yield
+
+
+def forget_applied() -> None:
+    """Forget what was sent on this thread's connections (after a rollback of the transaction
+    that sent it, as at the end of a test), so the next change is sent again."""
+    for wrapper in connections.all(initialized_only=True):
+        setattr(wrapper, _APPLIED, None)
+    _apply(_scope.get())
+
+
+# Signal receivers (connected in bureaus.apps) ------------------------------------------------
+
+
+def connection_created(sender, connection, **kwargs) -> None:
+    """A new connection starts with no setting (the empty scope); send the current one."""
+    if connection.vendor != "postgresql":
+        return
+    setattr(connection, _APPLIED, EMPTY)
+    scope = _scope.get()
+    if scope != EMPTY:
+        _send(connection, scope)
+
+
+_task_tokens: dict[str, contextvars.Token] = {}
+
+
+def task_started(task_id=None, **kwargs) -> None:
+    """Every Celery task starts with the empty scope; a task declares what it needs."""
+    _task_tokens[task_id] = set_scope(EMPTY)
+
+
+def task_finished(task_id=None, **kwargs) -> None:
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        reset_scope(token)
+
+
+# Policies ------------------------------------------------------------------------------------
+
+
+def protected_models() -> list:
+    """Every model whose table carries row-level security: each concrete BureauOwnedModel and
+    the audit trail."""
+    from bureaus.models import AuditEvent
+    from bureaus.scoping import BureauOwnedModel
+
+    found = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, BureauOwnedModel) and not m._meta.abstract and not m._meta.proxy
+    ]
+    return [*found, AuditEvent]
+
+
+_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION jianguan_rls_platform() RETURNS boolean LANGUAGE sql STABLE AS
+  $$ SELECT coalesce(current_setting('jianguan.platform', true), '') = 'on' $$;
+CREATE OR REPLACE FUNCTION jianguan_rls_read() RETURNS bigint[] LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('jianguan.read_bureaus', true), '')::bigint[] $$;
+CREATE OR REPLACE FUNCTION jianguan_rls_write() RETURNS bigint[] LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('jianguan.write_bureaus', true), '')::bigint[] $$;
+CREATE OR REPLACE FUNCTION jianguan_rls_user() RETURNS bigint LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('jianguan.user', true), '')::bigint $$;
+"""
+
+
+def policy_statements(model) -> list[str]:
+    """The statements that (re)make one table's policies; idempotent."""
+    table = model._meta.db_table
+    q = f'"{table}"'
+    read = "jianguan_rls_platform() OR bureau_id = ANY (jianguan_rls_read())"
+    write = "jianguan_rls_platform() OR bureau_id = ANY (jianguan_rls_write())"
+    user_field = getattr(model, "rls_user_field", None)
+    if user_field:
+        column = model._meta.get_field(user_field).column
+        read += f' OR "{column}" = jianguan_rls_user()'
+    update_check = write
+    if user_field and getattr(model, "rls_user_may_update", False):
+        update_check += f' OR "{column}" = jianguan_rls_user()'
+    select = read
+    via = getattr(model, "rls_read_via", None)
+    if via:
+        # Read-only, through a row the scope reads: (this table's field, "app.Model" of the
+        # other table, its field). E.g. a district reads its city's campaign through its own
+        # share of it; it never changes the campaign.
+        local, label, remote = via
+        other = apps.get_model(label)
+        # Identifiers from the models' own metadata, never from input.
+        mine = model._meta.get_field(local).column
+        theirs = other._meta.get_field(remote).column
+        select += (
+            f' OR "{mine}" IN (SELECT "{theirs}" FROM "{other._meta.db_table}"'  # noqa: S608
+            " WHERE bureau_id = ANY (jianguan_rls_read()))"
+        )
+    statements = [f"ALTER TABLE {q} ENABLE ROW LEVEL SECURITY"]
+    for name in ("select", "insert", "update", "delete"):
+        statements.append(f'DROP POLICY IF EXISTS "{POLICY_PREFIX}{name}" ON {q}')
+    statements += [
+        f'CREATE POLICY "{POLICY_PREFIX}select" ON {q} FOR SELECT USING ({select})',
+        f'CREATE POLICY "{POLICY_PREFIX}insert" ON {q} FOR INSERT WITH CHECK ({write})',
+        # An update sees what the scope reads (so a write outside the acting bureau is an
+        # error, not a silent no-op) and must leave the row inside what the scope writes.
+        f'CREATE POLICY "{POLICY_PREFIX}update" ON {q} FOR UPDATE USING ({select})'
+        f" WITH CHECK ({update_check})",
+        f'CREATE POLICY "{POLICY_PREFIX}delete" ON {q} FOR DELETE USING ({write})',
+    ]
+    return statements
+
+
+def app_role() -> str:
+    return settings.DATABASE_APP_ROLE
+
+
+def install_policies(using: str = "default", *, verbosity: int = 1) -> int:
+    """Enable row-level security and (re)make the policies on every protected table, and grant
+    the application role what it needs (DML, sequences; never ownership). Run as the owner of
+    the tables after every migrate; as any other role it only checks that all is in place."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    models = protected_models()
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_userbyid(c.relowner) = current_user, c.relrowsecurity"
+            " FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%s)"
+            " AND c.relnamespace = 'public'::regnamespace",
+            [tables],
+        )
+        found = {name: (owned, secured) for name, owned, secured in cursor.fetchall()}
+        if not found or not all(owned for owned, _secured in found.values()):
+            missing = [t for t in tables if t in found and not found[t][1]]
+            if missing:
+                raise RuntimeError(
+                    "Row-level security is missing on "
+                    + ", ".join(missing)
+                    + ": run `manage.py migrate` as the owner of the tables."
+                )
+            return 0
+        cursor.execute(_FUNCTIONS)
+        for model in models:
+            if model._meta.db_table not in found:
+                continue
+            for statement in policy_statements(model):
+                cursor.execute(statement)
+        for role in (app_role(), settings.DATABASE_PLATFORM_ROLE):
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if cursor.fetchone() is None:
+                logger.warning("database role %s does not exist (docs/security-database.md)", role)
+                continue
+            quoted = connection.ops.quote_name(role)
+            cursor.execute(f"GRANT USAGE ON SCHEMA public TO {quoted}")
+            cursor.execute(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"
+            )
+            cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
+            # The migration history is the owner's business.
+            cursor.execute(f"REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {quoted}")
+    if verbosity >= 2:
+        print(f"Row-level security on {len(found)} tables")
+    return len(found)
+
+
+def post_migrate(sender, using="default", verbosity=1, **kwargs) -> None:
+    """After `migrate` (and `flush`): policies for every bureau-owned table, new apps' too.
+    Runs once, after the last app's post_migrate (its sender is any app; we key on bureaus)."""
+    if sender.label != "bureaus":
+        return
+    install_policies(using, verbosity=verbosity)
