@@ -26,7 +26,7 @@ Guarantees of `begin` (it must run inside the caller's transaction):
 - `finish` saves only the state field and the fields the service names (never a stale full row).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -60,7 +60,6 @@ class Step:
     record: object
     from_state: str
     original: object = None
-    saved: bool = field(default=False)
 
     @property
     def target(self) -> str:
@@ -76,7 +75,6 @@ class Step:
             update.append("updated_at")
         update = list(dict.fromkeys(update))
         self.record.save(update_fields=update)
-        self.saved = True
         if self.original is not None and self.original is not self.record:
             # The caller's copy shows what was saved, as if it had been saved itself.
             for name in update:
