@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from bureaus import rls
 from bureaus.context import acting, system_actor
 from bureaus.demo import DEMO_PASSWORD, seed_bureaus
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo data is for development machines (ALLOW_DEMO_DATA is off in these settings)."
             )
-        with acting(system_actor("seed_demo")):
+        # Demo data spans every bureau: a platform job (it runs as the owner in `make run`).
+        with acting(system_actor("seed_demo")), rls.platform_access("seed_demo"):
             logins = seed_bureaus()
             # Apps after bureaus may offer `<app>.demo.seed()`; they run in dependency order.
             for config in apps.get_app_configs():
