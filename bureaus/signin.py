@@ -13,7 +13,6 @@ Guarantees:
   matches) and revokes the user's API token.
 """
 
-import hashlib
 import io
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -26,7 +25,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,6 +34,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from bureaus import ratelimit
 from bureaus.acting import client_ip
 from bureaus.forms import LoginForm
 from bureaus.models import AuditEvent
@@ -46,26 +45,16 @@ LOCKED_MESSAGE = gettext_lazy(
     "Too many failed sign-ins. Sign-in is locked for 15 minutes; please try again later."
 )
 _ADDRESS_WINDOW = 15 * 60
-
-
-def _address_key(request) -> str:
-    address = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"signin:address-failures:{digest}"
+_ADDRESS_SCOPE = "signin:address-failures"
 
 
 def address_throttled(request) -> bool:
     """Whether this address has failed LOGIN_ADDRESS_FAILURE_LIMIT sign-ins in 15 minutes."""
-    return (cache.get(_address_key(request)) or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    return ratelimit.attempts(request, _ADDRESS_SCOPE) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def _count_address_failure(request) -> None:
-    key = _address_key(request)
-    cache.add(key, 0, timeout=_ADDRESS_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=_ADDRESS_WINDOW)
+    ratelimit.attempt_count(request, _ADDRESS_SCOPE, window=_ADDRESS_WINDOW)
 
 
 def _known_user(username):

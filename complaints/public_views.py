@@ -14,18 +14,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bureaus import ratelimit
 from bureaus.pages import public
 from complaints import selectors, uploads
 from complaints.forms import PublicComplaintForm, TrackForm
 from complaints.models import Complaint
 from complaints.services import intake
-from core import ratelimit
 
 logger = logging.getLogger(__name__)
 
 
 def rate_limited(request, scope: str, *, limit: int, window: int = 60) -> bool:
-    """The shared per-address limit (core.ratelimit), under this app's scopes."""
+    """The shared per-address limit (bureaus.ratelimit), under this app's scopes."""
     return ratelimit.rate_limited(request, f"complaints:{scope}", limit=limit, window=window)
 
 

@@ -2,16 +2,12 @@
 check of an uploaded PDF. It shows number, bureau, kind, date, title, hash and supersession,
 never the body, the recipient or who issued it; nothing here lists documents."""
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bureaus.acting import client_ip
+from bureaus import ratelimit
 from bureaus.pages import public
 from documents import selectors
 from documents.forms import VerifyForm
@@ -23,16 +19,8 @@ CHECKS_PER_MINUTE = 30
 
 
 def _over_limit(request) -> bool:
-    """Count one check from the client's address; the address is hashed, never stored."""
-    address = client_ip(request) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    key = f"documents:verify-rate:{digest}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > CHECKS_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        return False
+    """Count one check from the client's address (hashed, never stored)."""
+    return ratelimit.rate_limited(request, "documents:verify", limit=CHECKS_PER_MINUTE)
 
 
 def _verdict(request, form):

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from bureaus import ratelimit
 from bureaus.models import Bureau
 from bureaus.pages import public
-from core import ratelimit
 from institutions import official_documents, selectors
 from institutions.models import ListEntry
 

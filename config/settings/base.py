@@ -304,7 +304,7 @@ UPLOAD_ZIP_MAX_ENTRIES = 1000
 UPLOAD_ZIP_MAX_UNPACKED_BYTES = env.int("JIANGUAN_UPLOAD_XLSX_MAX_UNPACKED_MB", default=400) * (
     1024 * 1024
 )
-# Public registry searches accepted per address per minute (core.ratelimit).
+# Public registry searches accepted per address per minute (bureaus.ratelimit).
 PUBLIC_SEARCH_RATE_PER_MINUTE = env.int("JIANGUAN_SEARCH_RATE_PER_MINUTE", default=60)
 
 # Audit trail: kept at least six months (网络安全法 第二十一条); the daily seal job checks it.
