@@ -17,23 +17,12 @@ from complaints.services import handling, intake, orders, refunds, rewards
 from core.api.workflow import workflow_action
 
 
-def _step(name, serializer_class, service, *, allowed, verb="change", record="complaint", output):
+def _complaint_step(name, serializer_class, service, verb="change"):
     return workflow_action(
         name,
         serializer_class=serializer_class,
         service=service,
-        allowed=allowed,
-        verb=verb,
-        record=record,
-        output=output,
-    )
-
-
-def _complaint_step(name, serializer_class, service, verb="change"):
-    return _step(
-        name,
-        serializer_class,
-        service,
+        record="complaint",
         allowed=handling.allowed_transitions,
         verb=verb,
         output=s.ComplaintSerializer,
@@ -129,10 +118,10 @@ class SupervisionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         order = orders.supervision_order_issue(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
-    answer = _step(
+    answer = workflow_action(
         "answer",
-        s.SupervisionAnswerSerializer,
-        orders.supervision_order_answer,
+        serializer_class=s.SupervisionAnswerSerializer,
+        service=orders.supervision_order_answer,
         verb="answer",
         record="order",
         allowed=orders.supervision_order_allowed_steps,
@@ -164,18 +153,18 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         reward = rewards.reward_decide(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
 
-    notify = _step(
+    notify = workflow_action(
         "notify",
-        s.RewardNotifySerializer,
-        rewards.reward_notify,
+        serializer_class=s.RewardNotifySerializer,
+        service=rewards.reward_notify,
         record="reward",
         allowed=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
     )
-    claim = _step(
+    claim = workflow_action(
         "claim",
-        s.RewardClaimSerializer,
-        rewards.reward_claim,
+        serializer_class=s.RewardClaimSerializer,
+        service=rewards.reward_claim,
         record="reward",
         allowed=rewards.reward_allowed_steps,
         output=s.RewardSerializer,
