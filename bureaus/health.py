@@ -31,11 +31,17 @@ def queue_lengths() -> dict[str, int]:
     return {name: int(redis.llen(name)) for name in sorted(set(settings.CELERY_QUEUES_WATCHED))}
 
 
-def background_problem() -> str | None:
-    """A short reason when background work looks stuck (for the administrator's home)."""
-    age = heartbeat_age()
+def background_status() -> tuple[float | None, dict[str, int], str | None]:
+    """The heartbeat's age, the queue lengths, and a short reason when background work looks
+    stuck ("heartbeat", "backlog") or None: read once for /healthz and the administrator's
+    home."""
+    age, queues = heartbeat_age(), queue_lengths()
+    return age, queues, _problem(age, queues)
+
+
+def _problem(age, queues) -> str | None:
     if age is None or age > STALE_AFTER_SECONDS:
         return "heartbeat"
-    if any(n > settings.CELERY_QUEUE_ALARM_LENGTH for n in queue_lengths().values()):
+    if any(n > settings.CELERY_QUEUE_ALARM_LENGTH for n in queues.values()):
         return "backlog"
     return None

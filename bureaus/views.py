@@ -33,7 +33,7 @@ def home(request):
     if membership_may(membership, "street.view"):
         context["street_count"] = Street.objects.visible_to(request.user).count()
     if membership_may(membership, "platformhealth.view"):
-        context["background_problem"] = health.background_problem()
+        context["background_problem"] = health.background_status()[2]
     return render(request, "bureaus/home.html", context)
 
 
@@ -152,11 +152,11 @@ def healthz(request):
     # Background work is reported, not made a reason to take the web server out of service.
     background = {}
     if healthy:
-        age = health.heartbeat_age()
+        age, queues, problem = health.background_status()
         background = {
             "celery_heartbeat_age_seconds": None if age is None else round(age),
-            "celery": "ok" if health.background_problem() is None else "stale",
-            "queues": health.queue_lengths(),
+            "celery": "ok" if problem is None else "stale",
+            "queues": queues,
         }
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks, **background},
