@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.forms import ScopedForm, ScopedModelChoiceField
 from bureaus.models import Bureau
@@ -269,7 +270,9 @@ class RefundDisputeForm(forms.Form):
     amount_recovered = forms.DecimalField(
         label=_("Amount recovered (yuan)"), min_value=0, decimal_places=2, max_digits=14
     )
-    resolved = forms.BooleanField(label=_("Resolved"), required=False)
+    resolved = forms.BooleanField(
+        label=pgettext_lazy("refund dispute status", "Resolved"), required=False
+    )
 
     @classmethod
     def for_dispute(cls, dispute: RefundDispute | None, **kwargs):
