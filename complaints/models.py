@@ -284,7 +284,9 @@ class SupervisionOrder(BureauOwnedModel, Deadline):
         _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     answer = models.TextField(_("Answer"), blank=True)
-    answered_at = models.DateTimeField(_("Answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        pgettext_lazy("answered at", "Answered"), null=True, blank=True
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -260,7 +260,7 @@ class Finding(BureauOwnedModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    answered_at = models.DateTimeField(pgettext_lazy("answered at", "Answered"))
+    answered_at = models.DateTimeField(pgettext_lazy("finding answered at", "Answered"))
 
     class Meta:
         verbose_name = _("Finding")
