@@ -7,6 +7,7 @@ count them as untranslated).
 
 import ast
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,11 +185,19 @@ def _template_strings(path):
 def marked_strings(root=ROOT):
     """(context, msgid, where) for every string marked for translation in our code and templates."""
     root = Path(root)
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if SKIP_DIRS.intersection(rel) or "tests" in rel[:1] or "migrations" in rel:
-            continue
-        if path.suffix == ".py":
-            yield from _python_strings(path)
-        elif path.suffix in (".html", ".txt") and "templates" in rel:
-            yield from _template_strings(path)
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        top = here == root
+        # Pruned, not filtered: node_modules and .venv are large.
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS and d != "migrations" and not (top and d == "tests")
+        )
+        rel = here.relative_to(root).parts
+        for name in sorted(files):
+            path = here / name
+            if path.suffix == ".py":
+                yield from _python_strings(path)
+            elif path.suffix in (".html", ".txt") and "templates" in rel:
+                yield from _template_strings(path)

@@ -183,6 +183,14 @@ def test_navigation_is_one_line_at_1280_for_every_role_and_collapses_on_a_phone(
         page.keyboard.press("Escape")
         assert page.locator("details.nav-menu[open]").count() == 0
 
+        # Between a laptop and a phone: one line, or collapsed behind the toggler; never wrapped.
+        for width in (1100, 1000, 800):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{page.base_url}/")
+            geometry = page.evaluate(_NAV_GEOMETRY)
+            assert len(set(geometry["tops"])) == 1 or page.locator(".navbar-toggler").is_visible()
+            assert geometry["height"] < 70 and geometry["width"] <= width, (role, width, geometry)
+
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{page.base_url}/")
         assert page.locator(".navbar-toggler").is_visible()
