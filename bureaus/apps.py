@@ -1,11 +1,35 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bureaus.menus import MenuEntry
+
 
 class BureausConfig(AppConfig):
     name = "bureaus"
     verbose_name = _("Bureaus")
     default_auto_field = "django.db.models.BigAutoField"
+    menu_entries = (
+        MenuEntry("system", _("Streets"), "bureaus:street-list", action="street.view", order=10),
+        MenuEntry(
+            "system",
+            _("Partner departments"),
+            "bureaus:department-list",
+            action="department.view",
+            order=20,
+        ),
+        MenuEntry("system", _("Accounts"), "bureaus:user-list", action="user.view", order=30),
+        MenuEntry(
+            "system", _("Staff"), "bureaus:membership-list", action="membership.view", order=40
+        ),
+        MenuEntry(
+            "system",
+            _("Audit trail"),
+            "bureaus:auditevent-list",
+            action="auditevent.view",
+            order=50,
+        ),
+        MenuEntry("system", _("API"), "api-docs", order=90),
+    )
 
     def ready(self):
         from celery.signals import task_postrun, task_prerun

@@ -1,5 +1,6 @@
 """Template context: the acting membership, the others to switch to, and the nav by role."""
 
+from bureaus import menus
 from bureaus.permissions import membership_may
 from bureaus.scoping import acting_membership
 
@@ -9,10 +10,14 @@ def acting(request):
     membership = acting_membership(user)
     if membership is None:
         return {"acting": None}
+    path = getattr(request, "path", "")
+    nav = menus.menus_for(membership, path)
     return {
         "acting": membership,
         "other_memberships": [m for m in user.memberships_list if m.pk != membership.pk],
         "may": _MayLookup(membership),
+        "nav_menus": nav,
+        "breadcrumbs": menus.breadcrumbs(nav, path),
     }
 
 

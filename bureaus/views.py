@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bureaus import health
+from bureaus import audit_display, health
 from bureaus.acting import SESSION_KEY
 from bureaus.filters import AuditEventFilterSet
 from bureaus.forms import DepartmentForm, StreetForm
@@ -21,13 +22,16 @@ from bureaus.pages import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    public,
 )
 from bureaus.permissions import membership_may
 
 
-@login_required
 def home(request):
-    """The user's bureau and role, with the counts their role may see."""
+    """The user's bureau and role, with the counts their role may see; a visitor who has not
+    signed in is sent to the public entrance (staff sign in from there or from /accounts/login/)."""
+    if not request.user.is_authenticated:
+        return redirect("public-index")
     context = {}
     membership = getattr(request.user, "membership", None)
     if membership_may(membership, "street.view"):
@@ -130,6 +134,12 @@ class AuditEventDetailView(ScopedDetailView):
     permission_object = "auditevent"
     template_name = "bureaus/auditevent_detail.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = audit_display.change_rows(self.object)
+        context["model_name"] = audit_display.model_name(self.object.model)
+        return context
+
 
 @require_GET
 def healthz(request):
@@ -162,3 +172,17 @@ def healthz(request):
         {"status": "ok" if healthy else "error", **checks, **background},
         status=200 if healthy else 503,
     )
+
+
+@require_GET
+@public("the public entrance: links to the lookup, the published lists, the tip-off form")
+def public_index(request):
+    """The public entrance (/public/): look an institution up, read the published lists, report
+    an institution, follow a report. No data of its own, so no query."""
+    return render(request, "bureaus/public_index.html")
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every page, points at the static icon."""
+    return redirect(static("favicon.ico"), permanent=True)

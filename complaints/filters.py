@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.models import Complaint, SupervisionOrder
 
@@ -15,7 +16,9 @@ class ComplaintFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Complaint.Status.choices, distinct=False
     )
-    open = django_filters.BooleanFilter(label=_("Open"), method="filter_open")
+    open = django_filters.BooleanFilter(
+        label=pgettext_lazy("tip-off status", "Open"), method="filter_open"
+    )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
         choices=[("true", _("Overdue")), ("false", _("Not overdue"))],

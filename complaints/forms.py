@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.forms import ScopedForm, ScopedModelChoiceField
 from bureaus.models import Bureau
@@ -71,7 +72,11 @@ class PublicComplaintForm(_ReporterMixin, forms.Form):
         required=False,
         help_text=_("Not needed when the institution was picked from the registry."),
     )
-    category = forms.ChoiceField(label=_("What is wrong"), choices=Complaint.Category.choices)
+    # No category is chosen for the reporter: an unread default would misfile the tip-off.
+    category = forms.ChoiceField(
+        label=_("What is wrong"),
+        choices=[("", _("Choose what is wrong")), *Complaint.Category.choices],
+    )
     description = forms.CharField(
         label=_("Description"),
         min_length=10,
@@ -97,10 +102,33 @@ class PublicComplaintForm(_ReporterMixin, forms.Form):
     )
     # Honeypot: hidden from people by CSS; bots fill every field.
     website = forms.CharField(required=False, label="website")
+    # The token of files kept from an earlier attempt that had errors (complaints.uploads).
+    held = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", "---------"), *selectors.district_choices()]
+        self.fields["district"].choices = [
+            ("", _("Choose a district")),
+            *selectors.district_choices(),
+        ]
+
+    def clean_files(self):
+        # Files kept from an earlier attempt count towards the six, and come first.
+        new = self.cleaned_data.get("files") or []
+        held = uploads.held_load(self.data.get("held"))
+        if len(held) + len(new) > uploads.MAX_FILES:
+            raise ValidationError(_("At most %(n)s files."), params={"n": uploads.MAX_FILES})
+        self.new_files = new
+        return held + new
+
+    def hold_files(self) -> str | None:
+        """After errors: keep the files that passed their checks, so they are not sent again.
+        Returns the token to put back in the form (None when nothing is kept)."""
+        token = self.data.get("held") or None
+        new = getattr(self, "new_files", [])
+        if new:
+            token = uploads.held_add(token, new)
+        return token if uploads.held_kinds(token) else None
 
     def clean(self):
         data = super().clean()
@@ -269,7 +297,9 @@ class RefundDisputeForm(forms.Form):
     amount_recovered = forms.DecimalField(
         label=_("Amount recovered (yuan)"), min_value=0, decimal_places=2, max_digits=14
     )
-    resolved = forms.BooleanField(label=_("Resolved"), required=False)
+    resolved = forms.BooleanField(
+        label=pgettext_lazy("refund dispute status", "Resolved"), required=False
+    )
 
     @classmethod
     def for_dispute(cls, dispute: RefundDispute | None, **kwargs):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField
 from bureaus.scoping import BureauOwnedModel
@@ -70,8 +71,8 @@ class Complaint(BureauOwnedModel, Deadline):
         ACCEPTED = "accepted", _("Accepted")
         ASSIGNED = "assigned", _("Assigned")
         INVESTIGATING = "investigating", _("Under investigation")
-        CONCLUDED = "concluded", _("Concluded")
-        CLOSED = "closed", _("Closed")
+        CONCLUDED = "concluded", pgettext_lazy("tip-off status", "Concluded")
+        CLOSED = "closed", pgettext_lazy("tip-off status", "Closed")
         REJECTED = "rejected", _("Rejected (out of scope)")
         MERGED = "merged", _("Merged as a duplicate")
 
@@ -127,8 +128,10 @@ class Complaint(BureauOwnedModel, Deadline):
     received_at = models.DateTimeField(_("Received"))
     due_on = models.DateField(_("Reply due"))
     overdue_since = models.DateField(_("Overdue since"), null=True, blank=True)
-    concluded_at = models.DateTimeField(_("Concluded"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("Closed"), null=True, blank=True)
+    concluded_at = models.DateTimeField(
+        pgettext_lazy("tip-off time", "Concluded"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(pgettext_lazy("tip-off time", "Closed"), null=True, blank=True)
 
     audit_redact = frozenset({"reporter_name", "reporter_phone", "secret_hash"})
 
@@ -190,8 +193,8 @@ class ComplaintEvent(BureauOwnedModel):
         ASSIGNED = "assigned", _("Assigned")
         NOTE = "note", _("Investigation note")
         INSTITUTION = "institution", _("Institution linked")
-        CONCLUDED = "concluded", _("Concluded")
-        CLOSED = "closed", _("Closed")
+        CONCLUDED = "concluded", pgettext_lazy("tip-off status", "Concluded")
+        CLOSED = "closed", pgettext_lazy("tip-off status", "Closed")
         OVERDUE = "overdue", _("Overdue")
         REWARD = "reward", _("Reward")
         REFUND = "refund", _("Refund dispute")
@@ -275,13 +278,15 @@ class SupervisionOrder(BureauOwnedModel, Deadline):
     )
     subject = models.CharField(_("Subject"), max_length=200)
     instructions = models.TextField(_("Instructions"))
-    issued_at = models.DateTimeField(_("Issued"), auto_now_add=True)
+    issued_at = models.DateTimeField(pgettext_lazy("issued at", "Issued"), auto_now_add=True)
     due_on = models.DateField(_("Answer due"))
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     answer = models.TextField(_("Answer"), blank=True)
-    answered_at = models.DateTimeField(_("Answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        pgettext_lazy("answered at", "Answered"), null=True, blank=True
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -350,8 +355,8 @@ class RefundDispute(BureauOwnedModel):
     tenant_parent = "complaint"
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
+        OPEN = "open", pgettext_lazy("refund dispute status", "Open")
+        RESOLVED = "resolved", pgettext_lazy("refund dispute status", "Resolved")
 
     complaint = models.OneToOneField(
         Complaint, on_delete=models.PROTECT, related_name="refund_dispute"

@@ -86,16 +86,49 @@ def complaint_submit(request):
                 files=data["files"],
                 **intake.report_fields({**data, "institution": data["institution_obj"]}),
             )
+            uploads.held_discard(data.get("held"))
             return render(
                 request,
                 "complaints/public/submitted.html",
                 {"complaint": complaint, "secret": secret},
             )
+        held = form.hold_files()
         status = 400
     else:
-        form = PublicComplaintForm()
+        form = PublicComplaintForm(initial=_prefill(request.GET.get("institution")))
+        held = None
         status = 200
-    return render(request, "complaints/public/submit.html", {"form": form}, status=status)
+    context = {"form": form, "held": held, "held_kinds": _held_summary(held)}
+    return render(request, "complaints/public/submit.html", context, status=status)
+
+
+def _prefill(institution_id) -> dict:
+    """ "举报此机构" on an institution's public page opens the form with it chosen."""
+    try:
+        institution = selectors.institution_public_get(pk=int(institution_id))
+    except (TypeError, ValueError):
+        return {}
+    if institution is None:
+        return {}
+    return {
+        "institution": institution.pk,
+        "institution_name": institution.name,
+        "institution_address": institution.address,
+    }
+
+
+def _held_summary(token) -> str:
+    kinds = uploads.held_kinds(token)
+    if not kinds:
+        return ""
+    pdfs = sum(1 for k in kinds if k == "application/pdf")
+    photos = len(kinds) - pdfs
+    parts = []
+    if photos:
+        parts.append(_("%(n)s photo(s)") % {"n": photos})
+    if pdfs:
+        parts.append(_("%(n)s PDF(s)") % {"n": pdfs})
+    return _(", ").join(parts)
 
 
 @public("search-as-you-type over the registry: name, address and district only, rate-limited")
@@ -136,6 +169,7 @@ def public_status(complaint: Complaint) -> dict:
         "status": str(_PUBLIC_STATUS.get(shown.status, _("Being handled"))),
         "reply": shown.public_reply if shown.status in Complaint.FINISHED_STATUSES else "",
         "answered_at": shown.concluded_at,
+        "timeline": selectors.complaint_public_timeline(complaint=complaint),
     }
 
 

@@ -6,10 +6,11 @@ import re
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import Greatest
+from django.utils.translation import pgettext_lazy
 
 from bureaus.models import Bureau, User
 from bureaus.permissions import allowed_roles
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent
 from institutions.models import Institution
 from institutions.selectors import institution_public_queryset
 
@@ -212,3 +213,42 @@ def complaint_list_rows(queryset):
             )
         )
     )
+
+
+# The steps of a tip-off its reporter may read, in their words; internal steps (notes,
+# reminders, rewards, orders) and every staff name stay out.
+_PUBLIC_STEPS = {
+    ComplaintEvent.Kind.RECEIVED: pgettext_lazy("public timeline", "Received"),
+    ComplaintEvent.Kind.ACCEPTED: pgettext_lazy("public timeline", "Accepted for handling"),
+    ComplaintEvent.Kind.REJECTED: pgettext_lazy("public timeline", "Not accepted"),
+    ComplaintEvent.Kind.MERGED: pgettext_lazy(
+        "public timeline", "Handled together with an earlier report of the same case"
+    ),
+    ComplaintEvent.Kind.ASSIGNED: pgettext_lazy("public timeline", "Passed to a handler"),
+    ComplaintEvent.Kind.CONCLUDED: pgettext_lazy("public timeline", "Replied"),
+    ComplaintEvent.Kind.CLOSED: pgettext_lazy("public timeline", "Closed"),
+}
+
+
+def complaint_public_timeline(*, complaint: Complaint) -> list[dict]:
+    """The public timeline of a tip-off (its reporter's view): the date and a public label of
+    each step, never a staff name or an internal note. A merged tip-off continues with the
+    original's reply."""
+    kinds = list(_PUBLIC_STEPS)
+    events = list(
+        ComplaintEvent.objects.filter(complaint=complaint, kind__in=kinds).values_list("kind", "at")
+    )
+    if complaint.status == Complaint.Status.MERGED and complaint.duplicate_of_id:
+        events += list(
+            ComplaintEvent.objects.filter(
+                complaint_id=complaint.duplicate_of_id,
+                kind__in=[ComplaintEvent.Kind.CONCLUDED, ComplaintEvent.Kind.CLOSED],
+            ).values_list("kind", "at")
+        )
+    steps = []
+    for kind, at in sorted(events, key=lambda e: e[1]):
+        label = str(_PUBLIC_STEPS[kind])
+        if steps and steps[-1]["label"] == label:
+            continue  # a re-assignment reads as one step
+        steps.append({"at": at, "label": label, "kind": kind})
+    return steps

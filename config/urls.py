@@ -21,6 +21,7 @@ api_patterns = [
 urlpatterns = [
     path("", bureau_views.home, name="home"),
     path("healthz", bureau_views.healthz, name="healthz"),
+    path("favicon.ico", bureau_views.favicon, name="favicon"),
     path("accounts/login/", signin.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -44,6 +45,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
+    path("public/", bureau_views.public_index, name="public-index"),
     path("public/", include("institutions.public_urls")),
     path("public/", include("complaints.public_urls")),
     path("public/", include("inspections.public_urls")),

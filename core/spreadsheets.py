@@ -26,6 +26,13 @@ from python_calamine import CalamineWorkbook
 from core import uploads
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Columns an error report adds after the template's (the row's place in the uploaded file and
+# what is wrong with it): a corrected report is uploaded again as it is, so the header check
+# passes over them.
+REPORT_LINE_HEADER = "原文件行号"
+REPORT_ERROR_HEADER = "错误原因"
+REPORT_HEADERS = frozenset({REPORT_LINE_HEADER, REPORT_ERROR_HEADER})
+CHOICES_SHEET = "可选值"
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
@@ -130,7 +137,7 @@ def check_header(header_row, columns: list[Column]) -> dict[str, int]:
     unknown = []
     for index, cell in enumerate(header_row):
         text = str(cell or "").strip()
-        if not text:
+        if not text or text in REPORT_HEADERS:
             continue
         if text in by_header:
             found[by_header[text]] = index
@@ -242,6 +249,44 @@ def text_cells(sheet, values) -> list:
             cell.data_type = "s"
         cells.append(cell)
     return cells
+
+
+def safe_append(sheet, values) -> None:
+    """`sheet.append` for an ordinary (not write-only) sheet, formula-safe like `text_cells`."""
+    clean = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    sheet.append(clean)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def choice_validation(workbook: Workbook, sheet, column: str, values, *, rows: int = 5000):
+    """A drop-down of `values` on `column` (a letter) of `sheet`, rows 2…`rows`: the values are
+    listed on a hidden sheet (no 255-character limit), and another value is refused by Excel
+    with a Chinese message."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if CHOICES_SHEET in workbook.sheetnames:
+        choices = workbook[CHOICES_SHEET]
+    else:
+        choices = workbook.create_sheet(CHOICES_SHEET)
+        choices.sheet_state = "hidden"
+    values = list(values)
+    letter = get_column_letter(choices.max_column + 1 if choices["A1"].value else 1)
+    for row, value in enumerate(values, start=1):
+        choices[f"{letter}{row}"] = value
+    validation = DataValidation(
+        type="list",
+        formula1=f"'{CHOICES_SHEET}'!${letter}$1:${letter}${len(values)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="填写有误",
+        error="请从下拉列表中选择。",
+    )
+    sheet.add_data_validation(validation)
+    validation.add(f"{column}2:{column}{rows}")
+    return validation
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField
 from bureaus.scoping import BureauOwnedModel
@@ -29,7 +30,7 @@ class IssuedDocument(BureauOwnedModel):
         LIST = "list", _("Published list")
         INSTITUTION_SHEET = "institution_sheet", _("Institution information sheet")
         PROGRESS_REPORT = "progress_report", _("Progress report")
-        SUMMARY = "summary", _("Summary")
+        SUMMARY = "summary", pgettext_lazy("document kind", "Summary")
 
     kind = models.CharField(_("Kind"), max_length=30, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("Year"))
@@ -52,7 +53,7 @@ class IssuedDocument(BureauOwnedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("Issued by"),
+        verbose_name=pgettext_lazy("document signer", "Issued by"),
     )
     file = models.FileField(_("File"), upload_to="documents/%Y/")
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
@@ -105,7 +106,7 @@ class DocumentJob(BureauOwnedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Rendering")
-        DONE = "done", _("Issued")
+        DONE = "done", pgettext_lazy("document status", "Issued")
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("Kind"), max_length=30, choices=IssuedDocument.Kind.choices)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask, mask_name
 from bureaus.scoping import BureauOwnedModel
@@ -53,7 +54,7 @@ class EscrowAccount(BureauOwnedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         FROZEN = "frozen", _("Frozen")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("escrow account status", "Closed")
 
     institution = models.ForeignKey(
         "institutions.Institution",
@@ -360,9 +361,9 @@ class FundWarning(BureauOwnedModel):
         RED = "red", _("Red")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("fund warning status", "Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        RESOLVED = "resolved", _("Resolved")
+        RESOLVED = "resolved", pgettext_lazy("fund warning status", "Resolved")
 
     UNRESOLVED = ("open", "acknowledged")
     # Warnings about a state (resolved by the job once the state is gone); the others are
@@ -383,7 +384,9 @@ class FundWarning(BureauOwnedModel):
     note = models.TextField(_("Note"), blank=True)
     raised_at = models.DateTimeField(_("Raised"), auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("Acknowledged"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("Resolved"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("fund warning time", "Resolved"), null=True, blank=True
+    )
 
     tenant_parent = "account"
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models import Finding, Inspection
 
@@ -23,7 +24,7 @@ class AnswerForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=pgettext_lazy("inspection outcome", "Outcome"),
         choices=[c for c in Inspection.Outcome.choices if c[0] != Inspection.Outcome.PENDING],
     )
     personnel_times = forms.IntegerField(label=_("Personnel-times"), min_value=0)

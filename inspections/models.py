@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.scoping import BureauOwnedModel
 from core.models import Deadline
@@ -176,7 +177,7 @@ class Inspection(BureauOwnedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
-        CONCLUDED = "concluded", _("Concluded")
+        CONCLUDED = "concluded", pgettext_lazy("inspection status", "Concluded")
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -216,7 +217,10 @@ class Inspection(BureauOwnedModel):
         _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
     outcome = models.CharField(
-        _("Outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+        pgettext_lazy("inspection outcome", "Outcome"),
+        max_length=10,
+        choices=Outcome.choices,
+        default=Outcome.PENDING,
     )
     summary = models.TextField(_("Summary"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -256,7 +260,7 @@ class Finding(BureauOwnedModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    answered_at = models.DateTimeField(_("Answered"))
+    answered_at = models.DateTimeField(pgettext_lazy("finding answered at", "Answered"))
 
     class Meta:
         verbose_name = _("Finding")

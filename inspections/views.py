@@ -3,6 +3,7 @@ rectification notices and their steps, draws with their replay."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.pages import ScopedDetailView, ScopedListView
 from core.spreadsheets import write_only_workbook, xlsx_response
@@ -59,7 +60,7 @@ def statistics_workbook(stats: dict, *, title: str) -> bytes:
         str(_("Personnel-times")),
         str(_("Vehicle trips")),
         str(_("Notices issued")),
-        str(_("Closed")),
+        str(pgettext_lazy("rectification notice status", "Closed")),
         str(_("Overdue")),
         str(_("Suspended")),
         str(_("Banned")),

@@ -24,6 +24,7 @@ from tests.records import MAKERS, make_record
 UNSCOPED = {
     "home": "the user's own bureau and role; counts go through visible_to",
     "healthz": "database and Redis reachability, no data",
+    "favicon": "a redirect to the static icon, no data",
     "login": "authentication",
     "api-token": "authentication: a token for a password (throttled, locked out like login)",
     "logout": "authentication",

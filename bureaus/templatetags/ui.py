@@ -36,3 +36,11 @@ def yuan(fen):
 @register.filter
 def verbose_name(model):
     return model._meta.verbose_name if model is not None else ""
+
+
+@register.filter
+def audit_model(label):
+    """An audit row's `app_label.model` as the model's name (bureaus.audit_display)."""
+    from bureaus.audit_display import model_name
+
+    return model_name(label)

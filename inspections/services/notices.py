@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bureaus.permissions import membership_may
 from core import deadlines, notifications
@@ -47,7 +47,7 @@ NOTICE = Workflow(
             {N.SUBMITTED},
             N.REJECTED,
             "rectificationnotice.change",
-            gettext_lazy("rejected"),
+            pgettext_lazy("evidence transition", "rejected"),
         ),
         Transition(
             "reissue",

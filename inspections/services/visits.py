@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from bureaus.models import Membership
@@ -27,7 +27,13 @@ CHANGE = "inspection.change"
 VISIT = Workflow(
     transitions=[
         Transition("start", {S.PLANNED}, S.IN_PROGRESS, CHANGE, gettext_lazy("started")),
-        Transition("conclude", {S.IN_PROGRESS}, S.CONCLUDED, CHANGE, gettext_lazy("concluded")),
+        Transition(
+            "conclude",
+            {S.IN_PROGRESS},
+            S.CONCLUDED,
+            CHANGE,
+            pgettext_lazy("inspection transition", "concluded"),
+        ),
     ],
     refusal=gettext_lazy("A visit that is “%(status)s” cannot be %(action)s."),
 )

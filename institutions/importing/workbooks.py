@@ -1,10 +1,23 @@
 """Workbooks the registry hands out: the survey template, an import's error report and the
 export of a filtered list (formula-safe, no personal data)."""
 
+from django.core.files.storage import default_storage
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import workbook_bytes, write_only_workbook
+from core.spreadsheets import (
+    REPORT_ERROR_HEADER,
+    REPORT_LINE_HEADER,
+    FileRefused,
+    body_rows,
+    check_header,
+    choice_validation,
+    read_rows,
+    safe_append,
+    workbook_bytes,
+    write_only_workbook,
+)
 from institutions import rules
 from institutions.importing.columns import (
     AUDIENCE,
@@ -76,16 +89,80 @@ def template_workbook() -> bytes:
         )
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["C"].width = 70
+    _choice_validations(workbook, sheet)
     return workbook_bytes(workbook)
 
 
+# Drop-downs of the template (and of an error report): the words each choice column accepts.
+CHOICE_COLUMNS = {
+    "category": CATEGORY_LABEL,
+    "organization_form": FORM_LABEL,
+    "profit": PROFIT_LABEL,
+    "delivery": DELIVERY_LABEL,
+    "status": STATUS_LABEL,
+}
+
+
+def _choice_validations(workbook, sheet):
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.key in CHOICE_COLUMNS:
+            letter = get_column_letter(index)
+            choice_validation(workbook, sheet, letter, CHOICE_COLUMNS[column.key].values())
+
+
 def error_workbook(job: ImportJob) -> bytes:
-    """The error report of an import: one line per problem (row, column, reason)."""
-    return write_only_workbook(
-        "错误报告",
-        ["行号", "列", "原因"],
-        ([e["row"], e["column"], e["reason"]] for e in job.errors),
-    )
+    """The error report of an import: the rows that were refused, as they were uploaded, in the
+    template's columns, with the row's line in the file and the reasons last. Fixed in place,
+    it is uploaded again as it is (the header check passes over the two added columns), and
+    rows already imported are not in it. When the uploaded file is gone, one line per problem
+    (row, column, reason)."""
+    by_line: dict[int, list[str]] = {}
+    for e in job.errors:
+        by_line.setdefault(e["row"], []).append(f"{e['column']}：{e['reason']}")
+    original = _original_rows(job)
+    if original is None:
+        return write_only_workbook(
+            "错误报告",
+            ["行号", "列", "原因"],
+            ([e["row"], e["column"], e["reason"]] for e in job.errors),
+        )
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "机构"
+    sheet.append([c.header for c in COLUMNS] + [REPORT_LINE_HEADER, REPORT_ERROR_HEADER])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line, raw in original:
+        if line not in by_line:
+            continue
+        values = [_cell(raw.get(c.key)) for c in COLUMNS]
+        safe_append(sheet, [*values, line, "；".join(by_line[line])])
+    error_column = get_column_letter(len(COLUMNS) + 2)
+    sheet.column_dimensions[error_column].width = 60
+    for row in sheet.iter_rows(min_row=2, min_col=len(COLUMNS) + 2):
+        for cell in row:
+            cell.font = Font(color="B3261E")
+    _choice_validations(workbook, sheet)
+    return workbook_bytes(workbook)
+
+
+def _original_rows(job):
+    """The uploaded file's rows as (line, {key: cell}), or None when it cannot be read again."""
+    try:
+        with default_storage.open(job.file, "rb") as f:
+            data = f.read()
+        kind = "csv" if job.file.endswith(".csv") else "xlsx"
+        rows = read_rows(data, kind)
+        return body_rows(rows, check_header(rows[0], COLUMNS))
+    except (OSError, FileRefused, IndexError, ValueError):
+        return None
+
+
+def _cell(value):
+    # Calamine reads every number as a float: a phone or a licence number keeps its digits.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 EXPORT_HEADER = [

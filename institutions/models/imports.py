@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.scoping import BureauOwnedModel
 from core.models import BackgroundJob
@@ -29,7 +30,7 @@ class ImportJob(BureauOwnedModel, BackgroundJob):
     unchanged_count = models.PositiveIntegerField(_("Unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("Rows with errors"), default=0)
     errors = models.JSONField(_("Errors"), default=list, blank=True)
-    message = models.TextField(_("Message"), blank=True)
+    message = models.TextField(pgettext_lazy("import job", "Message"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

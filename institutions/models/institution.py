@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import lazy_pinyin
 
 from bureaus.crypto import EncryptedTextField, mask_phone
@@ -46,7 +47,7 @@ class Institution(BureauOwnedModel):
         SUSPENDED = "suspended", _("Suspended for rectification")
         BANNED = "banned", _("Banned")
         DEREGISTERED = "deregistered", _("Deregistered")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("institution status", "Closed")
 
     class OrganizationForm(models.TextChoices):
         COMPANY = "company", _("Company")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name
 from bureaus.scoping import BureauOwnedModel
@@ -136,7 +137,7 @@ class Staff(BureauOwnedModel):
 
     class Meta:
         verbose_name = _("Staff member")
-        verbose_name_plural = _("Staff")
+        verbose_name_plural = pgettext_lazy("institution staff", "Staff")
         ordering = ["name", "id"]
 
     def __str__(self):
@@ -162,7 +163,9 @@ class StatusChange(BureauOwnedModel):
         related_name="status_changes",
         verbose_name=_("Institution"),
     )
-    from_status = models.CharField(_("From"), max_length=12, choices=Institution.Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("status change", "From"), max_length=12, choices=Institution.Status.choices
+    )
     to_status = models.CharField(_("To"), max_length=12, choices=Institution.Status.choices)
     reason = models.TextField(_("Reason"))
     decided_on = models.DateField(_("Decision date"), default=timezone.localdate)
@@ -240,7 +243,7 @@ class AnnualReview(BureauOwnedModel):
     class Result(models.TextChoices):
         PASS = "pass", _("Passed")
         BASIC = "basic", _("Basically passed")
-        FAIL = "fail", _("Failed")
+        FAIL = "fail", pgettext_lazy("annual review result", "Failed")
 
     institution = models.ForeignKey(
         Institution,

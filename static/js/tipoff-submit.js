@@ -12,3 +12,8 @@ document.getElementById("id_institution_name").addEventListener("input", functio
   document.getElementById("id_institution").value = "";
   document.getElementById("institution-picked").textContent = "";
 });
+// After a refused attempt, the error summary takes the focus so it is read first.
+(function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();

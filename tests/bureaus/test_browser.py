@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_officer_logs_in_and_sees_their_district(page, tree):
     page.goto(f"{page.base_url}/")
-    assert "/accounts/login/" in page.url
+    assert "/public/" in page.url  # a visitor lands on the public entrance
+    page.goto(f"{page.base_url}/accounts/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
 
     browser_login(page, "a_officer", "wrong-password")

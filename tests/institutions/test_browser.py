@@ -61,6 +61,7 @@ def test_import_list_detail_blacklist_public_lookup(page, tree, worker, tmp_path
         Street.objects.create(bureau=tree.a, name="北山街道")
     browser_login(page, "a_officer")
 
+    page.locator("details[data-menu=institutions] > summary").click()  # the 机构 menu
     page.get_by_role("link", name="摸排导入").click()
     page.get_by_role("link", name="导入摸排表").click()
     page.set_input_files("input[name=file]", str(survey_file(tmp_path / "摸排表.xlsx")))

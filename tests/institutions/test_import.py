@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
 from bureaus.models import AuditEvent, Street
@@ -169,11 +169,70 @@ def test_csv_in_gbk_is_accepted(tree, streets):
     assert job.created_count == 1, job.errors
 
 
-def test_error_report_downloads_with_row_column_reason(client, tree, streets):
-    job = run(tree, xlsx([row(1, **{"类别": "奥数"})]))
+def test_error_report_carries_the_rows_to_fix_and_upload_again(
+    client, tree, streets, django_assert_max_num_queries
+):
+    bad_category = row(2, **{"类别": "奥数"})  # line 3
+    bad_both = row(4, **{"有效期至": "明年", "状态": "营业"})  # line 5
+    job = run(tree, xlsx([row(1), bad_category, row(3), bad_both]))
+    assert (job.created_count, job.error_count) == (2, 2)
+    client.force_login(tree.user("a", "officer"))
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("institutions:importjob-errors", args=[job.pk]))
+    assert response.status_code == 200
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[0] == [*HEADERS, "原文件行号", "错误原因"]
+    assert len(rows) == 3  # the header and the two refused rows only
+    by_name = {r[0]: r for r in rows[1:]}
+    first = by_name["西湖第2艺术培训学校"]
+    assert first[: len(HEADERS)] == bad_category
+    assert first[-2] == 3 and first[-1].startswith("类别：") and "奥数" in first[-1]
+    second = by_name["西湖第4艺术培训学校"]
+    assert second[-2] == 5 and "有效期至：" in second[-1] and "状态：" in second[-1]
+
+    # The user fixes the cells in place and uploads the report as it is.
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["机构"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    for line in (2, 3):
+        name = sheet.cell(line, column["机构名称"]).value
+        if name == "西湖第2艺术培训学校":
+            sheet.cell(line, column["类别"]).value = "文化艺术"
+        else:
+            sheet.cell(line, column["有效期至"]).value = "2030-02-28"
+            sheet.cell(line, column["状态"]).value = "正常"
+    fixed = io.BytesIO()
+    workbook.save(fixed)
+    again = run(tree, fixed.getvalue(), name="摸排-已修改.xlsx")
+    assert again.state == "done", again.message
+    assert (again.created_count, again.error_count) == (2, 0), again.errors
+    assert Institution.objects.filter(name__startswith="西湖第").count() == 4
+
+
+def test_error_report_cells_are_never_formulas(client, tree, streets):
+    import csv
+
+    text = io.StringIO()
+    named = row(1, **{"机构名称": '=HYPERLINK("http://x.example","点我")', "类别": "奥数"})
+    csv.writer(text).writerows([HEADERS, named])
+    job = run(tree, text.getvalue().encode(), name="摸排.csv")
     client.force_login(tree.user("a", "officer"))
     response = client.get(reverse("institutions:importjob-errors", args=[job.pk]))
-    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["机构"]
+    assert sheet["A2"].value.startswith("=HYPERLINK") and sheet["A2"].data_type == "s"
+
+
+def test_error_report_of_a_file_gone_lists_row_column_reason(client, tree, streets):
+    from django.core.files.storage import default_storage
+
+    job = run(tree, xlsx([row(1, **{"类别": "奥数"})]))
+    default_storage.delete(job.file)
+    client.force_login(tree.user("a", "officer"))
+    response = client.get(reverse("institutions:importjob-errors", args=[job.pk]))
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         .get_sheet_by_index(0)
@@ -181,6 +240,28 @@ def test_error_report_downloads_with_row_column_reason(client, tree, streets):
     )
     assert rows[0] == ["行号", "列", "原因"]
     assert rows[1][:2] == [2, "类别"] and "奥数" in rows[1][2]
+
+
+def test_template_has_drop_downs_for_choice_columns(client, tree):
+    client.force_login(tree.user("a", "officer"))
+    response = client.get(reverse("institutions:importjob-template"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["机构"]
+    choices = workbook["可选值"]
+    assert choices.sheet_state == "hidden"
+    letter = {cell.value: cell.column_letter for cell in sheet[1]}
+    lists = {}
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.type == "list" and validation.showErrorMessage
+        ref = validation.formula1.split("!")[1].replace("$", "")
+        start, end = ref.split(":")
+        values = [c.value for c in choices[start:end] for c in c]
+        for cell_range in str(validation.sqref).split():
+            lists[cell_range.split(":")[0].rstrip("0123456789")] = values
+    assert lists[letter["类别"]] == ["学科类", "文化艺术", "体育", "科技", "职业技能", "托管"]
+    assert "歇业" in lists[letter["状态"]] and "正常" in lists[letter["状态"]]
+    assert lists[letter["营利性质"]] == ["营利", "非营利"]
+    assert letter["机构名称"] not in lists and letter["培训对象"] not in lists
 
 
 def test_template_has_the_chinese_headers_and_imports_cleanly(client, tree, streets):

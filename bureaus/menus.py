@@ -1,0 +1,115 @@
+"""The staff navigation as data: menus by work, entries declared by each app on its AppConfig.
+
+An app lists `menu_entries` (MenuEntry…) on its AppConfig; `menus_for(membership)` keeps the
+entries the permission table allows the membership's role, groups them by menu in the order of
+MENUS and drops empty menus. The navigation and the breadcrumbs are drawn from this alone
+(docs/adding-an-app.md, "Menu entries").
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The menus by work, in the order shown; a menu none of whose entries a role may use is hidden.
+MENUS = (
+    ("institutions", pgettext_lazy("menu", "Institutions")),
+    ("inspections", pgettext_lazy("menu", "Inspections")),
+    ("complaints", pgettext_lazy("menu", "Tip-offs")),
+    ("funds", pgettext_lazy("menu", "Funds")),
+    ("reports", pgettext_lazy("menu", "Reports")),
+    ("system", pgettext_lazy("menu", "System")),
+)
+MENU_KEYS = frozenset(key for key, _label in MENUS)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link of a menu: shown to the roles the permission table gives `action` (None: all
+    staff); `query` is appended to the URL (e.g. "open=true")."""
+
+    menu: str
+    label: str
+    url_name: str
+    action: str | None = None
+    query: str = ""
+    order: int = 50
+
+    def __post_init__(self):
+        if self.menu not in MENU_KEYS:
+            raise ValueError(f"unknown menu {self.menu!r}; one of {sorted(MENU_KEYS)}")
+
+    @property
+    def url(self):
+        url = reverse(self.url_name)
+        return f"{url}?{self.query}" if self.query else url
+
+
+@dataclass(frozen=True)
+class Menu:
+    key: str
+    label: str
+    entries: tuple
+    current: bool = False
+
+
+def all_entries():
+    """Every entry every installed app declares, in the apps' order."""
+    for config in apps.get_app_configs():
+        yield from getattr(config, "menu_entries", ())
+
+
+def menus_for(membership, path: str = "") -> list[Menu]:
+    """The menus a membership may use, each with its allowed entries; the one whose entry
+    holds `path` (the longest matching URL) is marked current."""
+    from bureaus.permissions import membership_may  # models are not loaded when apps.py runs
+
+    if membership is None:
+        return []
+    by_menu: dict[str, list] = {}
+    for entry in all_entries():
+        if entry.action is None or membership_may(membership, entry.action):
+            try:
+                url = entry.url
+            except NoReverseMatch:
+                continue
+            by_menu.setdefault(entry.menu, []).append((entry.order, str(entry.label), url, entry))
+    current = current_entry(path, [e for items in by_menu.values() for e in items])
+    menus = []
+    for key, label in MENUS:
+        items = sorted(by_menu.get(key, ()), key=lambda item: item[0])
+        if items:
+            links = tuple(
+                {"label": text, "url": url, "current": item is current}
+                for _order, text, url, item in items
+            )
+            menus.append(
+                Menu(key, label, links, current=current is not None and current.menu == key)
+            )
+    return menus
+
+
+def current_entry(path, items):
+    """The entry whose URL (without its query) is the longest prefix of `path`."""
+    best, best_len = None, 0
+    for _order, _text, url, entry in items:
+        base = url.split("?", 1)[0]
+        if base != "/" and path.startswith(base) and len(base) > best_len:
+            best, best_len = entry, len(base)
+    return best
+
+
+def breadcrumbs(menus, path: str) -> list[dict]:
+    """Home › menu › entry for the page at `path` (the entry links unless it is the page)."""
+    crumbs = [{"label": _("Home"), "url": reverse("home")}]
+    for menu in menus:
+        if not menu.current:
+            continue
+        crumbs.append({"label": menu.label, "url": None})
+        for link in menu.entries:
+            if link["current"]:
+                here = link["url"].split("?", 1)[0] == path
+                crumbs.append({"label": link["label"], "url": None if here else link["url"]})
+    return crumbs
