@@ -43,6 +43,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
     path("courses/", include("courses.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),

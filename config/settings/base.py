@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "documents",
     "funds",
     "courses",
+    "reports",
 ]
 
 MIDDLEWARE = [
