@@ -6,15 +6,19 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
 
 # Grades: 0 is pre-school, 1–9 compulsory education (小学 1–6, 初中 7–9), 10–12 high school.
-GRADE_CHOICES = [
-    (0, _("Pre-school")),
-    *[(g, _("Grade %(n)s") % {"n": g}) for g in range(1, 13)],
-]
+def _grade_label(n: int) -> str:
+    return gettext("Grade %(n)s") % {"n": n}
+
+
+# Labels translated when shown (a lazy label per grade), not when the module is imported.
+GRADE_CHOICES = [(0, _("Pre-school")), *[(g, lazy(_grade_label, str)(g)) for g in range(1, 13)]]
 COMPULSORY_GRADES = frozenset(range(1, 10))
 
 
