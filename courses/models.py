@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
 
+
 # Grades: 0 is pre-school, 1–9 compulsory education (小学 1–6, 初中 7–9), 10–12 high school.
 def _grade_label(n: int) -> str:
     return gettext("Grade %(n)s") % {"n": n}
