@@ -38,3 +38,26 @@ def public_courses(*, institution_id) -> list[Course]:
         )
         .order_by("name", "id")
     )
+
+
+def institutions_by_rule(*, user) -> list[dict]:
+    """For the dashboards: per rule, how many institutions of the user's subtree have an
+    accepted course breaking it (as of the last nightly run)."""
+    from django.db.models import Count, F, Func
+
+    from courses.rules import RULES
+
+    rows = (
+        Course.objects.visible_to(user)
+        .filter(status=Course.Status.ACCEPTED)
+        .exclude(violations=[])
+        .annotate(rule=Func(F("violations"), function="unnest"))
+        .values("rule")
+        .annotate(institutions=Count("institution_id", distinct=True))
+        .order_by("rule")
+    )
+    counts = {row["rule"]: row["institutions"] for row in rows}
+    return [
+        {"rule": rule.id, "label": rule.label, "institutions": counts.get(rule.id, 0)}
+        for rule in RULES.values()
+    ]

@@ -99,3 +99,17 @@ def test_past_sessions_and_other_districts_are_left_alone(tree, school_a, office
     course.refresh_from_db()
     other.refresh_from_db()
     assert course.violations == ["rest_day"] and other.violations == ["rest_day"]
+
+
+def test_dashboard_counts_institutions_by_rule(tree, school_a, officer_a):
+    from courses.selectors import institutions_by_rule
+    from tests.courses.conftest import act
+
+    accepted(officer_a, school_a)
+    accepted(officer_a, school_a, name="另一门")
+    CalendarDay.objects.filter(date=WEDNESDAY).update(is_working_day=False, note="临时假日")
+    run()
+    counts = {row["rule"]: row["institutions"] for row in institutions_by_rule(user=officer_a)}
+    assert counts["rest_day"] == 1 and counts["end_offline"] == 0
+    officer_b = act(tree.user("b", "officer"))
+    assert {row["institutions"] for row in institutions_by_rule(user=officer_b)} == {0}
