@@ -143,3 +143,17 @@ def test_public_page_shows_accepted_courses_and_prices(client, tree, officer_a):
     body = client.get(url).content.decode()
     assert "公开数学课" in body and "80.00" in body
     assert "待审课程" not in body
+
+
+def test_the_schema_documents_the_courses_api(tree):
+    client = api(tree.user("a", "officer"))
+    body = client.get("/api/schema/").content.decode()
+    assert "/api/v1/courses/check/" in body and "/api/v1/courses/{id}/return/" in body
+
+
+def test_staff_institution_page_shows_its_courses(client, tree, course_a, school_a):
+    client.force_login(tree.user("a", "officer"))
+    body = client.get(reverse("institutions:institution-detail", args=[school_a.pk])).content
+    assert "五年级数学提高班" in body.decode()
+    client.force_login(tree.user("b", "officer"))
+    assert client.get(reverse("courses:course-detail", args=[course_a.pk])).status_code == 404
