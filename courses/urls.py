@@ -6,6 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.CourseListView.as_view(), name="course-list"),
+    path("reference/", views.ReferenceView.as_view(), name="reference"),
     path("export.xlsx", views.CourseExportView.as_view(), name="course-export"),
     path(
         "institutions/<int:pk>/import/",

@@ -2,17 +2,30 @@
 the district's decision, and the timetable import for an institution."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
+from bureaus.models import Bureau
 from bureaus.pages import ScopedDetailView, ScopedListView
+from bureaus.permissions import membership_may
 from core import spreadsheets as sheets
+from core.errors import form_add_errors
 from core.views import RecordActionView
 from courses import forms, selectors
-from courses.models import GRADE_CHOICES, Course
+from courses.models import (
+    GRADE_CHOICES,
+    Course,
+    GuidancePrice,
+    RuleSetting,
+    RuleSettingChange,
+    SchoolVacation,
+)
 from courses.rules import rule_labels
-from courses.services import filing, importing
+from courses.services import filing, importing, reference
 from institutions.models import Institution
 
 
@@ -193,3 +206,74 @@ def _course_list_url() -> str:
     from django.urls import reverse
 
     return reverse("courses:course-list")
+
+
+class ReferenceView(LoginRequiredMixin, TemplateView):
+    """A city's vacations and guidance prices, a province's rule settings with their history:
+    read and kept by the supervisors of that city or province (courses.services.reference
+    checks the bureau and role of every write)."""
+
+    template_name = "courses/reference.html"
+    FORMS = {
+        "vacation": forms.VacationForm,
+        "price": forms.GuidancePriceForm,
+        "rule": forms.RuleSettingForm,
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        membership = getattr(request.user, "membership", None)
+        if request.user.is_authenticated and not membership_may(
+            membership, "coursereference.change"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        bureau = self.request.user.membership.bureau
+        bound = kwargs.pop("bound", {})
+        is_city = bureau.level == Bureau.Level.CITY
+        is_province = bureau.level == Bureau.Level.PROVINCE
+        forms_ = {
+            name: bound.get(name) or form()
+            for name, form in self.FORMS.items()
+            if name != "price" or is_city
+            if name != "rule" or is_province
+        }
+        return super().get_context_data(
+            bureau=bureau,
+            forms=forms_,
+            vacations=SchoolVacation.objects.filter(bureau=bureau).order_by("-year", "kind"),
+            prices=GuidancePrice.objects.filter(bureau=bureau).order_by("subject", "grade"),
+            settings=RuleSetting.objects.filter(bureau=bureau).order_by("rule"),
+            changes=RuleSettingChange.objects.filter(setting__bureau=bureau).select_related(
+                "setting", "actor"
+            )[:50],
+            rule_labels=rule_labels(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        name = request.POST.get("form", "")
+        if name not in self.FORMS:
+            return self.render_to_response(self.get_context_data(), status=400)
+        form = self.FORMS[name](request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if name == "vacation":
+                    reference.vacation_set(actor=request.user, **data)
+                elif name == "price":
+                    reference.guidance_price_set(
+                        actor=request.user,
+                        subject=data["subject"],
+                        grade=data["grade"],
+                        max_fen_per_hour=int(data["max_yuan_per_hour"] * 100),
+                    )
+                else:
+                    reference.rule_setting_set(actor=request.user, **data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, gettext_now("Saved."))
+                return redirect("courses:reference")
+        return self.render_to_response(self.get_context_data(bound={name: form}), status=400)

@@ -68,3 +68,28 @@ def test_cities_keep_vacations_and_prices(tree):
             grade=5,
             max_fen_per_hour=1,
         )
+
+
+def test_the_reference_page(client, tree):
+    from django.urls import reverse
+
+    url = reverse("courses:reference")
+    client.force_login(tree.user("a", "officer"))
+    assert client.get(url).status_code == 403
+    client.force_login(tree.user("city", "supervisor"))
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"form": "price", "subject": "maths", "grade": "5", "max_yuan_per_hour": "-1"}
+    )
+    assert response.status_code == 400 and not GuidancePrice.objects.exists()
+    response = client.post(
+        url, {"form": "price", "subject": "maths", "grade": "5", "max_yuan_per_hour": "85.50"}
+    )
+    assert response.status_code == 302
+    assert GuidancePrice.objects.get(bureau=tree.city).max_fen_per_hour == 85_50
+    assert "85.50" in client.get(url).content.decode()
+    # A city has no rule settings to change.
+    response = client.post(
+        url, {"form": "rule", "rule": "end_offline", "enabled": "", "reason": "x"}
+    )
+    assert response.status_code == 403 and not RuleSetting.objects.exists()
