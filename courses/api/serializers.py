@@ -46,7 +46,7 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class PatternInSerializer(serializers.Serializer):
-    weekday = serializers.IntegerField()
+    weekday = serializers.IntegerField(min_value=1, max_value=7)
     starts_at = serializers.CharField(max_length=8)
     ends_at = serializers.CharField(max_length=8)
     first_day = serializers.CharField(max_length=10)
@@ -71,21 +71,29 @@ class CourseFilingSerializer(serializers.Serializer):
     institution = ScopedRelatedField(queryset=Institution.objects.all())
     name = serializers.CharField(max_length=200)
     subject = serializers.ChoiceField(choices=Subject.choices)
-    grades = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=13)
+    grades = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=12), min_length=1, max_length=13
+    )
     delivery = serializers.ChoiceField(choices=Course.Delivery.choices)
-    site = serializers.IntegerField(required=False, allow_null=True)
-    class_size = serializers.IntegerField(required=False, default=20)
-    class_hours = serializers.IntegerField()
-    lesson_minutes = serializers.IntegerField()
-    break_minutes = serializers.IntegerField(required=False, default=10)
-    price_per_hour_fen = serializers.IntegerField()
-    package_price_fen = serializers.IntegerField(required=False, default=0)
-    package_hours = serializers.IntegerField(required=False, default=0)
-    package_months = serializers.IntegerField(required=False, default=0)
+    site = serializers.IntegerField(required=False, allow_null=True, max_value=2**62)
+    class_size = serializers.IntegerField(max_value=100_000, required=False, default=20)
+    class_hours = serializers.IntegerField(
+        max_value=100_000,
+    )
+    lesson_minutes = serializers.IntegerField(
+        max_value=100_000,
+    )
+    break_minutes = serializers.IntegerField(max_value=100_000, required=False, default=10)
+    price_per_hour_fen = serializers.IntegerField(
+        max_value=10**12,
+    )
+    package_price_fen = serializers.IntegerField(max_value=10**12, required=False, default=0)
+    package_hours = serializers.IntegerField(max_value=100_000, required=False, default=0)
+    package_months = serializers.IntegerField(max_value=100_000, required=False, default=0)
     patterns = PatternInSerializer(many=True, required=False, default=list)
     sessions = SessionInSerializer(many=True, required=False, default=list)
     teacher_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, max_length=50
+        child=serializers.IntegerField(max_value=2**62), required=False, default=list, max_length=50
     )
     materials = MaterialInSerializer(many=True, required=False, default=list)
 

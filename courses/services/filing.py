@@ -103,10 +103,11 @@ def _time(value, field, errors):
 
 
 def _date(value, field, errors):
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+        if not 2000 <= day.year <= 2100:
+            raise ValueError(value)
+        return day
     except (ValueError, TypeError):
         errors.setdefault(field, []).append(
             _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
