@@ -61,3 +61,19 @@ def institutions_by_rule(*, user) -> list[dict]:
         {"rule": rule.id, "label": rule.label, "institutions": counts.get(rule.id, 0)}
         for rule in RULES.values()
     ]
+
+
+def institution_course_list(*, institution) -> list[Course]:
+    """For the institution's own portal: all its courses, newest first. The caller has checked
+    that the account belongs to this institution."""
+    return list(
+        Course.objects.filter(institution_id=institution.pk).select_related("site").order_by("-id")
+    )
+
+
+def institution_course_get(*, institution, pk: int) -> Course | None:
+    """For the institution's own portal: one of its courses, None when it is not its own (the
+    portal answers 404)."""
+    return (
+        Course.objects.filter(institution_id=institution.pk, pk=pk).select_related("site").first()
+    )

@@ -170,3 +170,35 @@ def test_concurrent_accepts_make_one_decision(tree):
     assert sorted(outcomes) == ["ok"] + ["refused"] * 7
     course.refresh_from_db()
     assert course.status == "accepted"
+
+
+def test_portal_selectors_keep_to_the_institution(tree, school_a, officer_a):
+    from courses import selectors
+
+    course = filing.course_submit(actor=officer_a, institution=school_a, **fields(school_a))
+    other = make_school(tree.a, name="另一家")
+    assert [c.pk for c in selectors.institution_course_list(institution=school_a)] == [course.pk]
+    assert selectors.institution_course_list(institution=other) == []
+    assert selectors.institution_course_get(institution=school_a, pk=course.pk) == course
+    assert selectors.institution_course_get(institution=other, pk=course.pk) is None
+
+
+def test_materials_are_filed_and_reviewed_by_the_district(tree, school_a, officer_a):
+    from courses.services.materials import material_review
+
+    course = filing.course_submit(
+        actor=officer_a,
+        institution=school_a,
+        **fields(school_a, materials=[{"title": "数学思维训练", "publisher": "浙江教育出版社"}]),
+    )
+    material = course.materials.get()
+    assert material.approval == "pending"
+    with pytest.raises(PermissionDenied):
+        material_review(
+            actor=act(tree.user("b", "officer")), material=material, approval="approved"
+        )
+    with pytest.raises(ValidationError):
+        material_review(actor=officer_a, material=material, approval="maybe")
+    material_review(actor=officer_a, material=material, approval="approved")
+    material.refresh_from_db()
+    assert material.approval == "approved"
