@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionOutcomeEnum": "inspections.models.Inspection.Outcome",
         "FindingResultEnum": "inspections.models.Finding.Result",
         "RectificationNoticeStatusEnum": "inspections.models.RectificationNotice.Status",
+        "CourseDeliveryEnum": "courses.models.Course.Delivery",
+        "CourseStatusEnum": "courses.models.Course.Status",
     },
 }
 
