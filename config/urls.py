@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("inspections.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("funds.api.urls")),
+    path("", include("courses.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
+    path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).

@@ -39,6 +39,8 @@ UNSCOPED = {
     # by their 192-bit token; the others are a 404 (tests/documents/test_verification.py).
     "public_documents:pdf": "the PDF of a document published to everyone, by its token",
     "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
+    "courses:reference": "the acting city's or province's own vacations, guidance prices and rule "
+    "settings, not a district's records (tests/courses/test_reference.py)",
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.

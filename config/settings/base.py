@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inspections",
     "documents",
     "funds",
+    "courses",
     "reports",
 ]
 
@@ -234,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionOutcomeEnum": "inspections.models.Inspection.Outcome",
         "FindingResultEnum": "inspections.models.Finding.Result",
         "RectificationNoticeStatusEnum": "inspections.models.RectificationNotice.Status",
+        "CourseDeliveryEnum": "courses.models.Course.Delivery",
+        "CourseStatusEnum": "courses.models.Course.Status",
     },
 }
 
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
     "funds-periodic": {
         "task": "funds.tasks.funds_periodic",
         "schedule": crontab(minute=15),
+    },
+    # courses/: the rules over every accepted course's sessions (idempotent).
+    "courses-nightly": {
+        "task": "courses.tasks.courses_check",
+        "schedule": crontab(hour=1, minute=40),
     },
     # inspections/: remind, mark overdue and escalate rectification notices (idempotent).
     "inspections-chase-notices": {
