@@ -209,3 +209,13 @@ def public_list_entries(*, bureau, kind: str):
         .select_related("institution")
         .order_by("-published_on", "institution__name")
     )
+
+
+def institution_get_for_portal(*, pk: int) -> Institution:
+    """One institution's own record, for its portal (the caller, portal.access, has established
+    that the account speaks for it): with its credentials and teaching sites."""
+    return (
+        Institution.objects.select_related("street", "bureau")
+        .prefetch_related("credentials", "sites")
+        .get(pk=pk)
+    )

@@ -64,7 +64,15 @@ def _audit_event(bureau, marker):
 
 
 # Each app's makers live in tests/<app>/records.py and register themselves on import.
-for _app in ("institutions", "inspections", "complaints", "funds", "reports", "documents"):
+for _app in (
+    "institutions",
+    "inspections",
+    "complaints",
+    "funds",
+    "reports",
+    "documents",
+    "portal",
+):
     try:
         import_module(f"tests.{_app}.records")
     except ModuleNotFoundError as exc:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inspections",
     "documents",
     "funds",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "bureaus.security.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bureaus.middleware.ActingMembershipMiddleware",
+    "portal.middleware.PortalAccountMiddleware",
     "bureaus.security.AdministratorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
