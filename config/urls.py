@@ -41,6 +41,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
+    path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
     path("portal-invitations/", include("portal.staff_urls")),
     path("", include("core.urls")),
