@@ -92,6 +92,13 @@ ACTIONS: dict[str, frozenset] = {
     "rectificationnotice.view": READERS,
     "rectificationnotice.change": frozenset({R.ADMIN, R.OFFICER}),
     "rectificationnotice.evidence": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
+    # courses/: the district decides filings; superiors read them and keep their own
+    # reference data (a city's vacations and guidance prices, a province's rule settings).
+    "course.view": READERS,
+    "course.change": frozenset({R.ADMIN, R.OFFICER}),
+    "course.decide": frozenset({R.ADMIN, R.OFFICER}),
+    "course.export": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "coursereference.change": frozenset({R.SUPERVISOR}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only

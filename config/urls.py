@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("inspections.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("funds.api.urls")),
+    path("", include("courses.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
+    path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
     path("portal-invitations/", include("portal.staff_urls")),

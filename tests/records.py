@@ -71,6 +71,7 @@ for _app in (
     "funds",
     "reports",
     "documents",
+    "courses",
     "portal",
 ):
     try:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inspections",
     "documents",
     "funds",
+    "courses",
     "reports",
     "portal",
 ]
@@ -282,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
     "funds-periodic": {
         "task": "funds.tasks.funds_periodic",
         "schedule": crontab(minute=15),
+    },
+    # courses/: the rules over every accepted course's sessions (idempotent).
+    "courses-nightly": {
+        "task": "courses.tasks.courses_check",
+        "schedule": crontab(hour=1, minute=40),
     },
     # inspections/: remind, mark overdue and escalate rectification notices (idempotent).
     "inspections-chase-notices": {

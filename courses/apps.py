@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = _("Courses and timetables")
+
+    def ready(self):
+        from courses import warnings
+
+        warnings.register()
