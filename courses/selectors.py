@@ -13,11 +13,18 @@ def course_list(queryset, *, filters: dict):
     return queryset.select_related("institution", "bureau")
 
 
-def public_courses(*, institution) -> list[Course]:
+def institution_courses(*, user, institution) -> list[Course]:
+    """The institution's courses the user may see (at most 50, newest first)."""
+    return list(
+        Course.objects.visible_to(user).filter(institution_id=institution.pk).order_by("-id")[:50]
+    )
+
+
+def public_courses(*, institution_id) -> list[Course]:
     """The accepted courses of an institution with their prices: what the public is charged
     for (name, subject, grades, delivery, prices and class hours only)."""
     return list(
-        Course.objects.filter(institution=institution, status=Course.Status.ACCEPTED)
+        Course.objects.filter(institution_id=institution_id, status=Course.Status.ACCEPTED)
         .only(
             "id",
             "name",

@@ -21,6 +21,7 @@ from courses import rules
 from courses.models import COMPULSORY_GRADES, Course, CourseTeacher, SchoolVacation
 from courses.services.context import city_prices, province_settings
 from courses.warnings import SOURCE
+from institutions import extensions
 from institutions.models import Credential, Institution
 
 ACCEPTED = Course.Status.ACCEPTED
@@ -216,25 +217,15 @@ def courses_check(*, today: dt.date | None = None) -> dict:
         ):
             wanted[institution_id].update(codes)
         prefix = f"{SOURCE}:"
-        have = defaultdict(set)
-        for institution_id, codes in Institution.objects.filter(
+        carrying = Institution.objects.filter(
             warning_codes__overlap=[f"{prefix}{r}" for r in rules.RULES]
-        ).values_list("id", "warning_codes"):
-            have[institution_id] = {c[len(prefix) :] for c in codes if c.startswith(prefix)}
-        changed = {
-            i: sorted(wanted.get(i, ()))
-            for i in set(wanted) | set(have)
-            if wanted.get(i, set()) != have.get(i, set())
-        }
-        if changed:
-            from institutions import extensions
-
-            extensions.set_warnings_many(
-                source=SOURCE,
-                codes_by_institution={i: c for i, c in changed.items() if c},
-                institution_ids=list(changed),
-            )
+        ).values_list("id", flat=True)
+        changed = extensions.set_warnings_many(
+            source=SOURCE,
+            codes_by_institution={i: sorted(codes) for i, codes in wanted.items()},
+            institution_ids=set(carrying) | set(wanted),
+        )
     return {
         "courses_changed": sum(len(ids) for ids in changes.values()),
-        "institutions_changed": len(changed),
+        "institutions_changed": changed,
     }

@@ -22,7 +22,9 @@ def act(user):
 def make_school(bureau, name="启明星学科辅导中心", category="academic", scope="语文、数学、英语"):
     """An institution with a school-running licence, a site and two teachers."""
     with acting(system_actor("tests")):
-        institution = Institution.objects.create(bureau=bureau, name=name, category=category)
+        institution = Institution.objects.create(
+            bureau=bureau, name=name, category=category, status="normal"
+        )
         Credential.objects.create(
             institution=institution,
             kind=Credential.Kind.SCHOOL_LICENCE,
