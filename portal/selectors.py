@@ -2,6 +2,8 @@
 
 import hashlib
 
+from courses.models import Course
+from courses.selectors import course_list
 from portal.models import PortalInvitation
 
 
@@ -18,4 +20,22 @@ def invitation_by_token(*, token: str) -> PortalInvitation | None:
         PortalInvitation.objects.select_related("institution")
         .filter(token_hash=token_hash(token))
         .first()
+    )
+
+
+def course_list_for_institution(*, institution_id: int):
+    """The institution's own courses, newest filing first (courses' list selector, narrowed to
+    the one institution)."""
+    return course_list(Course.objects.filter(institution_id=institution_id), filters={}).order_by(
+        "-submitted_at", "-pk"
+    )
+
+
+def course_get_for_institution(*, institution_id: int, pk: int):
+    """One course of the institution with its timetable; another institution's course raises
+    Course.DoesNotExist, like one that does not exist."""
+    return (
+        course_list_for_institution(institution_id=institution_id)
+        .prefetch_related("sessions", "patterns", "teachers__staff", "materials")
+        .get(pk=pk)
     )

@@ -20,15 +20,19 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from bureaus import rls
-from core.errors import form_add_errors
+from core import spreadsheets as sheets
+from core.errors import error_dict, form_add_errors
+from courses.models import Course
+from courses.services.filing import course_submit
+from courses.services.importing import timetable_import
 from funds.models import FundWarning
 from funds.selectors import warning_list_for_institution
 from inspections.models import RectificationNotice
 from inspections.selectors import notice_get_for_institution, notice_list_for_institution
 from institutions import rules
-from institutions.selectors import institution_get_for_portal
-from portal import access, services
-from portal.forms import EvidenceForm
+from institutions.selectors import institution_get_for_portal, institution_staff_for_portal
+from portal import access, selectors, services
+from portal.forms import CourseForm, EvidenceForm, TimetableUploadForm
 
 N = RectificationNotice.Status
 # Notices that still wait for the institution.
@@ -148,3 +152,100 @@ class EscrowWarningListView(PortalPage):
     def get_context_data(self, **kwargs):
         warnings = warning_list_for_institution(institution_id=self.institution.pk)
         return super().get_context_data(warnings=warnings[:200], **kwargs)
+
+
+class CourseListView(PortalPage):
+    """The institution's course filings (课程备案) and their state."""
+
+    template_name = "portal/course_list.html"
+
+    def get_context_data(self, **kwargs):
+        courses = selectors.course_list_for_institution(institution_id=self.institution.pk)
+        return super().get_context_data(courses=courses[:200], **kwargs)
+
+
+class CourseDetailView(PortalPage):
+    """One filing: its timetable, prices and the district's decision."""
+
+    template_name = "portal/course_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            course = selectors.course_get_for_institution(
+                institution_id=self.institution.pk, pk=self.kwargs["pk"]
+            )
+        except Course.DoesNotExist:
+            raise Http404 from None
+        return self.render_to_response(self.get_context_data(course=course))
+
+
+class CourseFileView(PortalPage):
+    """File a course with its timetable. A filing that breaks any 双减 rule is refused with
+    every reason at once, each naming the session or field (courses' rule engine); nothing is
+    saved until it passes."""
+
+    template_name = "portal/course_form.html"
+
+    def _form(self, data=None):
+        return CourseForm(
+            data,
+            sites=list(self.institution.sites.all()),
+            staff=institution_staff_for_portal(institution_id=self.institution.pk),
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        refusals = []
+        if form.is_valid():
+            try:
+                course = course_submit(
+                    actor=request.user, institution=self.institution, **form.filing()
+                )
+            except ValidationError as exc:
+                found = error_dict(exc)
+                refusals = [text for texts in found.values() for text in texts]
+                for field, texts in found.items():
+                    name = CourseForm.FIELD_FOR.get(field, field)
+                    if name in form.fields:
+                        form.add_error(name, texts)
+            else:
+                messages.success(request, _("The course has been filed with the education bureau."))
+                return redirect("portal:course-detail", pk=course.pk)
+        return self.render_to_response(
+            self.get_context_data(form=form, refusals=refusals), status=400
+        )
+
+
+class TimetableImportView(PortalPage):
+    """File courses from a timetable (.xlsx): every row's errors at once, nothing written
+    unless every row and every course passes (courses' importer)."""
+
+    template_name = "portal/timetable_import.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=TimetableUploadForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = TimetableUploadForm(request.POST, request.FILES)
+        errors = []
+        if form.is_valid():
+            try:
+                outcome = timetable_import(
+                    actor=request.user,
+                    institution=self.institution,
+                    upload=form.cleaned_data["file"],
+                )
+            except sheets.FileRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                if not outcome.errors:
+                    messages.success(
+                        request,
+                        _("%(n)s courses filed from the timetable.") % {"n": len(outcome.courses)},
+                    )
+                    return redirect("portal:course-list")
+                errors = outcome.errors
+        return self.render_to_response(self.get_context_data(form=form, errors=errors), status=400)

@@ -95,3 +95,21 @@ def fund_warning(institution, detail):
 @maker(PortalInvitation)
 def _invitation(bureau, marker):
     return invitation(institution(bureau, marker), contact_name=marker[:50])[0]
+
+
+def course(institution, name, *, status="submitted"):
+    """A course filed by `institution` (as the filing service leaves it)."""
+    from courses.models import Course
+
+    return Course.objects.create(
+        institution=institution,
+        name=name,
+        subject="calligraphy",
+        is_academic=False,
+        grades=[5],
+        delivery="online_live",
+        class_hours=10,
+        lesson_minutes=30,
+        price_per_hour_fen=50_00,
+        status=status,
+    )
