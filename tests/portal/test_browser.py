@@ -5,9 +5,11 @@ notice and sends evidence; the page never scrolls sideways."""
 
 import pytest
 
+from courses.models import Course
 from inspections.models import RectificationNotice
 from institutions.models import Institution
 from tests.conftest import PASSWORD, browser_login
+from tests.courses.conftest import make_school
 from tests.portal import records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +22,8 @@ def _fits(page):
 
 
 def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, tree):
-    institution = records.institution(tree.a, "西湖书法学校", address="文三路1号")
+    institution = make_school(tree.a, name="西湖书法学校")
+    Institution.objects.filter(pk=institution.pk).update(address="文三路1号")
     Institution.objects.filter(pk=institution.pk).update(warning_codes=["unapproved_site"])
     notice = records.notice(institution, "西教整改〔2026〕9号")
     records.notice(records.institution(tree.a, "西湖舞蹈学校"), "西教整改〔2026〕10号")
@@ -62,7 +65,7 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     assert "文三路1号" in home and "机构端" in home
     assert phone.locator("[data-testid=portal-warnings] li").count() == 1
 
-    phone.click("text=整改通知书")
+    phone.click("[data-testid=nav-notices]")
     _fits(phone)
     assert "9号" in phone.content() and "10号" not in phone.content()
     phone.click("text=西教整改〔2026〕9号")
@@ -73,6 +76,34 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     assert "整改材料已提交教育局" in phone.content()
     notice.refresh_from_db()
     assert notice.status == RectificationNotice.Status.SUBMITTED
+
+    # A course with a 20:45 offline session: refused, naming the session; fixed; filed.
+    phone.click("[data-testid=nav-courses]")
+    phone.click("[data-testid=course-create]")
+    _fits(phone)
+    phone.fill("input[name=name]", "五年级数学提高班")
+    phone.select_option("select[name=subject]", "maths")
+    phone.check("input[name=grades][value='5']")
+    phone.select_option("select[name=delivery]", "offline")
+    phone.select_option("select[name=site]", index=1)
+    phone.fill("input[name=class_hours]", "20")
+    phone.fill("input[name=lesson_minutes]", "45")
+    phone.fill("input[name=price_per_hour]", "80")
+    phone.get_by_label("王老师").check()  # qualified (李老师 is not: a refusal of its own)
+    phone.fill("textarea[name=sessions]", "2026-12-02 19:00-20:45")
+    phone.click("main form button[type=submit]")
+    refusal = phone.inner_text("[data-testid=course-refusal]")
+    assert "2026-12-02" in refusal and "20:45" in refusal and "20:30" in refusal
+    _fits(phone)
+    assert not Course.objects.exists()
+    phone.fill("textarea[name=sessions]", "2026-12-02 19:00-20:30")
+    phone.click("main form button[type=submit]")
+    phone.wait_for_selector("[data-testid=course-status]")
+    assert "五年级数学提高班" in phone.inner_text("[data-testid=course-name]")
+    assert "¥80.00" in phone.inner_text("[data-testid=course-price]")
+    _fits(phone)
+    course = Course.objects.get()
+    assert course.institution_id == institution.pk and course.status == Course.Status.SUBMITTED
 
     # The staff side stays shut to the institution account.
     response = phone.goto(f"{live_server.url}/institutions/")
