@@ -140,3 +140,20 @@ def notice_evidence_submit(*, account: PortalAccount, notice_id: int, evidence: 
         key=f"portal-evidence:{notice.pk}:{notice.evidence_at.isoformat()}",
     )
     return notice
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: PortalInvitation, now=None) -> PortalInvitation:
+    """Withdraw a link not used yet (sent to the wrong person, say): it then opens nothing.
+    The row is locked and re-checked, so a revocation and an acceptance at once make one."""
+    membership = getattr(actor, "membership", None)
+    if not membership_may(membership, INVITE) or membership.bureau_id != invitation.bureau_id:
+        raise PermissionDenied
+    locked = PortalInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status_on(now) != PortalInvitation.Status.PENDING:
+        raise ValidationError(
+            _("Only an invitation waiting to be accepted can be withdrawn."), code="state"
+        )
+    locked.revoked_at = now or timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    return locked

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", staff_views.InvitationListView.as_view(), name="invitation-list"),
     path("new/", staff_views.InvitationCreateView.as_view(), name="invitation-create"),
     path("<int:pk>/", staff_views.InvitationDetailView.as_view(), name="invitation-detail"),
+    path("<int:pk>/revoke/", staff_views.InvitationRevokeView.as_view(), name="invitation-revoke"),
 ]

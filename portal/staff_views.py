@@ -1,12 +1,15 @@
 """Staff pages of the portal: a district officer invites an institution's contact."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
 from core.errors import form_add_errors
+from core.views import RecordActionView
 from portal import services
 from portal.forms import InvitationForm
 from portal.models import PortalInvitation
@@ -65,3 +68,18 @@ class InvitationCreateView(ScopedPageMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class InvitationRevokeView(RecordActionView):
+    """Withdraw an invitation whose link has not been used."""
+
+    model = PortalInvitation
+    permission_object = "portalinvitation"
+    form_class = forms.Form
+    template_name = "portal/staff/invitation_revoke.html"
+    title = gettext_lazy("Withdraw the invitation")
+    success_url_name = "portal_staff:invitation-detail"
+    success_message = gettext_lazy("The invitation has been withdrawn; its link opens nothing.")
+
+    def perform(self, form):
+        services.invitation_revoke(actor=self.request.user, invitation=self.object)

@@ -51,7 +51,8 @@ class PortalPage(LoginRequiredMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         account = getattr(request, "portal_account", None) or access.account_for(request.user)
-        if account is None:
+        if account is None or getattr(request.user, "memberships_list", None):
+            # Staff, and any account that also holds a bureau membership: not an institution.
             raise Http404
         self.account = account
         with rls.use(access.scope_for(account)):

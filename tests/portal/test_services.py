@@ -155,3 +155,17 @@ def test_the_invitation_status_follows_the_clock(tree):
         invitation.status_on(invitation.expires_at + dt.timedelta(minutes=1))
         == PortalInvitation.Status.EXPIRED
     )
+
+
+def test_a_withdrawn_link_opens_nothing(tree):
+    invitation, token = records.invitation(records.institution(tree.a, "西湖书法"))
+    with pytest.raises(PermissionDenied):
+        services.invitation_revoke(actor=_acting(tree.user("b", "officer")), invitation=invitation)
+    services.invitation_revoke(actor=_acting(tree.user("a", "officer")), invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.status == PortalInvitation.Status.REVOKED
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token=token, username="late", password=PASSWORD)
+    with pytest.raises(ValidationError):
+        services.invitation_revoke(actor=_acting(tree.user("a", "officer")), invitation=invitation)
+    assert not User.objects.filter(username="late").exists()

@@ -179,3 +179,15 @@ def test_portal_pages_fit_a_phone_and_are_chinese(tree):
     body = _signed_in(records.account(records.institution(tree.a, "西湖书法")))
     html = body.get(reverse("portal:home")).content.decode()
     assert 'name="viewport"' in html and "机构端" in html
+
+
+def test_an_officer_withdraws_an_unused_invitation(tree):
+    invitation, token = records.invitation(records.institution(tree.a, "西湖书法"))
+    officer = Client()
+    officer.force_login(tree.user("a", "officer"))
+    url = reverse("portal_staff:invitation-revoke", kwargs={"pk": invitation.pk})
+    assert officer.get(url).status_code == 200
+    assert officer.post(url).status_code == 302
+    link = reverse("portal_public:invitation-accept", kwargs={"token": token})
+    assert Client().get(link).status_code == 410
+    assert officer.post(url).status_code == 400  # already withdrawn
