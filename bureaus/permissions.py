@@ -107,6 +107,9 @@ ACTIONS: dict[str, frozenset] = {
     # documents/: superiors read their districts' issued documents; the seal is the admin's.
     "document.view": READERS,
     "seal.change": frozenset({R.ADMIN}),
+    # portal/: a district's officers invite institutions' contacts to the institution portal.
+    "portalinvitation.view": READERS,
+    "portalinvitation.change": frozenset({R.ADMIN, R.OFFICER}),
 }
 
 

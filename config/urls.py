@@ -45,6 +45,8 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
+    path("portal/", include("portal.urls")),
+    path("portal-invitations/", include("portal.staff_urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", bureau_views.public_index, name="public-index"),
@@ -52,6 +54,7 @@ urlpatterns = [
     path("public/", include("complaints.public_urls")),
     path("public/", include("inspections.public_urls")),
     path("public/", include("documents.public_urls")),
+    path("public/", include("portal.public_urls")),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -3,7 +3,7 @@ coverage figures per district (seed 004 江津, 永川)."""
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from bureaus.models import Bureau
@@ -97,3 +97,17 @@ def violations(queryset):
 
 def unresolved_warnings(queryset):
     return queryset.filter(status__in=FundWarning.UNRESOLVED)
+
+
+def warning_list_for_institution(*, institution_id: int):
+    """The escrow warnings on one institution's accounts (its portal): unresolved first, then
+    the newest. The account number is not among what the portal shows."""
+    return (
+        FundWarning.objects.filter(account__institution_id=institution_id)
+        .select_related("account")
+        .order_by(
+            Case(When(status__in=FundWarning.UNRESOLVED, then=Value(0)), default=Value(1)),
+            "-raised_at",
+            "-pk",
+        )
+    )

@@ -141,3 +141,22 @@ def public_draw_results(*, limit: int = 50) -> list[dict]:
             }
         )
     return out
+
+
+def notice_list_for_institution(*, institution_id: int):
+    """The rectification notices addressed to one institution (its portal), newest first."""
+    return (
+        RectificationNotice.objects.filter(inspection__institution_id=institution_id)
+        .select_related("inspection")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def notice_get_for_institution(*, institution_id: int, pk: int) -> RectificationNotice:
+    """One notice addressed to the institution; a notice of any other institution raises
+    RectificationNotice.DoesNotExist, exactly like one that does not exist."""
+    return (
+        notice_list_for_institution(institution_id=institution_id)
+        .prefetch_related("findings__item")
+        .get(pk=pk)
+    )

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from institutions.models import Credential, Institution, ListEntry
+from institutions.models import Credential, Institution, ListEntry, Staff
 
 PUBLIC_RESULTS = 20
 # A public search reads at most this many matches before ordering them: a fragment that most
@@ -209,3 +209,18 @@ def public_list_entries(*, bureau, kind: str):
         .select_related("institution")
         .order_by("-published_on", "institution__name")
     )
+
+
+def institution_get_for_portal(*, pk: int) -> Institution:
+    """One institution's own record, for its portal (the caller, portal.access, has established
+    that the account speaks for it): with its credentials and teaching sites."""
+    return (
+        Institution.objects.select_related("street", "bureau")
+        .prefetch_related("credentials", "sites")
+        .get(pk=pk)
+    )
+
+
+def institution_staff_for_portal(*, institution_id: int) -> list:
+    """The institution's staff register by name, for its own portal's choices of teachers."""
+    return list(Staff.objects.filter(institution_id=institution_id).order_by("name", "id"))

@@ -72,6 +72,7 @@ for _app in (
     "reports",
     "documents",
     "courses",
+    "portal",
 ):
     try:
         import_module(f"tests.{_app}.records")

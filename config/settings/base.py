@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "funds",
     "courses",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "bureaus.security.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bureaus.middleware.ActingMembershipMiddleware",
+    "portal.middleware.PortalAccountMiddleware",
     "bureaus.security.AdministratorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -152,6 +152,25 @@ def notice_submit_evidence(*, actor, notice: RectificationNotice, evidence: str)
 
 
 @transaction.atomic
+def notice_submit_evidence_from_institution(
+    *, actor, notice: RectificationNotice, institution_id: int, evidence: str
+):
+    """The institution's own evidence, sent from its portal (机构端) by an institution account,
+    which holds no membership: the caller (portal) vouches that `actor` speaks for
+    `institution_id`; a notice addressed to any other institution is refused (PermissionDenied)
+    before anything is locked. The same transition as `notice_submit_evidence`: row locked,
+    state re-checked, so two submissions at once make one."""
+    if notice.inspection.institution_id != institution_id:
+        raise PermissionDenied
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Describe the evidence of rectification.")})
+    step = NOTICE.begin_as_system(notice, "submit")
+    step.record.evidence = evidence.strip()
+    step.record.evidence_at = timezone.now()
+    return step.finish(fields=["evidence", "evidence_at"])
+
+
+@transaction.atomic
 def notice_verify(*, actor, notice: RectificationNotice, note: str = ""):
     """The rectification is verified: the notice is closed."""
     step = NOTICE.begin(notice, "verify", actor=actor)

@@ -30,7 +30,8 @@ class Command(BaseCommand):
                     module = import_module(f"{config.name}.demo")
                 except ModuleNotFoundError:
                     continue
-                module.seed()
+                # A seed may return more demo logins (the portal's institution accounts).
+                logins += module.seed() or []
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, description in logins:
             self.stdout.write(f"  {username:<22} {description}")

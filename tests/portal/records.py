@@ -1,0 +1,115 @@
+"""Records for the portal's tests: institutions with accounts, notices and escrow warnings
+addressed to one institution, and the maker of the staff invitation pages' isolation test."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from bureaus.models import User
+from funds.models import EscrowAccount, FundWarning
+from inspections.models import Finding, Inspection, RectificationNotice
+from institutions.models import Institution
+from portal import services
+from portal.models import PortalAccount, PortalInvitation
+from tests.conftest import PASSWORD
+from tests.inspections.records import _share
+from tests.records import maker
+
+
+def institution(bureau, name, **fields):
+    fields = {"category": "arts", "status": "normal", **fields}
+    return Institution.objects.create(bureau=bureau, name=name, **fields)
+
+
+def account(institution, username=None) -> PortalAccount:
+    """An institution account as an accepted invitation makes it (no membership)."""
+    user = User.objects.create_user(
+        username=username or f"inst-{institution.pk}", password=PASSWORD, display_name="联系人"
+    )
+    return PortalAccount.objects.create(user=user, institution=institution)
+
+
+def invitation(institution, *, contact_name="王老师", by=None):
+    """An invitation as a district officer makes it; returns (invitation, link secret)."""
+    by = by or User.objects.get_or_create(username=f"inviter-{institution.bureau.code}")[0]
+    token = f"tok-{institution.pk}-{contact_name}-{timezone.now().timestamp()}"
+    made = PortalInvitation.objects.create(
+        institution=institution,
+        contact_name=contact_name,
+        token_hash=services.token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(hours=services.INVITATION_HOURS),
+        created_by=by,
+    )
+    return made, token
+
+
+def notice(institution, number, *, status=RectificationNotice.Status.ISSUED):
+    """A rectification notice addressed to `institution`, from a visit of its district."""
+    share = _share(institution.bureau, f"{number}行动")
+    visit = Inspection.objects.create(
+        share=share,
+        institution=institution,
+        planned_on=timezone.localdate(),
+        status=Inspection.Status.IN_PROGRESS,
+        started_at=timezone.now(),
+    )
+    finding = Finding.objects.create(
+        inspection=visit,
+        item=share.campaign.items.get(),
+        result=Finding.Result.VIOLATION,
+        note="灭火器过期",
+        answered_at=timezone.now(),
+    )
+    issuer = User.objects.get_or_create(username=f"issuer-{institution.bureau.code}")[0]
+    made = RectificationNotice.objects.create(
+        inspection=visit,
+        number=number,
+        status=status,
+        requirements="更换过期灭火器",
+        working_days=5,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+        issued_at=timezone.now(),
+        issued_by=issuer,
+    )
+    made.findings.set([finding])
+    return made
+
+
+def fund_warning(institution, detail):
+    escrow = EscrowAccount.objects.create(
+        institution=institution,
+        bank="农业银行",
+        account_number="6228480012345678",
+        agreed_on=dt.date(2026, 3, 2),
+        balance_fen=1000,
+    )
+    return FundWarning.objects.create(
+        account=escrow,
+        kind=FundWarning.Kind.BELOW_MINIMUM,
+        level=FundWarning.Level.RED,
+        key="below_minimum",
+        detail=detail,
+    )
+
+
+@maker(PortalInvitation)
+def _invitation(bureau, marker):
+    return invitation(institution(bureau, marker), contact_name=marker[:50])[0]
+
+
+def course(institution, name, *, status="submitted"):
+    """A course filed by `institution` (as the filing service leaves it)."""
+    from courses.models import Course
+
+    return Course.objects.create(
+        institution=institution,
+        name=name,
+        subject="calligraphy",
+        is_academic=False,
+        grades=[5],
+        delivery="online_live",
+        class_hours=10,
+        lesson_minutes=30,
+        price_per_hour_fen=50_00,
+        status=status,
+    )
