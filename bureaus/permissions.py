@@ -100,6 +100,12 @@ ACTIONS: dict[str, frozenset] = {
     # documents/: superiors read their districts' issued documents; the seal is the admin's.
     "document.view": READERS,
     "seal.change": frozenset({R.ADMIN}),
+    # reports/ periodic reports: superiors read and download their districts' reports; the
+    # district's staff generate one on demand; its administrator words them and sets the days.
+    "periodicreport.view": READERS,
+    "periodicreport.generate": frozenset({R.ADMIN, R.OFFICER}),
+    "reporttemplate.change": frozenset({R.ADMIN}),
+    "reportschedule.change": frozenset({R.ADMIN}),
 }
 
 

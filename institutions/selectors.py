@@ -3,10 +3,20 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from institutions.models import Credential, Institution, ListEntry
+from institutions.models import Credential, Institution, ListEntry, StatusChange
 
 PUBLIC_RESULTS = 20
 # A public search reads at most this many matches before ordering them: a fragment that most
@@ -209,3 +219,107 @@ def public_list_entries(*, bureau, kind: str):
         .select_related("institution")
         .order_by("-published_on", "institution__name")
     )
+
+
+def registry_figures_as_of(*, bureau_ids, period_start: dt.date, as_of: dt.date) -> dict:
+    """The registry's figures of some districts as they stood at the end of `as_of`, read from
+    the history (status changes, licence dates, list entries), not from today's state (seed 001
+    篇1: 机构总数, 审批, 学科类仅有营业执照, 截止到…月底 整改达标, 颁发许可证, 取缔或停办, 停办整改,
+    白名单). Two queries (the totals, and the same per category).
+
+    An institution counts from the earliest dated fact on file about it (its registration, a
+    status change, a licence's issue date): a survey records institutions that were running
+    long before they were put on file. Its status at `as_of` is that of its last change
+    decided by then, else the status it left by its first later change, else today's."""
+    S = Institution.Status
+    K = Credential.Kind
+    changes = StatusChange.objects.filter(institution=OuterRef("pk"))
+    credentials = Credential.objects.filter(institution=OuterRef("pk"))
+    licence = credentials.filter(kind=K.SCHOOL_LICENCE)
+    held_by = Q(issued_on__isnull=True) | Q(issued_on__lte=as_of)
+    whites = ListEntry.objects.filter(
+        institution=OuterRef("pk"), kind=ListEntry.Kind.WHITE, published_on__lte=as_of
+    ).filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=as_of))
+    rows = (
+        Institution.objects.filter(bureau_id__in=list(bureau_ids))
+        .filter(
+            Q(created_at__date__lte=as_of)
+            | Q(Exists(changes.filter(decided_on__lte=as_of)))
+            | Q(Exists(credentials.filter(issued_on__lte=as_of)))
+        )
+        .annotate(
+            status_then=Coalesce(
+                Subquery(
+                    changes.filter(decided_on__lte=as_of)
+                    .order_by("-decided_on", "-at", "-id")
+                    .values("to_status")[:1]
+                ),
+                Subquery(
+                    changes.filter(decided_on__gt=as_of)
+                    .order_by("decided_on", "at", "id")
+                    .values("from_status")[:1]
+                ),
+                F("status"),
+            ),
+            is_licensed_before=Exists(licence.filter(issued_on__lt=period_start)),
+            is_licensed_in_period=Exists(
+                licence.filter(issued_on__gte=period_start, issued_on__lte=as_of)
+            ),
+            is_business_only=ExpressionWrapper(
+                Q(category=Institution.Category.ACADEMIC)
+                & Q(
+                    Exists(
+                        credentials.filter(
+                            held_by, kind__in=[K.BUSINESS_LICENCE, K.PNE_CERTIFICATE]
+                        )
+                    )
+                )
+                & ~Q(Exists(licence.filter(held_by))),
+                output_field=BooleanField(),
+            ),
+            is_rectified=Exists(
+                changes.filter(
+                    from_status=S.SUSPENDED,
+                    to_status=S.NORMAL,
+                    decided_on__gte=period_start,
+                    decided_on__lte=as_of,
+                )
+            ),
+            is_white=Exists(whites),
+        )
+    )
+    gone = (S.BANNED, S.CLOSED, S.DEREGISTERED)
+    totals = rows.aggregate(
+        institutions_total=Count("pk"),
+        licensed_before_period=Count("pk", filter=Q(is_licensed_before=True)),
+        academic_business_only=Count("pk", filter=Q(is_business_only=True)),
+        rectified=Count("pk", filter=Q(is_rectified=True)),
+        licences_issued=Count("pk", filter=Q(is_licensed_in_period=True)),
+        banned_or_closed=Count("pk", filter=Q(status_then__in=gone)),
+        suspended=Count("pk", filter=Q(status_then=S.SUSPENDED)),
+        operating=Count("pk", filter=Q(status_then=S.NORMAL)),
+        white_listed=Count("pk", filter=Q(is_white=True)),
+    )
+    by_category = {
+        row["category"]: row
+        for row in rows.values("category")
+        .annotate(
+            total=Count("pk"),
+            operating=Count("pk", filter=Q(status_then=S.NORMAL)),
+            suspended=Count("pk", filter=Q(status_then=S.SUSPENDED)),
+            gone=Count("pk", filter=Q(status_then__in=gone)),
+            white=Count("pk", filter=Q(is_white=True)),
+        )
+        .order_by("category")
+    }
+    totals["by_category"] = [
+        {
+            "label": str(label),
+            **{
+                k: by_category.get(value, {}).get(k, 0)
+                for k in ("total", "operating", "suspended", "gone", "white")
+            },
+        }
+        for value, label in Institution.Category.choices
+    ]
+    return totals
