@@ -41,7 +41,10 @@ UNSCOPED = {
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.
-AGGREGATES = {"refund-dispute-totals": "refund disputes summed per district"}
+AGGREGATES = {
+    "refund-dispute-totals": "refund disputes summed per district",
+    "reports:periodic-report-missing": "per district: reported on its last date or not",
+}
 
 
 @dataclass(frozen=True)

@@ -120,3 +120,10 @@ class PeriodicReport(BureauOwnedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.due_on}"
+
+    @property
+    def issued_document(self):
+        """The report's document: issued by the scheduled job, or by its on-demand job."""
+        if self.document_id:
+            return self.document
+        return self.job.document if self.job_id else None

@@ -50,7 +50,7 @@ class PeriodicReportPdfView(ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         report = self.get_object()
-        document = report.document or (report.job.document if report.job_id else None)
+        document = report.issued_document
         if document is None:
             raise Http404
         return pdf_response(document, inline=request.GET.get("download") != "1")
