@@ -269,7 +269,7 @@ def report_request(
     if not membership_may(membership, "periodicreport.generate"):
         raise ValidationError(_("You may not generate reports."))
     bureau = membership.bureau
-    if not bureau.is_district():
+    if not bureau.is_district:
         raise ValidationError(_("Only a district generates its reports."))
     if kind not in ReportKind.values:
         raise ValidationError({"kind": [_("Choose a kind of report.")]})
@@ -364,7 +364,7 @@ def reports_generate_due(*, today: dt.date | None = None) -> dict:
 
 def _admin_bureau(actor, action: str):
     membership = getattr(actor, "membership", None)
-    if not membership_may(membership, action) or not membership.bureau.is_district():
+    if not membership_may(membership, action) or not membership.bureau.is_district:
         raise ValidationError(_("Only the district's administrator changes this."))
     return membership.bureau
 
