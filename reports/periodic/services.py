@@ -353,8 +353,13 @@ def reports_generate_due(*, today: dt.date | None = None) -> dict:
         except Exception:
             failed += 1
             log.exception("periodic report %s failed", report.pk)
+    # On-demand reports whose document job has finished since (the list shows them anyway).
+    for report in PeriodicReport.objects.filter(
+        status=PeriodicReport.Status.PENDING, job__document__isnull=False
+    ).select_related("job__document"):
+        report_sync(report=report)
     late = PeriodicReport.objects.filter(
-        status=PeriodicReport.Status.PENDING, due_on__lt=today, late=False
+        status=PeriodicReport.Status.PENDING, due_on__lt=today, late=False, on_demand=False
     ).update(late=True)
     return {"owed": len(owed), "issued": issued, "failed": failed, "late": late}
 

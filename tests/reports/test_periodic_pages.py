@@ -89,6 +89,11 @@ def test_on_demand_generation_shows_its_progress_then_the_report(client, tree, a
     assert "100%" in client.get(response["Location"]).content.decode()
     report = PeriodicReport.objects.get()
     assert client.get(pdf_url(report)).status_code == 200
+    # The next scheduled run records it as issued (and tells the district and the city).
+    services.reports_generate_due(today=report.due_on)
+    report.refresh_from_db()
+    assert report.status == PeriodicReport.Status.ISSUED and not report.late
+    assert report.document == report.job.document
     # A campaign summary needs one of the district's campaigns.
     refused = client.post(reverse("reports:periodic-report-request"), {"kind": "final"})
     assert refused.status_code == 200
