@@ -110,6 +110,12 @@ ACTIONS: dict[str, frozenset] = {
     # portal/: a district's officers invite institutions' contacts to the institution portal.
     "portalinvitation.view": READERS,
     "portalinvitation.change": frozenset({R.ADMIN, R.OFFICER}),
+    # reports/ periodic reports: superiors read and download their districts' reports; the
+    # district's staff generate one on demand; its administrator words them and sets the days.
+    "periodicreport.view": READERS,
+    "periodicreport.generate": frozenset({R.ADMIN, R.OFFICER}),
+    "reporttemplate.change": frozenset({R.ADMIN}),
+    "reportschedule.change": frozenset({R.ADMIN}),
 }
 
 

@@ -160,3 +160,42 @@ def notice_get_for_institution(*, institution_id: int, pk: int) -> Rectification
         .prefetch_related("findings__item")
         .get(pk=pk)
     )
+
+
+def share_statistics(*, bureau_id: int, campaign_id: int) -> dict:
+    """One district's figures in one campaign (人次, 车次, notices…), for its reports; read by
+    background jobs acting for the platform, so scoped by the district given."""
+    return statistics(
+        CampaignShare.objects.filter(bureau_id=bureau_id, campaign_id=campaign_id).select_related(
+            "bureau"
+        )
+    )
+
+
+_SHARE_FIELDS = (
+    "bureau_id",
+    "campaign_id",
+    "campaign__name",
+    "campaign__starts_on",
+    "campaign__ends_on",
+    "campaign__report_days",
+)
+
+
+def share_campaign(*, bureau_id: int, campaign_id: int) -> dict | None:
+    """A district's share of a campaign with the campaign's name, dates and reporting days."""
+    return (
+        CampaignShare.objects.filter(bureau_id=bureau_id, campaign_id=campaign_id)
+        .values(*_SHARE_FIELDS)
+        .first()
+    )
+
+
+def shares_reporting(*, since, until) -> list[dict]:
+    """The districts' shares of the campaigns running at some time between two dates, with
+    the campaign's reporting days (seed 002 §四: a campaign reports on its own days)."""
+    return list(
+        CampaignShare.objects.filter(campaign__starts_on__lte=until, campaign__ends_on__gte=since)
+        .order_by("bureau_id", "campaign_id")
+        .values(*_SHARE_FIELDS)
+    )

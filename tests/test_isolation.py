@@ -47,7 +47,10 @@ UNSCOPED_NAMESPACES = {
     "portal": "institution accounts only, their own institution (test_portal_* below)",
 }
 # Scoped routes that return sums per district rather than records: checked by district name.
-AGGREGATES = {"refund-dispute-totals": "refund disputes summed per district"}
+AGGREGATES = {
+    "refund-dispute-totals": "refund disputes summed per district",
+    "reports:periodic-report-missing": "per district: reported on its last date or not",
+}
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.notices_chase",
         "schedule": crontab(hour=6, minute=15),
     },
+    # reports/: every district's due progress reports, issued once each (seed 002 §四).
+    "reports-generate-due": {
+        "task": "reports.tasks.reports_generate_due",
+        "schedule": crontab(minute=40),
+    },
 }
 
 # Limits of what the public and staff may send.
