@@ -87,6 +87,11 @@ class EscrowAccount(BureauOwnedModel):
     silent_after_days = models.PositiveSmallIntegerField(
         _("Silent account after (days)"), default=30
     )
+    # The minimum balance (red) and the yellow threshold follow the bureau's defaults
+    # (FundSettings: the district's, else its city's) instead of the account's own figures.
+    follows_defaults = models.BooleanField(
+        _("Thresholds follow the bureau's defaults"), default=False
+    )
     status = models.CharField(
         _("Status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
@@ -402,6 +407,37 @@ class FundWarning(BureauOwnedModel):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class FundSettings(BureauOwnedModel):
+    """Default warning thresholds a bureau sets for the escrow accounts under it (Zhejiang: the
+    city sets 预警值): a district's own figure, else its city's, else its province's. Empty means
+    "inherit". Every change is in the audit trail (BureauOwnedModel)."""
+
+    red_threshold_fen = models.BigIntegerField(
+        _("Red warning below (minimum balance, fen)"), null=True, blank=True
+    )
+    yellow_threshold_fen = models.BigIntegerField(
+        _("Yellow warning below (fen)"), null=True, blank=True
+    )
+    basis = models.CharField(_("Basis (document number)"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Escrow warning thresholds")
+        verbose_name_plural = _("Escrow warning thresholds")
+        ordering = ["bureau__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau"], name="fundsettings_one_per_bureau"),
+            models.CheckConstraint(
+                condition=(Q(red_threshold_fen__isnull=True) | Q(red_threshold_fen__gte=0))
+                & (Q(yellow_threshold_fen__isnull=True) | Q(yellow_threshold_fen__gte=0)),
+                name="fundsettings_thresholds_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.bureau)
 
 
 class StatementImport(BureauOwnedModel):

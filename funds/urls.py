@@ -6,11 +6,16 @@ app_name = "funds"
 
 urlpatterns = [
     path("", views.AccountListView.as_view(), name="account-list"),
+    path("accounts/new/", views.AccountCreateView.as_view(), name="account-create"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account-update"),
     path("accounts/<int:pk>/ledger.xlsx", views.LedgerExportView.as_view(), name="ledger-export"),
     path("fees/", views.FeeRecordListView.as_view(), name="feerecord-list"),
     path("fees/export.csv", views.FeeRecordExportView.as_view(), name="feerecord-export"),
+    path("fees/new/", views.FeeRecordCreateView.as_view(), name="feerecord-create"),
     path("fees/<int:pk>/", views.FeeRecordDetailView.as_view(), name="feerecord-detail"),
+    path("fees/<int:pk>/edit/", views.FeeRecordUpdateView.as_view(), name="feerecord-update"),
+    path("settings/", views.FundSettingsView.as_view(), name="settings"),
     path("imports/", views.StatementImportListView.as_view(), name="statementimport-list"),
     path(
         "imports/<int:pk>/",

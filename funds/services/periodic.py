@@ -14,8 +14,9 @@ def funds_periodic(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     result = lessons_apply_timers(today=today)
     raised = resolved = 0
+    defaults: dict = {}
     for account in EscrowAccount.objects.exclude(status=EscrowAccount.Status.CLOSED):
-        counts = account_evaluate(account, today=today)
+        counts = account_evaluate(account, today=today, cache=defaults)
         raised += counts["raised"]
         resolved += counts["resolved"]
     return {**result, "warnings_raised": raised, "warnings_resolved": resolved}
