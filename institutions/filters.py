@@ -47,7 +47,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
     warning = django_filters.ChoiceFilter(
         label=_("Rule warnings"),
         method="filter_warning",
-        choices=[("any", _("Any warning")), *rules.WARNINGS.items()],
+        choices=lambda: [("any", _("Any warning")), *rules.warning_choices()],
     )
     delivery = django_filters.ChoiceFilter(
         label=_("Delivery"), choices=Institution.Delivery.choices

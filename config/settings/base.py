@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inspections",
     "documents",
     "funds",
+    "reports",
 ]
 
 MIDDLEWARE = [
