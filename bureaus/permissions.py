@@ -81,6 +81,10 @@ ACTIONS: dict[str, frozenset] = {
     "fundwarning.view": READERS,
     "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),
+    # A warning proposes suspending its institution; confirming takes the registry's lifecycle
+    # step (which also needs "institution.change").
+    "fundwarning.propose": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.suspend": frozenset({R.ADMIN, R.OFFICER}),
     # Default thresholds: a district's administrator sets the district's, a city's (province's)
     # supervisor the city's, which its districts inherit.
     "fundsettings.view": READERS,

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Prepaid-fee escrow")
+
+    def ready(self):
+        from funds import panels
+
+        panels.register()

@@ -28,6 +28,12 @@ class ResolveForm(forms.Form):
     )
 
 
+class ProposeSuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why suspend"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class StatementUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Bank statement (.csv or .xlsx)"),

@@ -369,6 +369,12 @@ class FundWarning(BureauOwnedModel):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         RESOLVED = "resolved", _("Resolved")
 
+    class Suspension(models.TextChoices):
+        NONE = "", _("Not proposed")
+        PROPOSED = "proposed", _("Suspension proposed")
+        CONFIRMED = "confirmed", _("Suspension confirmed")
+        DECLINED = "declined", _("Suspension declined")
+
     UNRESOLVED = ("open", "acknowledged")
     # Warnings about a state (resolved by the job once the state is gone); the others are
     # about an event and stay until staff resolve them.
@@ -389,6 +395,14 @@ class FundWarning(BureauOwnedModel):
     raised_at = models.DateTimeField(_("Raised"), auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("Acknowledged"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("Resolved"), null=True, blank=True)
+    # A warning may propose suspending the institution (停办整改); an officer confirms it
+    # through the registry's lifecycle, or declines it.
+    suspension = models.CharField(
+        _("Suspension"), max_length=10, choices=Suspension.choices, default="", blank=True
+    )
+    suspension_reason = models.TextField(_("Why suspend"), blank=True)
+    suspension_proposed_at = models.DateTimeField(_("Suspension proposed"), null=True, blank=True)
+    suspension_decided_at = models.DateTimeField(_("Suspension decided"), null=True, blank=True)
 
     tenant_parent = "account"
 

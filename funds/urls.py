@@ -30,4 +30,19 @@ urlpatterns = [
         name="warning-acknowledge",
     ),
     path("warnings/<int:pk>/resolve/", views.WarningResolveView.as_view(), name="warning-resolve"),
+    path(
+        "warnings/<int:pk>/propose-suspension/",
+        views.WarningProposeSuspensionView.as_view(),
+        name="warning-propose-suspension",
+    ),
+    path(
+        "warnings/<int:pk>/confirm-suspension/",
+        views.WarningConfirmSuspensionView.as_view(),
+        name="warning-confirm-suspension",
+    ),
+    path(
+        "warnings/<int:pk>/decline-suspension/",
+        views.WarningDeclineSuspensionView.as_view(),
+        name="warning-decline-suspension",
+    ),
 ]

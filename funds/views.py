@@ -28,7 +28,7 @@ from funds.models import (
     LedgerEntry,
     StatementImport,
 )
-from funds.services import accounts, fees, statements, thresholds, warnings
+from funds.services import accounts, fees, statements, suspension, thresholds, warnings
 
 
 class AccountListView(ScopedListView):
@@ -157,6 +157,9 @@ class WarningDetailView(ScopedDetailView):
         membership = self.membership
         return super().get_context_data(
             allowed=warnings.WARNING_FLOW.available(self.object, membership=membership),
+            suspension_steps=suspension.SUSPENSION_FLOW.available(
+                self.object, membership=membership
+            ),
             may_change=membership_may(membership, "fundwarning.acknowledge"),
             **kwargs,
         )
@@ -192,6 +195,47 @@ class WarningResolveView(_WarningStep):
 
     def perform(self, form):
         warnings.warning_resolve(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class _SuspensionStep(_WarningStep):
+    def allowed_steps(self, record, membership):
+        return suspension.SUSPENSION_FLOW.available(record, membership=membership)
+
+
+class WarningProposeSuspensionView(_SuspensionStep):
+    permission_verb = "propose"
+    step = "propose"
+    form_class = forms.ProposeSuspensionForm
+    title = _("Propose suspending the institution")
+
+    def perform(self, form):
+        suspension.warning_propose_suspension(
+            actor=self.request.user, warning=self.object, reason=form.cleaned_data["reason"]
+        )
+
+
+class WarningConfirmSuspensionView(_SuspensionStep):
+    permission_verb = "suspend"
+    step = "confirm"
+    form_class = forms.ResolveForm
+    title = _("Confirm the suspension (停办整改)")
+
+    def perform(self, form):
+        suspension.warning_confirm_suspension(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class WarningDeclineSuspensionView(_SuspensionStep):
+    permission_verb = "suspend"
+    step = "decline"
+    form_class = forms.AcknowledgeForm
+    title = _("Decline the suspension")
+
+    def perform(self, form):
+        suspension.warning_decline_suspension(
             actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
         )
 
@@ -368,6 +412,9 @@ class AccountCreateView(_ServiceFormPage, ScopedCreateView):
     def get_form_kwargs(self):
         defaults = thresholds.defaults_for(self.membership.bureau_id)
         return {**super().get_form_kwargs(), "defaults": defaults}
+
+    def get_initial(self):
+        return {"institution": self.request.GET.get("institution", "")}
 
     def save(self, form):
         fields = form.service_fields()

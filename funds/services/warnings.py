@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.notifications import district_staff, notify_many
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from funds.panels import institutions_sync
 from funds.services.ledger import unconsumed_fen
 from funds.services.thresholds import limits_for
 
@@ -186,10 +187,16 @@ def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarni
 
 @transaction.atomic
 def account_evaluate(
-    account: EscrowAccount, *, today: dt.date | None = None, cache: dict | None = None
+    account: EscrowAccount,
+    *,
+    today: dt.date | None = None,
+    cache: dict | None = None,
+    sync: bool = True,
 ) -> dict:
     """Raise the warnings that hold for the account and resolve its state warnings that no
-    longer do. Idempotent. `cache` keeps the bureaus' default thresholds over one run."""
+    longer do. Idempotent. `cache` keeps the bureaus' default thresholds over one run; `sync`
+    puts the institution's warnings on the registry (a job over many accounts does it once,
+    set-based, at its end)."""
     today = today or timezone.localdate()
     raised = resolved = 0
     states = state_conditions(account, today=today, cache=cache)
@@ -212,6 +219,8 @@ def account_evaluate(
         )
         step.finish(fields=["resolved_at", "note"])
         resolved += 1
+    if sync:
+        institutions_sync([account.institution_id])
     return {"raised": raised, "resolved": resolved}
 
 
@@ -239,4 +248,6 @@ def warning_resolve(*, actor, warning: FundWarning, note: str = "") -> FundWarni
     if note.strip():
         step.record.note = (step.record.note + "\n" if step.record.note else "") + note.strip()
     step.record.resolved_at = timezone.now()
-    return step.finish(fields=["note", "resolved_at"])
+    resolved = step.finish(fields=["note", "resolved_at"])
+    institutions_sync([resolved.account.institution_id])
+    return resolved
