@@ -265,26 +265,32 @@ class StatementImportListView(ScopedListView):
             raise PermissionDenied
         form = forms.StatementUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            result = statements.statement_import(
-                actor=request.user, bureau=self.membership.bureau, upload=form.cleaned_data["file"]
-            )
-            if result.state == StatementImport.State.DONE:
-                messages.success(
-                    request,
-                    gettext_now("%(inserted)s lines booked, %(duplicates)s already booked.")
-                    % {"inserted": result.inserted, "duplicates": result.duplicates},
+            try:
+                job = statements.statement_import_create(
+                    actor=request.user,
+                    bureau=self.membership.bureau,
+                    upload=form.cleaned_data["file"],
                 )
-            return redirect("funds:statementimport-detail", pk=result.pk)
+            except sheets.FileRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("funds:statementimport-detail", pk=job.pk)
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class StatementImportDetailView(ScopedDetailView):
-    """One import and its report, line by line."""
+    """One import: its progress (polled by htmx while the job runs) and its report, line by
+    line."""
 
     model = StatementImport
     permission_object = "statementimport"
     template_name = "funds/statementimport_detail.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["funds/_statementimport_progress.html"]
+        return [self.template_name]
 
 
 def _safe(value: str) -> str:

@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE = {
 INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1024 * 1024
 # A queue of their own lets survey imports run on dedicated workers (None: the default queue).
 INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
+# funds/: bank statements are imported by a background job on this queue (None: the default).
+FUNDS_IMPORT_QUEUE = env("JIANGUAN_FUNDS_IMPORT_QUEUE", default=None)
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
 # inspections/: evidence photos are kept as taken; checked by content and pixel count.
 INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
