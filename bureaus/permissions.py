@@ -81,6 +81,14 @@ ACTIONS: dict[str, frozenset] = {
     "fundwarning.view": READERS,
     "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),
+    # A warning proposes suspending its institution; confirming takes the registry's lifecycle
+    # step (which also needs "institution.change").
+    "fundwarning.propose": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.suspend": frozenset({R.ADMIN, R.OFFICER}),
+    # Default thresholds: a district's administrator sets the district's, a city's (province's)
+    # supervisor the city's, which its districts inherit.
+    "fundsettings.view": READERS,
+    "fundsettings.change": frozenset({R.ADMIN, R.SUPERVISOR}),
     # inspections/: the issuer writes its campaign; each district runs its own share.
     "campaign.view": READERS,
     "campaign.change": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),

@@ -15,3 +15,8 @@ class FundsConfig(AppConfig):
             "funds", _("Fund warnings"), "funds:warning-list", action="fundwarning.view", order=20
         ),
     )
+
+    def ready(self):
+        from funds import panels
+
+        panels.register()

@@ -88,6 +88,11 @@ class EscrowAccount(BureauOwnedModel):
     silent_after_days = models.PositiveSmallIntegerField(
         _("Silent account after (days)"), default=30
     )
+    # The minimum balance (red) and the yellow threshold follow the bureau's defaults
+    # (FundSettings: the district's, else its city's) instead of the account's own figures.
+    follows_defaults = models.BooleanField(
+        _("Thresholds follow the bureau's defaults"), default=False
+    )
     status = models.CharField(
         _("Status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
@@ -365,6 +370,12 @@ class FundWarning(BureauOwnedModel):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         RESOLVED = "resolved", pgettext_lazy("fund warning status", "Resolved")
 
+    class Suspension(models.TextChoices):
+        NONE = "", _("Not proposed")
+        PROPOSED = "proposed", _("Suspension proposed")
+        CONFIRMED = "confirmed", _("Suspension confirmed")
+        DECLINED = "declined", _("Suspension declined")
+
     UNRESOLVED = ("open", "acknowledged")
     # Warnings about a state (resolved by the job once the state is gone); the others are
     # about an event and stay until staff resolve them.
@@ -387,6 +398,14 @@ class FundWarning(BureauOwnedModel):
     resolved_at = models.DateTimeField(
         pgettext_lazy("fund warning time", "Resolved"), null=True, blank=True
     )
+    # A warning may propose suspending the institution (停办整改); an officer confirms it
+    # through the registry's lifecycle, or declines it.
+    suspension = models.CharField(
+        _("Suspension"), max_length=10, choices=Suspension.choices, default="", blank=True
+    )
+    suspension_reason = models.TextField(_("Why suspend"), blank=True)
+    suspension_proposed_at = models.DateTimeField(_("Suspension proposed"), null=True, blank=True)
+    suspension_decided_at = models.DateTimeField(_("Suspension decided"), null=True, blank=True)
 
     tenant_parent = "account"
 
@@ -407,22 +426,70 @@ class FundWarning(BureauOwnedModel):
         return self.get_kind_display()
 
 
+class FundSettings(BureauOwnedModel):
+    """Default warning thresholds a bureau sets for the escrow accounts under it (Zhejiang: the
+    city sets 预警值): a district's own figure, else its city's, else its province's. Empty means
+    "inherit". Every change is in the audit trail (BureauOwnedModel)."""
+
+    red_threshold_fen = models.BigIntegerField(
+        _("Red warning below (minimum balance, fen)"), null=True, blank=True
+    )
+    yellow_threshold_fen = models.BigIntegerField(
+        _("Yellow warning below (fen)"), null=True, blank=True
+    )
+    basis = models.CharField(_("Basis (document number)"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Escrow warning thresholds")
+        verbose_name_plural = _("Escrow warning thresholds")
+        ordering = ["bureau__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau"], name="fundsettings_one_per_bureau"),
+            models.CheckConstraint(
+                condition=(Q(red_threshold_fen__isnull=True) | Q(red_threshold_fen__gte=0))
+                & (Q(yellow_threshold_fen__isnull=True) | Q(yellow_threshold_fen__gte=0)),
+                name="fundsettings_thresholds_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.bureau)
+
+
 class StatementImport(BureauOwnedModel):
     """One bank statement file imported: how many lines, how many booked, how many were
     already booked (same bank reference), and the errors by line when it was refused."""
 
     class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Checking lines")
+        BOOKING = "booking", _("Booking")
         DONE = "done", _("Imported")
         REFUSED = "refused", _("Refused")
 
+    FINISHED = ("done", "refused")
+
     original_name = models.CharField(_("File"), max_length=200)
+    # The upload's name in default storage while a background job imports it.
+    file = models.CharField(max_length=300, blank=True)
     state = models.CharField(_("State"), max_length=8, choices=State.choices)
     lines = models.PositiveIntegerField(_("Lines"), default=0)
+    checked = models.PositiveIntegerField(_("Lines checked"), default=0)
     inserted = models.PositiveIntegerField(_("Booked"), default=0)
     duplicates = models.PositiveIntegerField(_("Already booked"), default=0)
     # [{"line": 3, "column": "账号", "message": "…"}]; a refusal of the whole file has line 0.
     errors = models.JSONField(_("Errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        "bureaus.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("By"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(_("Finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Statement import")
@@ -431,3 +498,13 @@ class StatementImport(BureauOwnedModel):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return self.checked * 100 // self.lines if self.lines else 0

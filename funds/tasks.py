@@ -4,7 +4,7 @@ from celery import shared_task
 
 from bureaus import rls
 from bureaus.context import acting, system_actor
-from funds.services import periodic, reconcile
+from funds.services import periodic, reconcile, statements
 
 
 def _day(today: str | None):
@@ -25,3 +25,15 @@ def funds_reconcile(today: str | None = None) -> dict:
     # A platform job (bureaus.rls): every district's ledger.
     with acting(system_actor("funds_reconcile")), rls.platform_access("job funds_reconcile"):
         return reconcile.ledger_reconcile(today=_day(today))
+
+
+@shared_task
+def statement_import_run(import_id: int) -> dict:
+    """Check and book one bank statement; safe to re-run (a finished import is left alone)."""
+    # Platform: the job books into the import's own district only (its lines are checked
+    # against that district's accounts).
+    with (
+        acting(system_actor(f"statement_import:{import_id}")),
+        rls.platform_access("job statement_import_run"),
+    ):
+        return statements.statement_import_run(import_id=import_id)

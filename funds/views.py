@@ -5,20 +5,30 @@ students are shown masked, to the district and to its superiors alike."""
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from bureaus.pages import ScopedDetailView, ScopedListView
+from bureaus.models import AuditEvent
+from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core import notifications
 from core import spreadsheets as sheets
+from core.errors import form_add_errors
 from core.views import RecordActionView
 from funds import forms, selectors
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
-from funds.services import statements, warnings
+from funds.models import (
+    EscrowAccount,
+    FeeRecord,
+    FundSettings,
+    FundWarning,
+    LedgerEntry,
+    StatementImport,
+)
+from funds.services import accounts, fees, statements, suspension, thresholds, warnings
 
 
 class AccountListView(ScopedListView):
@@ -65,6 +75,9 @@ class AccountDetailView(ScopedDetailView):
             entries=entries[:500],
             warnings=selectors.unresolved_warnings(account.warnings.all()),
             minimum_fen=warnings.minimum_for(account),
+            yellow_fen=warnings.thresholds_of(account)[1],
+            may_change=membership_may(self.membership, "escrowaccount.change")
+            and account.bureau_id == self.membership.bureau_id,
             **kwargs,
         )
 
@@ -144,6 +157,9 @@ class WarningDetailView(ScopedDetailView):
         membership = self.membership
         return super().get_context_data(
             allowed=warnings.WARNING_FLOW.available(self.object, membership=membership),
+            suspension_steps=suspension.SUSPENSION_FLOW.available(
+                self.object, membership=membership
+            ),
             may_change=membership_may(membership, "fundwarning.acknowledge"),
             **kwargs,
         )
@@ -183,6 +199,47 @@ class WarningResolveView(_WarningStep):
         )
 
 
+class _SuspensionStep(_WarningStep):
+    def allowed_steps(self, record, membership):
+        return suspension.SUSPENSION_FLOW.available(record, membership=membership)
+
+
+class WarningProposeSuspensionView(_SuspensionStep):
+    permission_verb = "propose"
+    step = "propose"
+    form_class = forms.ProposeSuspensionForm
+    title = _("Propose suspending the institution")
+
+    def perform(self, form):
+        suspension.warning_propose_suspension(
+            actor=self.request.user, warning=self.object, reason=form.cleaned_data["reason"]
+        )
+
+
+class WarningConfirmSuspensionView(_SuspensionStep):
+    permission_verb = "suspend"
+    step = "confirm"
+    form_class = forms.ResolveForm
+    title = _("Confirm the suspension (停办整改)")
+
+    def perform(self, form):
+        suspension.warning_confirm_suspension(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
+class WarningDeclineSuspensionView(_SuspensionStep):
+    permission_verb = "suspend"
+    step = "decline"
+    form_class = forms.AcknowledgeForm
+    title = _("Decline the suspension")
+
+    def perform(self, form):
+        suspension.warning_decline_suspension(
+            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
+        )
+
+
 class StatementImportListView(ScopedListView):
     """Statement imports of the subtree; the district's officers upload a file here."""
 
@@ -208,26 +265,32 @@ class StatementImportListView(ScopedListView):
             raise PermissionDenied
         form = forms.StatementUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            result = statements.statement_import(
-                actor=request.user, bureau=self.membership.bureau, upload=form.cleaned_data["file"]
-            )
-            if result.state == StatementImport.State.DONE:
-                messages.success(
-                    request,
-                    gettext_now("%(inserted)s lines booked, %(duplicates)s already booked.")
-                    % {"inserted": result.inserted, "duplicates": result.duplicates},
+            try:
+                job = statements.statement_import_create(
+                    actor=request.user,
+                    bureau=self.membership.bureau,
+                    upload=form.cleaned_data["file"],
                 )
-            return redirect("funds:statementimport-detail", pk=result.pk)
+            except sheets.FileRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("funds:statementimport-detail", pk=job.pk)
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class StatementImportDetailView(ScopedDetailView):
-    """One import and its report, line by line."""
+    """One import: its progress (polled by htmx while the job runs) and its report, line by
+    line."""
 
     model = StatementImport
     permission_object = "statementimport"
     template_name = "funds/statementimport_detail.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["funds/_statementimport_progress.html"]
+        return [self.template_name]
 
 
 def _safe(value: str) -> str:
@@ -320,3 +383,178 @@ class FeeRecordExportView(ScopedListView):
                 ]
             )
         return response
+
+
+class _ServiceFormPage:
+    """A create or edit page whose form is a plain ScopedForm saved through a service."""
+
+    template_name = "bureaus/form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return kwargs
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, gettext_now("Saved."))
+        return HttpResponseRedirect(self.success_url_for(self.object))
+
+
+class AccountCreateView(_ServiceFormPage, ScopedCreateView):
+    """Open an escrow account for an institution of the district."""
+
+    model = EscrowAccount
+    form_class = forms.AccountForm
+    permission_object = "escrowaccount"
+
+    def get_form_kwargs(self):
+        defaults = thresholds.defaults_for(self.membership.bureau_id)
+        return {**super().get_form_kwargs(), "defaults": defaults}
+
+    def get_initial(self):
+        return {"institution": self.request.GET.get("institution", "")}
+
+    def save(self, form):
+        fields = form.service_fields()
+        return accounts.account_open(
+            actor=self.request.user, institution=form.cleaned_data["institution"], **fields
+        )
+
+    def success_url_for(self, account):
+        return reverse("funds:account-detail", args=[account.pk])
+
+
+class AccountUpdateView(_ServiceFormPage, ScopedUpdateView):
+    """Change an account's settings (never its balance); the number stays masked."""
+
+    model = EscrowAccount
+    form_class = forms.AccountForm
+    permission_object = "escrowaccount"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.object}
+
+    def get_initial(self):
+        account = self.object
+        names = [*accounts.SETTINGS, "status"]
+        return {name: getattr(account, name) for name in names}
+
+    def save(self, form):
+        return accounts.account_update(
+            actor=self.request.user, account=self.object, **form.service_fields()
+        )
+
+    def success_url_for(self, account):
+        return reverse("funds:account-detail", args=[account.pk])
+
+
+FEE_FIELDS = (
+    "course_name",
+    "contract_number",
+    "amount_fen",
+    "collected_on",
+    "period_start",
+    "period_end",
+    "class_hours",
+)
+
+
+class FeeRecordCreateView(_ServiceFormPage, ScopedCreateView):
+    model = FeeRecord
+    form_class = forms.FeeRecordForm
+    permission_object = "feerecord"
+
+    def save(self, form):
+        return fees.fee_record_create(
+            actor=self.request.user,
+            institution=form.cleaned_data["institution"],
+            **form.service_fields(),
+        )
+
+    def success_url_for(self, record):
+        return reverse("funds:feerecord-detail", args=[record.pk])
+
+
+class FeeRecordUpdateView(_ServiceFormPage, ScopedUpdateView):
+    model = FeeRecord
+    form_class = forms.FeeRecordForm
+    permission_object = "feerecord"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "record": self.object}
+
+    def get_initial(self):
+        initial = {name: getattr(self.object, name) for name in FEE_FIELDS}
+        return {**initial, "record_as_violation": self.object.violates_cap}
+
+    def save(self, form):
+        return fees.fee_record_update(
+            actor=self.request.user, record=self.object, **form.service_fields()
+        )
+
+    def success_url_for(self, record):
+        return reverse("funds:feerecord-detail", args=[record.pk])
+
+
+class FundSettingsView(ScopedListView):
+    """Default warning thresholds: the acting bureau's own (a form for who may set them), what
+    is in force through inheritance, and the rows of the bureaus below."""
+
+    model = FundSettings
+    permission_object = "fundsettings"
+    template_name = "funds/fundsettings.html"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("bureau").order_by("bureau__path")
+
+    def _may_change(self):
+        return membership_may(self.membership, "fundsettings.change")
+
+    def get_context_data(self, **kwargs):
+        bureau = self.membership.bureau
+        form = kwargs.pop("form", None)
+        if form is None and self._may_change():
+            own = thresholds.settings_for(bureau)
+            form = forms.FundSettingsForm(
+                initial={
+                    "red_threshold_fen": own.red_threshold_fen,
+                    "yellow_threshold_fen": own.yellow_threshold_fen,
+                    "basis": own.basis,
+                }
+            )
+        history = []
+        if membership_may(self.membership, "auditevent.view"):
+            history = list(
+                AuditEvent.objects.visible_to(self.request.user)
+                .filter(model="funds.fundsettings")
+                .order_by("-at")[:20]
+            )
+        return super().get_context_data(
+            form=form,
+            in_force=thresholds.defaults_for(bureau.pk),
+            history=history,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self._may_change():
+            raise PermissionDenied
+        form = forms.FundSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                thresholds.fund_settings_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, gettext_now("Saved."))
+                return redirect("funds:settings")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -21,6 +21,7 @@ SETTINGS = (
     "daily_outflow_limit_fen",
     "deposit_within_days",
     "silent_after_days",
+    "follows_defaults",
 )
 
 
@@ -57,9 +58,19 @@ def account_open(
 def account_update(*, actor, account: EscrowAccount, **settings) -> EscrowAccount:
     """Change an account's settings (never its balance); warnings follow the new limits."""
     check_actor(actor, account, "escrowaccount.change")
-    unknown = set(settings) - set(SETTINGS) - {"status"}
+    unknown = set(settings) - set(SETTINGS) - {"status", "account_number"}
     if unknown:
         raise TypeError(f"unknown account settings: {sorted(unknown)}")
+    if "account_number" in settings:
+        number = "".join((settings["account_number"] or "").split())
+        if not number:
+            del settings["account_number"]  # left empty: the number on file stays
+        elif not number.isdigit() or not 8 <= len(number) <= 30:
+            raise ValidationError(
+                {"account_number": _("Enter the account number (8 to 30 digits).")}
+            )
+        else:
+            settings["account_number"] = number
     locked = EscrowAccount.objects.select_for_update().get(pk=account.pk)
     for name, value in settings.items():
         setattr(locked, name, value)

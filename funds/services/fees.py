@@ -127,3 +127,79 @@ def fee_deposit(*, actor, fee_record: FeeRecord, booked_on=None, bank_reference=
         fee_record=fee_record,
         bank_reference=bank_reference,
     )
+
+
+@transaction.atomic
+def fee_record_update(
+    *,
+    actor,
+    record: FeeRecord,
+    student_name: str = "",
+    course_name: str,
+    contract_number: str,
+    amount_fen: int,
+    collected_on: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+    class_hours: int,
+    record_as_violation: bool = False,
+) -> FeeRecord:
+    """Correct what is on file about a purchase (the row locked, the fee cap checked again).
+    The amount is fixed once money has moved against the record: the ledger is corrected by a
+    reversal, never by an edit."""
+    check_actor(actor, record, "feerecord.change")
+    locked = FeeRecord.objects.select_for_update().get(pk=record.pk)
+    errors = {}
+    if not isinstance(amount_fen, int) or amount_fen <= 0:
+        errors["amount_fen"] = _("Enter a positive amount in fen.")
+    elif amount_fen != locked.amount_fen and (
+        locked.entries.exists() or locked.lessons.exists() or locked.refunds.exists()
+    ):
+        errors["amount_fen"] = _(
+            "Money has moved against this record: its amount is corrected by a reversal in "
+            "the ledger, not by an edit."
+        )
+    if period_end < period_start:
+        errors["period_end"] = _("The period ends before it starts.")
+    if class_hours <= 0:
+        errors["class_hours"] = _("Enter the class hours bought.")
+    taken = FeeRecord.objects.filter(
+        institution_id=locked.institution_id, contract_number=contract_number
+    ).exclude(pk=locked.pk)
+    if taken.exists():
+        errors["contract_number"] = _("This contract number is already recorded.")
+    if errors:
+        raise ValidationError(errors)
+    breaches = fee_cap_breaches(
+        amount_fen=amount_fen,
+        period_start=period_start,
+        period_end=period_end,
+        class_hours=class_hours,
+    )
+    if breaches and not (record_as_violation or locked.violates_cap):
+        raise ValidationError(
+            {
+                "amount_fen": _("This charge breaks the fee cap (%(what)s): %(rule)s.")
+                % {"what": "; ".join(breaches), "rule": FEE_CAP_RULE}
+            }
+        )
+    changes = {
+        "course_name": course_name,
+        "contract_number": contract_number,
+        "amount_fen": amount_fen,
+        "collected_on": collected_on,
+        "period_start": period_start,
+        "period_end": period_end,
+        "class_hours": class_hours,
+        "violates_cap": bool(breaches),
+        "violation": (
+            f"{FEE_CAP_RULE}（{'；'.join(str(b) for b in breaches)}）" if breaches else ""
+        ),
+    }
+    if student_name.strip():
+        changes["student_name"] = student_name.strip()
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save(update_fields=list(changes))
+    return locked

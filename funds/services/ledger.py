@@ -94,9 +94,12 @@ def entry_post(
     reverses: LedgerEntry | None = None,
     bank_reference: str = "",
     note: str = "",
+    evaluate: bool = True,
 ) -> LedgerEntry:
     """Book one movement. `amount_fen` is the magnitude (the kind gives the sign); an
-    adjustment takes the opposite of the entry it reverses."""
+    adjustment takes the opposite of the entry it reverses. `evaluate=False` leaves the
+    account's warnings to the caller (a statement import evaluates each account once, in the
+    same transaction, after its last line)."""
     check_actor(actor, account, "ledgerentry.post")
     if kind not in K.values:
         raise ValidationError({"kind": _("Unknown entry type.")})
@@ -122,7 +125,8 @@ def entry_post(
     locked.save(update_fields=["balance_fen"])
     account.balance_fen = new_balance
 
-    from funds.services.warnings import account_evaluate
+    if evaluate:
+        from funds.services.warnings import account_evaluate
 
-    account_evaluate(locked, today=entry.booked_on)
+        account_evaluate(locked, today=entry.booked_on)
     return entry

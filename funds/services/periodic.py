@@ -6,7 +6,9 @@ import datetime as dt
 from django.utils import timezone
 
 from funds.models import EscrowAccount
+from funds.panels import institutions_sync
 from funds.services.lessons import lessons_apply_timers
+from funds.services.suspension import suspensions_propose_due
 from funds.services.warnings import account_evaluate
 
 
@@ -14,8 +16,21 @@ def funds_periodic(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     result = lessons_apply_timers(today=today)
     raised = resolved = 0
+    defaults: dict = {}
+    # Every institution with an account, closed ones too (their warnings go when resolved).
+    institution_ids = set(EscrowAccount.objects.values_list("institution_id", flat=True))
     for account in EscrowAccount.objects.exclude(status=EscrowAccount.Status.CLOSED):
-        counts = account_evaluate(account, today=today)
+        counts = account_evaluate(account, today=today, cache=defaults, sync=False)
         raised += counts["raised"]
         resolved += counts["resolved"]
-    return {**result, "warnings_raised": raised, "warnings_resolved": resolved}
+        institution_ids.add(account.institution_id)
+    # The institutions' escrow warnings on the registry, in one set-based pass.
+    changed = institutions_sync(institution_ids)
+    proposed = suspensions_propose_due(today=today)
+    return {
+        "suspensions_proposed": proposed,
+        **result,
+        "warnings_raised": raised,
+        "warnings_resolved": resolved,
+        "institutions_changed": changed,
+    }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funds.models import EscrowAccount, FundWarning
+from funds.panels import institutions_sync
 from funds.services.warnings import warning_raise, yuan
 
 
@@ -30,4 +31,5 @@ def ledger_reconcile(*, today: dt.date | None = None) -> dict:
                 once=False,
             )
         )
+    institutions_sync({account.institution_id for account in mismatched})
     return {"checked": checked, "mismatched": len(mismatched), "raised": raised}

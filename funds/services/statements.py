@@ -19,11 +19,15 @@ once serialize on the account's row lock: one books, the other finds duplicates.
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus.crypto import blind_index
 from core import spreadsheets as sheets
+from core import uploads
 from core.errors import error_dict
 from funds.models import EscrowAccount, FeeRecord, LedgerEntry, StatementImport
 from funds.services import check_actor
@@ -110,6 +114,7 @@ def _check_row(line: int, raw: dict, *, bureau_id: int, accounts: dict) -> sheet
 def _book(rows, *, actor) -> tuple[int, int, list]:
     inserted = duplicates = 0
     errors = []
+    last_day: dict = {}  # account → (account, the last day booked on it)
     for row in rows:
         values = row.values
         account = values["account"]
@@ -130,6 +135,7 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
                     fee_record=values["fee_record"],
                     bank_reference=values["reference"],
                     note=values["note"],
+                    evaluate=False,
                 )
         except ValidationError as exc:
             for field, messages in error_dict(exc).items():
@@ -137,26 +143,52 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
                 errors.extend({"line": row.line, "column": column, "message": m} for m in messages)
             continue
         inserted += 1
+        seen = last_day.get(account.pk)
+        if seen is None or seen[1] < values["day"]:
+            last_day[account.pk] = (account, values["day"])
+    if not errors:
+        from funds.services.warnings import account_evaluate
+
+        # Each account's warnings once, as of its last line (the lookback of large movements
+        # covers the file's days).
+        for account, day in last_day.values():
+            account.refresh_from_db(fields=["balance_fen"])
+            account_evaluate(account, today=day)
     return inserted, duplicates, errors
 
 
-def statement_import(*, actor, bureau, upload) -> StatementImport:
-    """Import one statement file for the district; returns the import with its report."""
-    check_actor(actor, StatementImport(bureau=bureau), "statementimport.change")
-    record = StatementImport(bureau=bureau, original_name=(upload.name or "")[:200])
+PROGRESS_EVERY = 500
+
+
+def _progress(record: StatementImport, **counts) -> None:
+    # Progress ticks are bookkeeping, not domain data: written without an audit event, and
+    # outside the booking transaction, so the job page sees them as they come.
+    if record.pk:
+        StatementImport.objects.dangerously_unaudited().filter(pk=record.pk).update(**counts)
+    for name, value in counts.items():
+        setattr(record, name, value)
+
+
+def _rows(data: bytes, kind: str):
+    rows = sheets.read_rows(data, kind)
+    if not rows:
+        raise sheets.FileRefused(_("The file is empty."))
+    return sheets.body_rows(rows, sheets.check_header(rows[0], COLUMNS))
+
+
+def _process(record: StatementImport, data: bytes, kind: str, *, actor) -> StatementImport:
+    """Check every line, then book them all in one transaction that also finishes the record
+    (so a run that dies books nothing, and a redelivered run finds the record finished)."""
     try:
-        kind = sheets.check_file(upload, max_bytes=MAX_BYTES)
-        upload.seek(0)
-        rows = sheets.read_rows(upload.read(), kind)
-        if not rows:
-            raise sheets.FileRefused(_("The file is empty."))
-        positions = sheets.check_header(rows[0], COLUMNS)
-        body = sheets.body_rows(rows, positions)
-        record.lines = len(body)
+        body = _rows(data, kind)
+        _progress(record, lines=len(body), checked=0, state=StatementImport.State.RUNNING)
         accounts: dict = {}
-        checked = [
-            _check_row(line, raw, bureau_id=bureau.pk, accounts=accounts) for line, raw in body
-        ]
+        checked = []
+        for n, (line, raw) in enumerate(body, start=1):
+            checked.append(_check_row(line, raw, bureau_id=record.bureau_id, accounts=accounts))
+            if n % PROGRESS_EVERY == 0:
+                _progress(record, checked=n)
+        _progress(record, checked=len(body), state=StatementImport.State.BOOKING)
         errors = [
             {"line": r.line, "column": HEADER[key], "message": str(message)}
             for r in checked
@@ -165,16 +197,115 @@ def statement_import(*, actor, bureau, upload) -> StatementImport:
         if errors:
             raise _Refused(errors)
         with transaction.atomic():
+            if record.pk:
+                # Two runs of one job (a redelivery while the first still runs) serialize here.
+                locked = StatementImport.objects.select_for_update().get(pk=record.pk)
+                if locked.is_finished:
+                    return locked
             inserted, duplicates, errors = _book(checked, actor=actor)
             if errors:
                 raise _Refused(errors)
-        record.state = StatementImport.State.DONE
-        record.inserted, record.duplicates = inserted, duplicates
+            record.state = StatementImport.State.DONE
+            record.inserted, record.duplicates = inserted, duplicates
+            record.finished_at = timezone.now()
+            record.save()
     except sheets.FileRefused as exc:
-        record.state = StatementImport.State.REFUSED
-        record.errors = [{"line": 0, "column": "", "message": str(exc)}]
+        _refuse(record, [{"line": 0, "column": "", "message": str(exc)}])
     except _Refused as exc:
-        record.state = StatementImport.State.REFUSED
-        record.errors = exc.errors
-    record.save()
+        _refuse(record, exc.errors)
     return record
+
+
+def _refuse(record: StatementImport, errors: list) -> None:
+    record.state = StatementImport.State.REFUSED
+    record.errors = errors
+    record.inserted = record.duplicates = 0
+    record.finished_at = timezone.now()
+    record.save()
+
+
+def statement_import(*, actor, bureau, upload) -> StatementImport:
+    """Import one statement file for the district at once (the API, small files); returns the
+    import with its report."""
+    check_actor(actor, StatementImport(bureau=bureau), "statementimport.change")
+    record = StatementImport(
+        bureau=bureau,
+        original_name=(upload.name or "")[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        kind = sheets.check_file(upload, max_bytes=MAX_BYTES)
+        upload.seek(0)
+        data = upload.read()
+    except sheets.FileRefused as exc:
+        _refuse(record, [{"line": 0, "column": "", "message": str(exc)}])
+        return record
+    return _process(record, data, kind, actor=actor)
+
+
+@transaction.atomic
+def statement_import_create(*, actor, bureau, upload) -> StatementImport:
+    """Accept a statement for import in the background: the whole file is checked (type, size,
+    readable, header) before a job exists (sheets.FileRefused otherwise), then it is stored
+    and the job queued after commit."""
+    check_actor(actor, StatementImport(bureau=bureau), "statementimport.change")
+    kind = sheets.check_file(upload, max_bytes=MAX_BYTES)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    rows = sheets.read_rows(data, kind)
+    if not rows:
+        raise sheets.FileRefused(_("The file is empty."))
+    sheets.check_header(rows[0], COLUMNS)
+    record = StatementImport(
+        bureau=bureau,
+        original_name=(upload.name or "")[:200],
+        state=StatementImport.State.QUEUED,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    stamp = timezone.localtime().strftime("%Y/%m")
+    record.file = default_storage.save(
+        f"statements/{stamp}/{uploads.random_name(kind)}", ContentFile(data)
+    )
+    record.save()
+    from funds.tasks import statement_import_run as task
+
+    transaction.on_commit(lambda: task.delay(record.pk))  # the long-jobs queue
+    return record
+
+
+def statement_import_run(*, import_id: int) -> dict:
+    """Run one queued import to the end; a finished import is left alone (redelivery)."""
+    record = StatementImport.objects.filter(pk=import_id).first()
+    if record is None or record.is_finished:
+        return {"skipped": True}
+    try:
+        with default_storage.open(record.file, "rb") as f:
+            data = f.read()
+        kind = sheets.check_file(
+            sheets.StoredUpload(record.original_name, data), max_bytes=MAX_BYTES
+        )
+        _process(record, data, kind, actor=None)
+    except Exception:
+        if not record.is_finished:
+            _refuse(
+                record,
+                [
+                    {
+                        "line": 0,
+                        "column": "",
+                        "message": _(
+                            "The import stopped on an unexpected error; nothing was written. "
+                            "Please try again or contact the administrator."
+                        ),
+                    }
+                ],
+            )
+        raise
+    record.refresh_from_db()
+    return {
+        "state": record.state,
+        "lines": record.lines,
+        "inserted": record.inserted,
+        "duplicates": record.duplicates,
+    }

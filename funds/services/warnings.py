@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from core.notifications import district_staff, notify_many
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from funds.panels import institutions_sync
 from funds.services.ledger import unconsumed_fen
+from funds.services.thresholds import limits_for
 
 W = FundWarning
 S = FundWarning.Status
@@ -51,14 +53,19 @@ def yuan(fen: int) -> str:
 
 
 def minimum_for(account: EscrowAccount) -> int:
-    return account.minimum_fen(unconsumed_fen(account.institution_id))
+    return limits_for(account, unconsumed_fen(account.institution_id))[0]
 
 
-def state_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tuple]:
+def thresholds_of(account: EscrowAccount) -> tuple[int, int]:
+    """(minimum balance, yellow threshold) in force for the account, in fen."""
+    return limits_for(account, unconsumed_fen(account.institution_id))
+
+
+def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> dict[str, tuple]:
     """The state warnings that hold now: key → (kind, level, detail)."""
     found = {}
     liability = unconsumed_fen(account.institution_id)
-    minimum = account.minimum_fen(liability)
+    minimum, yellow_threshold = limits_for(account, liability, cache=cache)
     balance = account.balance_fen
     if balance < minimum:
         found[K.BELOW_MINIMUM] = (
@@ -67,12 +74,12 @@ def state_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tup
             _("Balance %(balance)s yuan is below the minimum %(minimum)s yuan.")
             % {"balance": yuan(balance), "minimum": yuan(minimum)},
         )
-    elif balance < account.yellow_threshold_fen:
+    elif balance < yellow_threshold:
         found[K.BELOW_THRESHOLD] = (
             K.BELOW_THRESHOLD,
             W.Level.YELLOW,
             _("Balance %(balance)s yuan is below the warning threshold %(threshold)s yuan.")
-            % {"balance": yuan(balance), "threshold": yuan(account.yellow_threshold_fen)},
+            % {"balance": yuan(balance), "threshold": yuan(yellow_threshold)},
         )
     if liability > 0 and balance < liability:
         found[K.COVERAGE] = (
@@ -179,12 +186,20 @@ def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarni
 
 
 @transaction.atomic
-def account_evaluate(account: EscrowAccount, *, today: dt.date | None = None) -> dict:
+def account_evaluate(
+    account: EscrowAccount,
+    *,
+    today: dt.date | None = None,
+    cache: dict | None = None,
+    sync: bool = True,
+) -> dict:
     """Raise the warnings that hold for the account and resolve its state warnings that no
-    longer do. Idempotent."""
+    longer do. Idempotent. `cache` keeps the bureaus' default thresholds over one run; `sync`
+    puts the institution's warnings on the registry (a job over many accounts does it once,
+    set-based, at its end)."""
     today = today or timezone.localdate()
     raised = resolved = 0
-    states = state_conditions(account, today=today)
+    states = state_conditions(account, today=today, cache=cache)
     for key, (kind, level, detail) in states.items():
         raised += bool(
             warning_raise(account, key=key, kind=kind, level=level, detail=detail, once=False)
@@ -204,6 +219,8 @@ def account_evaluate(account: EscrowAccount, *, today: dt.date | None = None) ->
         )
         step.finish(fields=["resolved_at", "note"])
         resolved += 1
+    if sync:
+        institutions_sync([account.institution_id])
     return {"raised": raised, "resolved": resolved}
 
 
@@ -231,4 +248,6 @@ def warning_resolve(*, actor, warning: FundWarning, note: str = "") -> FundWarni
     if note.strip():
         step.record.note = (step.record.note + "\n" if step.record.note else "") + note.strip()
     step.record.resolved_at = timezone.now()
-    return step.finish(fields=["note", "resolved_at"])
+    resolved = step.finish(fields=["note", "resolved_at"])
+    institutions_sync([resolved.account.institution_id])
+    return resolved

@@ -3,7 +3,14 @@ the marker on its list page and in its API payload."""
 
 import datetime as dt
 
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
+from funds.models import (
+    EscrowAccount,
+    FeeRecord,
+    FundSettings,
+    FundWarning,
+    LedgerEntry,
+    StatementImport,
+)
 from institutions.models import Institution
 from tests.records import maker
 
@@ -71,4 +78,11 @@ def _fund_warning(bureau, marker):
 def _statement_import(bureau, marker):
     return StatementImport.objects.create(
         bureau=bureau, original_name=marker, state=StatementImport.State.DONE, lines=1, inserted=1
+    )
+
+
+@maker(FundSettings)
+def _fund_settings(bureau, marker):
+    return FundSettings.objects.create(
+        bureau=bureau, red_threshold_fen=100_000, yellow_threshold_fen=300_000, basis=marker
     )

@@ -11,6 +11,7 @@ from bureaus.context import acting, system_actor
 from core.spreadsheets import workbook_bytes
 from funds.models import LedgerEntry, StatementImport
 from funds.services import accounts, fees, statements
+from funds.tasks import statement_import_run
 from tests.concurrency import run_concurrently
 from tests.funds.conftest import ACCOUNT_NUMBER, act, make_institution, open_account
 
@@ -160,10 +161,15 @@ def test_import_through_the_page_and_the_api(tree, account_a):
     response = client.post("/funds/imports/", {"file": _csv(rows)})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "statement.csv" in page
+    assert "statement.csv" in page and 'data-state="queued"' in page
+    job = StatementImport.objects.get()
+    statement_import_run.apply(args=[job.pk]).get()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-state="done"' in page and 'data-testid="import-result"' in page
     bad = [[B_NUMBER, "2026-03-02", "TX0102", "存入保证金", "50", "", ""]]
-    response = client.post("/funds/imports/", {"file": _csv(bad)}, follow=True)
-    assert 'data-testid="errors"' in response.content.decode()
+    response = client.post("/funds/imports/", {"file": _csv(bad)})
+    statement_import_run.apply(args=[StatementImport.objects.latest("id").pk]).get()
+    assert 'data-testid="errors"' in client.get(response["Location"]).content.decode()
     api = APIClient()
     api.force_login(officer)
     response = api.post("/api/v1/statement-imports/", {"file": _csv(rows)}, format="multipart")
