@@ -92,6 +92,7 @@ ACTIONS: dict[str, frozenset] = {
     "rectificationnotice.view": READERS,
     "rectificationnotice.change": frozenset({R.ADMIN, R.OFFICER}),
     "rectificationnotice.evidence": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
+    "inspectionpolicy.change": frozenset({R.ADMIN}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only

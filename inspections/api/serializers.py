@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
@@ -204,6 +206,8 @@ class DrawSerializer(serializers.ModelSerializer):
             "filters",
             "pool",
             "count",
+            "ratio",
+            "weights",
             "roster",
             "result",
             "drawn_at",
@@ -213,7 +217,17 @@ class DrawSerializer(serializers.ModelSerializer):
 
 class DrawMakeSerializer(serializers.Serializer):
     share = ScopedRelatedField(queryset=CampaignShare.objects.all())
-    count = serializers.IntegerField(min_value=1)
+    count = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    ratio = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(1),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    weighted = serializers.BooleanField(required=False, default=False)
     filters = serializers.DictField(required=False, default=dict)
     seed = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
