@@ -41,6 +41,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("documents/", include("documents.urls")),
     path("funds/", include("funds.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     # No login: the public lookup and the tip-off form (each view marked bureaus.pages.public).
     path("public/", include("institutions.public_urls")),

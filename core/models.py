@@ -1,9 +1,12 @@
 """Records of the shared mechanisms: document-number counters, the working-day calendar,
-notifications and the abstract deadline."""
+notifications, the abstract deadline and the abstract background job."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
@@ -105,3 +108,37 @@ class Deadline(models.Model):
 
     def is_overdue_on(self, today) -> bool:
         return self.is_owed() and self.due_on < today
+
+
+class BackgroundJob(models.Model):
+    """A record a Celery job works through (an import, a document, a report), delivered at least
+    once: a worker that dies mid-job leaves the task to be delivered again (acks_late,
+    docs/deploy.md). The record tells the user which of that is happening
+    (`delivery_state`), through core.jobs.job_claim (each delivery) and core.jobs.job_progress
+    (each tick). Subclasses say when the work is done (`is_finished`)."""
+
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    progress_at = models.DateTimeField(_("Last progress"), null=True, blank=True)
+
+    # No tick for this long while unfinished: the worker died (or the job hangs), and the task
+    # waits to be delivered again.
+    STALLED_AFTER = dt.timedelta(minutes=5)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        raise NotImplementedError
+
+    def delivery_state(self, now=None) -> str:
+        """queued · running · retrying (delivered again after an interruption) · interrupted
+        (no progress for STALLED_AFTER: waiting to be delivered again) · finished."""
+        if self.is_finished:
+            return "finished"
+        if not self.attempts:
+            return "queued"
+        now = now or timezone.now()
+        if self.progress_at and now - self.progress_at > self.STALLED_AFTER:
+            return "interrupted"
+        return "retrying" if self.attempts > 1 else "running"

@@ -250,9 +250,7 @@ def document_request(
 def _enqueue(job):
     from documents import tasks
 
-    transaction.on_commit(
-        lambda: tasks.document_job_run.apply_async((job.pk,), queue=settings.DOCUMENTS_QUEUE)
-    )
+    transaction.on_commit(lambda: tasks.document_job_run.delay(job.pk))
 
 
 def _enqueue_again(job):

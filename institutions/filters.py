@@ -47,7 +47,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
     warning = django_filters.ChoiceFilter(
         label=_("Rule warnings"),
         method="filter_warning",
-        choices=[("any", _("Any warning")), *rules.WARNINGS.items()],
+        choices=lambda: [("any", _("Any warning")), *rules.warning_choices()],
     )
     delivery = django_filters.ChoiceFilter(
         label=_("Delivery"), choices=Institution.Delivery.choices
@@ -78,7 +78,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
     def filter_licence(self, queryset, name, value):
         return queryset.filter(licence_condition(value))
 
-    def filter_warning(self, queryset, name, value):
+    def filter_warning(self, queryset, name, value: str):
         if value == "any":
             return queryset.exclude(warning_codes=[])
         return queryset.filter(warning_codes__contains=[value])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from bureaus import ratelimit
 from bureaus.models import Bureau
 from bureaus.pages import public
-from institutions import official_documents, selectors
+from institutions import extensions, official_documents, selectors
 from institutions.models import ListEntry
 
 
@@ -50,7 +50,10 @@ def detail(request, pk):
     row = selectors.public_institution_get(pk=pk)
     if row is None:
         raise Http404
-    return render(request, "institutions/public/detail.html", {"institution": row})
+    panels = extensions.render_panels("public", request, row)
+    return render(
+        request, "institutions/public/detail.html", {"institution": row, "panels": panels}
+    )
 
 
 @public("index of the districts whose lists are published")

@@ -352,5 +352,16 @@ def broken_rules(codes) -> list[str]:
     return [code for code in codes if code != "licence_expiring"]
 
 
+def warning_choices() -> list:
+    """(code, label) of every warning: the registry's own, then those other apps registered
+    (institutions.extensions)."""
+    from institutions import extensions
+
+    return [*WARNINGS.items(), *extensions.registered_labels().items()]
+
+
 def labels(codes) -> list:
-    return [WARNINGS.get(code, code) for code in codes]
+    from institutions import extensions
+
+    known = WARNINGS | extensions.registered_labels()
+    return [known.get(code, code) for code in codes]

@@ -11,7 +11,7 @@ PORT=${JIANGUAN_PORT:-8000}
 mkdir -p var/run var/log
 
 stop_processes() {
-  for name in web worker beat; do
+  for name in web worker worker-long beat; do
     pidfile=var/run/$name.pid
     if [ -f "$pidfile" ]; then
       kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
@@ -42,8 +42,14 @@ gunicorn config.wsgi:application --bind "$HOST:$PORT" \
   --workers "${JIANGUAN_WEB_WORKERS:-2}" --threads "${JIANGUAN_WEB_THREADS:-4}" \
   --access-logfile - > var/log/web.log 2>&1 &
 echo $! > var/run/web.pid
-celery -A config worker --loglevel=INFO --concurrency=2 > var/log/worker.log 2>&1 &
+# Two workers: quick jobs on the default queue, long ones (imports, documents, reports) on
+# their own (config/celery_app.py), one at a time, so neither waits behind the other.
+celery -A config worker --loglevel=INFO --concurrency=2 -Q celery -n quick@%h \
+  > var/log/worker.log 2>&1 &
 echo $! > var/run/worker.pid
+celery -A config worker --loglevel=INFO --concurrency=1 -Q "${JIANGUAN_LONG_QUEUE:-long}" \
+  -n long@%h > var/log/worker-long.log 2>&1 &
+echo $! > var/run/worker-long.pid
 celery -A config beat --loglevel=INFO --pidfile= > var/log/beat.log 2>&1 &
 echo $! > var/run/beat.pid
 

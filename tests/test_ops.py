@@ -342,3 +342,25 @@ def test_demo_data_only_where_the_settings_allow_it(settings, db):
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_long_jobs_have_a_queue_and_a_worker_of_their_own(settings):
+    """Imports, documents and reports go to the long queue; sweeps stay on the default one;
+    make run and the compose file start a worker for each."""
+    from config.celery_app import app
+
+    def queue_of(name):
+        return app.amqp.router.route({}, name, (), {})["queue"].name
+
+    assert queue_of("institutions.tasks.import_run") == "long"
+    assert queue_of("documents.tasks.document_job_run") == "long"
+    assert queue_of("complaints.tasks.complaints_mark_overdue") == "celery"
+    assert queue_of("bureaus.tasks.heartbeat") == "celery"
+    settings.CELERY_LONG_QUEUE = "imports-only"
+    assert queue_of("institutions.tasks.import_run") == "imports-only"
+    assert "long" in settings.CELERY_QUEUES_WATCHED
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    commands = [" ".join(service.get("command", [])) for service in compose.values()]
+    assert any("-Q celery" in c for c in commands) and any("-Q long" in c for c in commands)
+    run = (ROOT / "scripts/run.sh").read_text()
+    assert "-Q celery" in run and '-Q "${JIANGUAN_LONG_QUEUE:-long}"' in run

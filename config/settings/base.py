@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inspections",
     "documents",
     "funds",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -252,7 +253,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("JIANGUAN_CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
 }
 # Queues /healthz reports, and the backlog that shows as a problem on the administrator's home.
-CELERY_QUEUES_WATCHED = ["celery", *env.list("JIANGUAN_EXTRA_QUEUES", default=[])]
+# The queue of long jobs (config/celery_app.py routes them); quick ones use "celery".
+CELERY_LONG_QUEUE = env("JIANGUAN_LONG_QUEUE", default="long")
+CELERY_QUEUES_WATCHED = [
+    "celery",
+    CELERY_LONG_QUEUE,
+    *env.list("JIANGUAN_EXTRA_QUEUES", default=[]),
+]
 CELERY_QUEUE_ALARM_LENGTH = env.int("JIANGUAN_QUEUE_ALARM_LENGTH", default=500)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "bureaus.tasks.heartbeat", "schedule": 60.0},
@@ -289,8 +296,6 @@ CELERY_BEAT_SCHEDULE = {
 
 # Limits of what the public and staff may send.
 INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1024 * 1024
-# A queue of their own lets survey imports run on dedicated workers (None: the default queue).
-INSTITUTION_IMPORT_QUEUE = env("JIANGUAN_IMPORT_QUEUE", default=None)
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
 # inspections/: evidence photos are kept as taken; checked by content and pixel count.
 INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
@@ -331,8 +336,6 @@ LOGGING = {
 # documents/: the address printed (as a QR code) on every issued document for its verification
 # page, e.g. https://jianguan.example.gov.cn (empty: the address of the request that issued it).
 DOCUMENTS_PUBLIC_URL = env("JIANGUAN_PUBLIC_URL", default="")
-# A queue of their own lets document rendering run on dedicated workers (None: the default).
-DOCUMENTS_QUEUE = env("JIANGUAN_DOCUMENTS_QUEUE", default=None)
 
 # Personal data at rest (bureaus.crypto): set JIANGUAN_FIELD_ENCRYPTION_KEY in production and
 # keep it with the database backups; losing it loses the encrypted fields.

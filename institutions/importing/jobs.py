@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bureaus.models import Street
 from core import uploads
+from core.jobs import job_claim, job_progress
 from core.spreadsheets import (
     FileRefused,
     RowResult,
@@ -58,23 +59,14 @@ def import_job_create(*, actor, bureau, upload) -> ImportJob:
     job.save()
     from institutions.tasks import import_run as task
 
-    queue = settings.INSTITUTION_IMPORT_QUEUE
-    transaction.on_commit(lambda: task.apply_async(args=[job.pk], queue=queue))
+    transaction.on_commit(lambda: task.delay(job.pk))
     return job
-
-
-def _progress(job, **counts):
-    # Progress ticks are bookkeeping, not domain data: written without an audit event (the
-    # job's start and its result are audited through save()).
-    ImportJob.objects.dangerously_unaudited().filter(pk=job.pk).update(**counts)
-    for name, value in counts.items():
-        setattr(job, name, value)
 
 
 def import_run(*, job_id: int) -> dict:
     """Run one import job to the end. A finished job is not run again."""
-    job = ImportJob.objects.select_related("bureau").filter(pk=job_id).first()
-    if job is None or job.is_finished:
+    job = job_claim(ImportJob, job_id)
+    if job is None:
         return {"skipped": True}
     job.state = ImportJob.State.RUNNING
     job.save()
@@ -115,15 +107,15 @@ def _run(job: ImportJob) -> dict:
     if not body:
         raise FileRefused(_("The file has headers but no rows."))
     total = len(body)
-    _progress(job, total_rows=total, processed_rows=0)
+    job_progress(job, total_rows=total, processed_rows=0)
     streets = dict(Street.objects.filter(bureau_id=job.bureau_id).values_list("name", "id"))
     checked: list[RowResult] = []
     for n, (line, raw) in enumerate(body, start=1):
         checked.append(check_row(line, raw, streets=streets, today=today))
         if n % PROGRESS_EVERY == 0:
-            _progress(job, processed_rows=n)
+            job_progress(job, processed_rows=n)
     plan = plan_rows(job, checked, today=today)
-    _progress(job, processed_rows=total, state=ImportJob.State.WRITING)
+    job_progress(job, processed_rows=total, state=ImportJob.State.WRITING)
     with transaction.atomic():
         _write(job, plan, today=today)
     errors = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import RowResult
 from institutions import rules
+from institutions.extensions import keep_foreign
 from institutions.models import (
     Credential,
     Institution,
@@ -184,12 +185,15 @@ def _plan_existing(plan, r, institution, wanted, valid, on_file, today):
         )
         institution.status = status
         changed_fields.append("status")
-    institution.warning_codes = rules.warning_codes(
-        institution=institution,
-        credentials=list(credential_objects.values()),
-        staff=on_file["staff"].get(institution.pk, []),
-        sites=on_file["sites"].get(institution.pk, []),
-        today=today,
+    institution.warning_codes = keep_foreign(
+        rules.warning_codes(
+            institution=institution,
+            credentials=list(credential_objects.values()),
+            staff=on_file["staff"].get(institution.pk, []),
+            sites=on_file["sites"].get(institution.pk, []),
+            today=today,
+        ),
+        institution.warning_codes,
     )
     changed_fields += ["warning_codes", "updated_at"]
     institution.updated_at = timezone.now()

@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
+from core.models import BackgroundJob
 
 
-class ImportJob(BureauOwnedModel):
+class ImportJob(BureauOwnedModel, BackgroundJob):
     """A survey spreadsheet (摸排造册, seed 001 篇1 篇5) being imported in the background."""
 
     class State(models.TextChoices):

@@ -112,7 +112,7 @@ class Institution(BureauOwnedModel):
     contact_phone = EncryptedTextField(_("Contact phone"), blank=True)
     # Rule warnings (rules.py) kept current by every service that changes what they read.
     warning_codes = ArrayField(
-        models.CharField(max_length=32), default=list, blank=True, verbose_name=_("Rule warnings")
+        models.CharField(max_length=64), default=list, blank=True, verbose_name=_("Rule warnings")
     )
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)

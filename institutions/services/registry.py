@@ -11,6 +11,7 @@ from bureaus import rls
 from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
+from institutions.extensions import keep_foreign
 from institutions.models import Credential, Institution, Site, Staff
 
 INSTITUTION_FIELDS = (
@@ -88,13 +89,14 @@ def _check_institution(institution: Institution, *, before: dict | None) -> None
 def institution_refresh_warnings(*, institution: Institution, today: dt.date | None = None):
     """Recompute the rule warnings of one institution and store them if they changed."""
     today = today or timezone.localdate()
-    codes = rules.warning_codes(
+    own = rules.warning_codes(
         institution=institution,
         credentials=list(Credential.objects.filter(institution=institution)),
         staff=list(Staff.objects.filter(institution=institution)),
         sites=list(Site.objects.filter(institution=institution)),
         today=today,
     )
+    codes = keep_foreign(own, institution.warning_codes)
     if codes != institution.warning_codes:
         institution.warning_codes = codes
         institution.save(update_fields=["warning_codes", "updated_at"])

@@ -13,7 +13,7 @@ from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, Sc
 from bureaus.permissions import membership_may
 from core.errors import form_add_errors
 from core.spreadsheets import xlsx_response
-from institutions import forms, rules, selectors
+from institutions import extensions, forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
@@ -133,6 +133,7 @@ class InstitutionDetailView(ScopedDetailView):
             timeline=timeline,
             audit=audit,
             warnings=rules.labels(institution.warning_codes),
+            panels=extensions.render_panels("staff", self.request, institution),
             may_change=may_change,
             next_statuses=[
                 LIFECYCLE[name].target

@@ -20,7 +20,7 @@ def worker(settings, tmp_path, live_server, transactional_db):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     env = {"DJANGO_MEDIA_ROOT": settings.MEDIA_ROOT}
     with celery_worker_process(extra_env=env) as queue:
-        settings.DOCUMENTS_QUEUE = queue
+        settings.CELERY_LONG_QUEUE = queue
         yield queue
 
 

@@ -95,7 +95,7 @@ def test_concurrent_issues_get_different_consecutive_numbers(tree):
 def test_the_celery_worker_renders_the_queued_job(tree, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     with celery_worker_process(extra_env={"DJANGO_MEDIA_ROOT": str(tmp_path)}) as queue:
-        settings.DOCUMENTS_QUEUE = queue
+        settings.CELERY_LONG_QUEUE = queue
         job = request(tree)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def worker(settings, tmp_path, live_server, transactional_db):
     settings.MEDIA_ROOT = tmp_path
     with celery_worker_process(extra_env={"DJANGO_MEDIA_ROOT": str(tmp_path)}) as queue:
-        settings.INSTITUTION_IMPORT_QUEUE = queue
+        settings.CELERY_LONG_QUEUE = queue
         yield queue
 
 

@@ -1,0 +1,2 @@
+"""The reports app's records. Each part of the work keeps its models in its own module:
+`summary` (the roll-up summary tables) and `periodic` (report templates, schedules, archive)."""
