@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
+from openpyxl import Workbook
 
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
 from complaints.models import Complaint
 from core.errors import form_add_errors
-from core.spreadsheets import write_only_workbook, xlsx_response
+from core.spreadsheets import text_cells, workbook_bytes, xlsx_response
 from core.views import RecordActionView
 from inspections import forms, selectors
 from inspections.models import (
@@ -46,6 +47,9 @@ class CampaignDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             stats=selectors.campaign_statistics(user=self.request.user, campaign=self.object),
+            street_stats=selectors.campaign_street_statistics(
+                user=self.request.user, campaign=self.object
+            ),
             shares=selectors.share_list(user=self.request.user).filter(campaign=self.object),
             **kwargs,
         )
@@ -58,17 +62,22 @@ class CampaignExportView(ScopedDetailView):
     permission_object = "campaign"
 
     def render_to_response(self, context, **response_kwargs):
-        stats = selectors.campaign_statistics(user=self.request.user, campaign=self.object)
+        user, campaign = self.request.user, self.object
+        stats = selectors.campaign_statistics(user=user, campaign=campaign)
+        streets = selectors.campaign_street_statistics(user=user, campaign=campaign)
         return xlsx_response(
-            statistics_workbook(stats, title=str(_("Statistics"))),
+            statistics_workbook(stats, title=str(_("Statistics")), streets=streets),
             f"campaign-{self.object.pk}-statistics.xlsx",
         )
 
 
-def statistics_workbook(stats: dict, *, title: str) -> bytes:
+def _statistics_sheet(workbook, title: str, stats: dict, rows_key: str, label) -> None:
+    """One sheet of figures: a row per district (or street) and the total."""
     areas = sorted(stats["total"]["areas"])
+    keys = ["institutions", "personnel_times", "vehicle_trips", "issued", "closed", "overdue"]
+    keys += ["suspended", "banned"]
     header = [
-        str(_("District")),
+        *label["header"],
         str(_("Institutions inspected")),
         str(_("Personnel-times")),
         str(_("Vehicle trips")),
@@ -79,15 +88,39 @@ def statistics_workbook(stats: dict, *, title: str) -> bytes:
         str(_("Banned")),
         *areas,
     ]
-    keys = ["institutions", "personnel_times", "vehicle_trips", "issued", "closed", "overdue"]
-    keys += ["suspended", "banned"]
-    rows = [
-        [r["district"], *(r[k] for k in keys), *(r["areas"].get(a, 0) for a in areas)]
-        for r in stats["districts"]
-    ]
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for r in stats[rows_key]:
+        values = [*label["cells"](r), *(r[k] for k in keys)]
+        sheet.append(text_cells(sheet, [*values, *(r["areas"].get(a, 0) for a in areas)]))
     total = stats["total"]
-    rows.append([str(_("Total")), *(total[k] for k in keys), *(total["areas"][a] for a in areas)])
-    return write_only_workbook(title, header, rows)
+    blanks = [""] * (len(label["header"]) - 1)
+    sheet.append(
+        text_cells(
+            sheet,
+            [
+                str(_("Total")),
+                *blanks,
+                *(total[k] for k in keys),
+                *(total["areas"][a] for a in areas),
+            ],
+        )
+    )
+
+
+def statistics_workbook(stats: dict, *, title: str, streets: dict | None = None) -> bytes:
+    """The figures per district on the first sheet and, when given, per street on the second
+    (formula-safe cells, as every export)."""
+    workbook = Workbook(write_only=True)
+    district = {"header": [str(_("District"))], "cells": lambda r: [r["district"]]}
+    _statistics_sheet(workbook, title, stats, "districts", district)
+    if streets is not None:
+        street = {
+            "header": [str(_("District")), str(_("Street"))],
+            "cells": lambda r: [r["district"], r["street"]],
+        }
+        _statistics_sheet(workbook, str(_("By street")), streets, "streets", street)
+    return workbook_bytes(workbook)
 
 
 class ShareListView(ScopedListView):

@@ -32,6 +32,11 @@ class StatisticsSerializer(serializers.Serializer):
     total = serializers.DictField()
 
 
+class StreetStatisticsSerializer(serializers.Serializer):
+    streets = serializers.ListField(child=serializers.DictField())
+    total = serializers.DictField()
+
+
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Campaigns issued by the user's bureau or below it (an issuer sees its own; a district
     reads the campaign of its share through the share)."""
@@ -50,6 +55,19 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """The campaign's figures for every share the user sees, per district and in total."""
         campaign = self.get_object()
         return Response(selectors.campaign_statistics(user=request.user, campaign=campaign))
+
+    @extend_schema(responses=StreetStatisticsSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="street-statistics",
+        permission_verbs={"get": "view"},
+    )
+    def street_statistics(self, request, pk=None):
+        """The campaign's figures per street of the institutions visited (every share the
+        user sees), and in total."""
+        campaign = self.get_object()
+        return Response(selectors.campaign_street_statistics(user=request.user, campaign=campaign))
 
 
 class CampaignShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
