@@ -85,7 +85,8 @@ def notice_document_allowed(notice: RectificationNotice) -> bool:
 
 
 def link(notice) -> str:
-    return f"/inspections/notices/{notice.pk}/"
+    """Where a notification about a notice (or a notice's id) points."""
+    return f"/inspections/notices/{getattr(notice, 'pk', notice)}/"
 
 
 def number_prefix(bureau) -> str:
@@ -288,28 +289,54 @@ def policy_set(*, actor, city_escalation_days: int) -> InspectionPolicy:
     return policy
 
 
+def _lock_ids(queryset) -> list[int]:
+    """The ids of the rows this run takes (rows another run holds locked are its own)."""
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+    )
+
+
+class _Staff:
+    """Whom to tell in each bureau, read once per bureau per run."""
+
+    def __init__(self, action: str):
+        self.action, self.cache = action, {}
+
+    def __call__(self, bureau_id: int) -> list:
+        if bureau_id not in self.cache:
+            self.cache[bureau_id] = notifications.district_staff(bureau_id, action=self.action)
+        return self.cache[bureau_id]
+
+
 def _escalate_to_district(today: dt.date) -> int:
-    escalated = 0
-    for notice in RectificationNotice.objects.filter(
-        status=N.ISSUED, overdue_since__isnull=False
-    ).order_by("pk"):
-        with transaction.atomic():
-            try:
-                step = NOTICE.begin_as_system(notice, "escalate")
-            except ValidationError:
-                continue  # evidence arrived meanwhile
-            step.record.escalated_at = timezone.now()
-            step.finish(fields=["escalated_at"])
-        escalated += 1
-        notifications.notify_many(
-            users=notifications.district_staff(notice.bureau_id, action="deadline.escalate"),
-            bureau_id=notice.bureau_id,
-            message=_("Rectification notice %(number)s is overdue: it was due on %(due)s.")
-            % {"number": notice.number, "due": notice.due_on.isoformat()},
-            link=link(notice),
-            key=f"notice-escalated:{notice.pk}:{notice.due_on.isoformat()}",
+    """The newly overdue notices (still issued): escalated in one statement (audited as a bulk
+    update), then the district's administrators are told, once per notice."""
+    with transaction.atomic():
+        ids = _lock_ids(
+            RectificationNotice.objects.filter(status=N.ISSUED, overdue_since__isnull=False)
         )
-    return escalated
+        if not ids:
+            return 0
+        RectificationNotice.objects.filter(pk__in=ids).update(
+            status=N.ESCALATED, escalated_at=timezone.now()
+        )
+    staff = _Staff("deadline.escalate")
+    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
+        "pk", "bureau_id", "number", "due_on"
+    )
+    notifications.notify_bulk(
+        (
+            user,
+            bureau_id,
+            _("Rectification notice %(number)s is overdue: it was due on %(due)s.")
+            % {"number": number, "due": due_on.isoformat()},
+            link(pk),
+            f"notice-escalated:{pk}:{due_on.isoformat()}",
+        )
+        for pk, bureau_id, number, due_on in rows.iterator()
+        for user in staff(bureau_id)
+    )
+    return len(ids)
 
 
 def _escalate_to_city(today: dt.date) -> int:
@@ -331,35 +358,38 @@ def _escalate_to_city(today: dt.date) -> int:
     if not due_ids:
         return 0
     with transaction.atomic():
-        ids = list(
-            waiting.filter(pk__in=due_ids)
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)
-        )
+        ids = _lock_ids(waiting.filter(pk__in=due_ids))
         RectificationNotice.objects.filter(pk__in=ids).update(city_escalated_at=timezone.now())
-    notices = RectificationNotice.objects.filter(pk__in=ids).select_related(
-        "bureau", "inspection__institution"
+    staff = _Staff("campaign.change")
+    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "bureau__parent_id",
+        "bureau__name",
+        "inspection__institution__name",
+        "number",
+        "due_on",
     )
-    for notice in notices.order_by("pk"):
-        city_id = notice.bureau.parent_id
-        if city_id is None:
-            continue
-        notifications.notify_many(
-            users=notifications.district_staff(city_id, action="campaign.change"),
-            bureau_id=city_id,
-            message=_(
+    notifications.notify_bulk(
+        (
+            user,
+            city_id,
+            _(
                 "Rectification notice %(number)s of %(district)s (%(institution)s) is still "
                 "overdue: it was due on %(due)s."
             )
             % {
-                "number": notice.number,
-                "district": notice.bureau.name,
-                "institution": notice.inspection.institution.name,
-                "due": notice.due_on.isoformat(),
+                "number": number,
+                "district": district,
+                "institution": institution,
+                "due": due_on.isoformat(),
             },
-            link=link(notice),
-            key=f"notice-city:{notice.pk}:{notice.due_on.isoformat()}",
+            link(pk),
+            f"notice-city:{pk}:{due_on.isoformat()}",
         )
+        for pk, city_id, district, institution, number, due_on in rows.iterator()
+        if city_id is not None
+        for user in staff(city_id)
+    )
     return len(ids)
 
 
@@ -371,18 +401,20 @@ def notices_chase(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     remind_until = add_working_days(today, REMIND_WORKING_DAYS)
     owed = RectificationNotice.objects.filter(RectificationNotice.owed_q())
-    reminded = 0
-    for notice in owed.filter(due_on__gte=today, due_on__lte=remind_until).select_related(
-        "issued_by"
-    ):
-        reminded += notifications.notify(
-            user=notice.issued_by,
-            bureau_id=notice.bureau_id,
-            message=_("Rectification notice %(number)s is due on %(due)s.")
-            % {"number": notice.number, "due": notice.due_on.isoformat()},
-            link=link(notice),
-            key=f"notice-remind:{notice.pk}:{notice.due_on.isoformat()}",
+    soon = owed.filter(due_on__gte=today, due_on__lte=remind_until).values_list(
+        "pk", "issued_by_id", "bureau_id", "number", "due_on"
+    )
+    reminded = notifications.notify_bulk(
+        (
+            issued_by,
+            bureau_id,
+            _("Rectification notice %(number)s is due on %(due)s.")
+            % {"number": number, "due": due_on.isoformat()},
+            link(pk),
+            f"notice-remind:{pk}:{due_on.isoformat()}",
         )
+        for pk, issued_by, bureau_id, number, due_on in soon.iterator()
+    )
     marked = deadlines.mark_overdue(RectificationNotice.objects.all(), today=today)
     escalated = _escalate_to_district(today)
     city = _escalate_to_city(today)
