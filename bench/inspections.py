@@ -42,8 +42,9 @@ from institutions.models import Institution  # noqa: E402
 
 DISTRICTS = 100
 SIZES = [
-    ("20,000 visits (200,000 notices)", 20_000),
-    ("100,000 visits (1,000,000 notices)", 100_000),
+    # Labels as the harness names its captures: the number of visits (notices: 10 each).
+    ("20,000", 20_000),
+    ("100,000", 100_000),
 ]
 NOTICES_PER_VISIT = 10
 INSTITUTIONS_PER_DISTRICT = 100
