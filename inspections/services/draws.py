@@ -16,6 +16,7 @@ Targets may be filtered (category, street, status, with warnings, with an overdu
 an open tip-off) and drawn by count or by ratio (the count is then ceil(ratio × pool))."""
 
 import hashlib
+import heapq
 import math
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -38,32 +39,40 @@ FILTERS = ("category", "street", "status", "warnings", "overdue_notices", "open_
 FLAGS = ("warnings", "overdue_notices", "open_tipoffs")
 
 
-def _rank(seed: str, key) -> str:
-    return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
+def _rank(seed: str, key) -> bytes:
+    """SHA-256 of "<seed>:<key>" (its bytes order as its hexadecimal form would)."""
+    return hashlib.sha256(f"{seed}:{key}".encode()).digest()
 
 
 def _uniform(seed: str, key) -> float:
     """A number in (0, 1) from the SHA-256 rank: its first 53 bits, never 0."""
-    return (int(_rank(seed, key)[:14], 16) >> 3 | 1) / 2**53
+    return (int.from_bytes(_rank(seed, key)[:7], "big") >> 3 | 1) / 2**53
 
 
 def draw_targets(*, seed: str, pool: list[int], count: int, weights: dict | None = None):
     if not weights:
-        return sorted(sorted(pool, key=lambda pk: (_rank(seed, pk), pk))[:count])
+        return sorted(heapq.nsmallest(count, pool, key=lambda pk: (_rank(seed, pk), pk)))
 
     def key(pk):
         return (-math.log(_uniform(seed, pk)) / weights.get(str(pk), 1), pk)
 
-    return sorted(sorted(pool, key=key)[:count])
+    return sorted(heapq.nsmallest(count, pool, key=key))
 
 
 def draw_compute(
-    *, seed: str, pool: list[int], count: int, roster: dict, weights: dict | None = None
+    *,
+    seed: str,
+    pool: list[int],
+    count: int,
+    roster: dict,
+    weights: dict | None = None,
+    chosen: list[int] | None = None,
 ) -> list[dict]:
     """The result of a draw from its recorded inputs: `count` institutions of `pool` (by
     weight when `weights` are given), and for each one inspector per department from
     `roster[str(institution)][department]`."""
-    chosen = draw_targets(seed=seed, pool=pool, count=count, weights=weights)
+    if chosen is None:
+        chosen = draw_targets(seed=seed, pool=pool, count=count, weights=weights)
     result = []
     for pk in sorted(chosen):
         team = {}
@@ -237,7 +246,9 @@ def draw_make(
     weights = risk_weights(bureau=share.bureau, pool=pool) if weighted else {}
     targets = draw_targets(seed=seed, pool=pool, count=count, weights=weights)
     roster = _roster(bureau=share.bureau, institutions=targets)
-    result = draw_compute(seed=seed, pool=pool, count=count, roster=roster, weights=weights)
+    result = draw_compute(
+        seed=seed, pool=pool, count=count, roster=roster, weights=weights, chosen=targets
+    )
     draw = Draw(
         share=share,
         seed=seed,
