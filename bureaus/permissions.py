@@ -107,6 +107,7 @@ ACTIONS: dict[str, frozenset] = {
     "course.decide": frozenset({R.ADMIN, R.OFFICER}),
     "course.export": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
     "coursereference.change": frozenset({R.SUPERVISOR}),
+    "inspectionpolicy.change": frozenset({R.ADMIN}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
     "deadline.escalate": frozenset({R.ADMIN}),
     # The working-day calendar is read by all staff; it is edited by platform operators only

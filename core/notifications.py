@@ -24,6 +24,29 @@ def notify_many(*, users, bureau_id: int, message: str, link: str = "", key: str
     )
 
 
+def notify_bulk(items) -> int:
+    """`notify` for many (user, bureau_id, message, link, key) at once, for a set-based job:
+    one read of the keys already written and one insert of the rest (a concurrent writer of
+    the same key is ignored by the unique constraint). Returns how many were written."""
+    items = list(items)
+    if not items:
+        return 0
+    keys = {item[4] for item in items}
+    written = set(
+        Notification.objects.filter(key__in=keys).values_list("user_id", "key").iterator()
+    )
+    fresh = {}
+    for user, bureau_id, message, link, key in items:
+        user_id = getattr(user, "pk", user)
+        if (user_id, key) not in written and (user_id, key) not in fresh:
+            fresh[(user_id, key)] = Notification(
+                user_id=user_id, bureau_id=bureau_id, message=message, link=link, key=key
+            )
+    if fresh:
+        Notification.objects.bulk_create(list(fresh.values()), ignore_conflicts=True)
+    return len(fresh)
+
+
 def district_staff(bureau_id: int, *, action: str) -> list:
     """The active users of a district whose role holds `action` in the permission table
     (whom to tell about the district's late work)."""

@@ -66,6 +66,10 @@ def _visit(share, institution, slug, *, violations, outcome, photo_n):
         vehicle_trips=1,
         summary="联合检查组现场检查，查验资质、核对资料、查看现场。",
     )
+    visits.inspection_acknowledge(actor=inspector, inspection=visit)
+    visits.inspection_representative_acknowledge(
+        actor=inspector, inspection=visit, name="王老师", role="校区负责人"
+    )
     return visit, [f for f in findings if f.result == Finding.Result.VIOLATION]
 
 
@@ -89,6 +93,16 @@ def _notice(visit, violations, slug, state):
             due_on=timezone.localdate() - dt.timedelta(days=3)
         )
         notices.notices_chase(today=timezone.localdate())
+    if state == "sanctioned":
+        notices.notice_sanction(
+            actor=officer,
+            notice=notice,
+            sanction="suspend",
+            reason="逾期未整改，责令停办整改",
+            students_placed=18,
+            refund_students=6,
+            refunded_fen=1_280_000,
+        )
     return notice
 
 
@@ -121,13 +135,16 @@ def seed():
         starts_on=today - dt.timedelta(days=30),
         ends_on=today + dt.timedelta(days=30),
     )
-    states = ["issued", "submitted", "closed", "rejected", "escalated"]
+    states = ["issued", "submitted", "closed", "rejected", "escalated", "sanctioned"]
     slugs = {"330106": "xihu", "330102": "shangcheng", "330105": "gongshu"}
     n = 0
-    for share in list(summer.shares.select_related("bureau")) + list(review.shares.all()):
+    shares = list(summer.shares.select_related("bureau")) + list(review.shares.all())
+    offset = -1
+    for share in shares:
         slug = slugs.get(share.bureau.code)
         if slug is None:
             continue
+        offset += 1
         institutions = list(
             Institution.objects.filter(bureau=share.bureau, status="normal").order_by("pk")[:6]
         )
@@ -143,4 +160,4 @@ def seed():
             )
             n += 1
             if bad:
-                _notice(visit, bad, slug, states[i % len(states)])
+                _notice(visit, bad, slug, states[(i + offset) % len(states)])

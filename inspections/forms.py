@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inspections.models import Finding, Inspection
+from bureaus.forms import ScopedForm, ScopedModelChoiceField
+from inspections.models import CampaignShare, Finding, Inspection, RectificationNotice
 
 
 class AnswerForm(forms.Form):
@@ -72,3 +73,55 @@ class RejectForm(forms.Form):
 
 class ReissueForm(forms.Form):
     working_days = forms.IntegerField(label=_("Working days to rectify"), initial=10)
+
+
+class RepresentativeForm(forms.Form):
+    name = forms.CharField(label=_("Representative"), max_length=50)
+    role = forms.CharField(label=_("Representative's position"), max_length=50, required=False)
+    refused = forms.BooleanField(label=_("The representative refused to sign"), required=False)
+
+
+class SanctionForm(forms.Form):
+    sanction = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=[c for c in RectificationNotice.Sanction.choices if c[0]],
+    )
+    reason = forms.CharField(label=_("Reason for the sanction"), widget=forms.Textarea)
+    students_placed = forms.IntegerField(
+        label=_("Students placed"), min_value=0, max_value=1_000_000, initial=0
+    )
+    refund_students = forms.IntegerField(
+        label=_("Students refunded"), min_value=0, max_value=1_000_000, initial=0
+    )
+    refunded_yuan = forms.DecimalField(
+        label=_("Fees refunded (yuan)"),
+        min_value=0,
+        max_value=10**11,
+        decimal_places=2,
+        max_digits=14,
+        initial=0,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("refunded_yuan") is not None:
+            data["refunded_fen"] = int(data.pop("refunded_yuan") * 100)
+        return data
+
+
+class PolicyForm(forms.Form):
+    city_escalation_days = forms.IntegerField(
+        label=_("Escalate to the city after (working days)"), min_value=1, max_value=60
+    )
+
+
+class VisitFromComplaintForm(ScopedForm):
+    """A visit opened from a tip-off: the district's campaign share it belongs to, when."""
+
+    share = ScopedModelChoiceField(
+        CampaignShare.objects.select_related("campaign"), label=_("Campaign")
+    )
+    planned_on = forms.DateField(
+        label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unannounced = forms.BooleanField(label=_("Unannounced"), required=False, initial=True)

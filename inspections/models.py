@@ -223,6 +223,16 @@ class Inspection(BureauOwnedModel):
         default=Outcome.PENDING,
     )
     summary = models.TextField(_("Summary"), blank=True)
+    # The acknowledgement (签字确认) of the record once concluded: each inspector of the team
+    # (InspectionAcknowledgement), and the institution's representative by name and role.
+    representative_name = models.CharField(_("Representative"), max_length=50, blank=True)
+    representative_role = models.CharField(
+        _("Representative's position"), max_length=50, blank=True
+    )
+    representative_acknowledged_at = models.DateTimeField(
+        _("Representative acknowledged"), null=True, blank=True
+    )
+    representative_refused = models.BooleanField(_("Representative refused to sign"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,6 +250,30 @@ class Inspection(BureauOwnedModel):
 
     def __str__(self):
         return f"{self.institution.name} · {self.planned_on:%Y-%m-%d}"
+
+
+class InspectionAcknowledgement(BureauOwnedModel):
+    """One inspector of the team acknowledging the visit's record (once each)."""
+
+    tenant_parent = "inspection"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("Acknowledged"))
+
+    class Meta:
+        verbose_name = _("Inspector's acknowledgement")
+        verbose_name_plural = _("Inspectors' acknowledgements")
+        ordering = ["inspection_id", "acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "inspector"], name="acknowledgement_once_per_inspector"
+            )
+        ]
 
 
 class Finding(BureauOwnedModel):
@@ -317,6 +351,12 @@ class RectificationNotice(BureauOwnedModel, Deadline):
         CLOSED = "closed", _("Verified and closed")
         REJECTED = "rejected", _("Evidence rejected")
         ESCALATED = "escalated", _("Overdue, escalated")
+        SANCTIONED = "sanctioned", _("Ended by a sanction")
+
+    class Sanction(models.TextChoices):
+        NONE = "", _("None")
+        SUSPEND = "suspend", _("Suspended for rectification")
+        BAN = "ban", _("Banned")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="notices")
     findings = models.ManyToManyField(Finding, related_name="notices")
@@ -339,6 +379,27 @@ class RectificationNotice(BureauOwnedModel, Deadline):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Escalated to the city after the district's further period (InspectionPolicy).
+    city_escalated_at = models.DateTimeField(null=True, blank=True)
+    # The official PDF (documents/), one per issue of the deadline (a re-issue gets its own).
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Official document"),
+    )
+    # The outcome that changed the institution (停办整改 / 取缔, through the registry), with
+    # what became of its students and their fees.
+    sanction = models.CharField(
+        _("Sanction"), max_length=10, choices=Sanction.choices, default="", blank=True
+    )
+    sanction_reason = models.TextField(_("Reason for the sanction"), blank=True)
+    sanctioned_at = models.DateTimeField(null=True, blank=True)
+    students_placed = models.PositiveIntegerField(_("Students placed"), default=0)
+    refunded_fen = models.PositiveBigIntegerField(_("Fees refunded (fen)"), default=0)
+    refund_students = models.PositiveIntegerField(_("Students refunded"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -353,12 +414,35 @@ class RectificationNotice(BureauOwnedModel, Deadline):
     def __str__(self):
         return self.number
 
+    @property
+    def refunded_yuan(self) -> str:
+        return f"{self.refunded_fen // 100}.{self.refunded_fen % 100:02d}"
+
     @classmethod
     def owed_q(cls) -> Q:
         return Q(status=cls.Status.ISSUED)
 
     def is_owed(self) -> bool:
         return self.status == self.Status.ISSUED
+
+
+class InspectionPolicy(BureauOwnedModel):
+    """A district's setting for the chase of its notices: how many working days after the
+    escalation to the district's administrators an overdue notice goes on to the city."""
+
+    city_escalation_days = models.PositiveSmallIntegerField(
+        _("Escalate to the city after (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = _("Inspection policy")
+        verbose_name_plural = _("Inspection policies")
+        constraints = [models.UniqueConstraint(fields=["bureau"], name="inspection_policy_bureau")]
+
+    def __str__(self):
+        return str(self.bureau)
 
 
 class InspectorRecusal(BureauOwnedModel):
@@ -394,6 +478,10 @@ class Draw(BureauOwnedModel):
     filters = models.JSONField(_("Filters"), default=dict, blank=True)
     pool = models.JSONField(_("Pool"))
     count = models.PositiveIntegerField(_("Count"))
+    # A draw by ratio records the ratio asked for (the count is what it gave); a draw weighted
+    # by risk records each candidate's weight, so a replay uses the same weights.
+    ratio = models.DecimalField(_("Ratio"), max_digits=5, decimal_places=4, null=True, blank=True)
+    weights = models.JSONField(_("Risk weights"), default=dict, blank=True)
     # Per drawn institution: the inspectors eligible for it by department (after recusal).
     roster = models.JSONField(_("Roster"), default=dict, blank=True)
     result = models.JSONField(_("Result"))

@@ -2,8 +2,9 @@
 (出动人次, 车次, institutions inspected, violations by area, notices issued/closed/overdue)."""
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
-from bureaus.models import Department
+from bureaus.models import Department, Street
 from inspections.models import (
     Campaign,
     CampaignShare,
@@ -26,14 +27,43 @@ def campaign_list(*, user):
     return Campaign.objects.visible_to(user).select_related("bureau")
 
 
-def statistics(shares) -> dict:
+EMPTY = {
+    "visits": 0,
+    "institutions": 0,
+    "personnel_times": 0,
+    "vehicle_trips": 0,
+    "suspended": 0,
+    "banned": 0,
+    "issued": 0,
+    "closed": 0,
+    "overdue": 0,
+}
+
+
+def statistics(shares, *, by: str = "district") -> dict:
     """The figures for a set of shares (one district's share, or every share of a campaign the
-    user sees): per district and in total. Four grouped queries whatever the number of
-    districts."""
+    user sees): per district (`by="district"`) or per street of the institutions visited
+    (`by="street"`), and in total. Four grouped queries whatever the number of districts or
+    streets."""
     share_ids = list(shares.values_list("pk", flat=True))
+    # The street of the institution visited: through the visit, the notice's visit, the
+    # finding's visit.
+    street = {
+        "visit": "institution__street_id",
+        "notice": "inspection__institution__street_id",
+        "finding": "inspection__institution__street_id",
+    }
+    by_street = by == "street"
+
+    def group(kind):
+        return ["bureau_id", street[kind]] if by_street else ["bureau_id"]
+
+    def key(row, kind):
+        return (row["bureau_id"], row[street[kind]]) if by_street else (row["bureau_id"],)
+
     visits = (
         Inspection.objects.filter(share_id__in=share_ids, status__in=STARTED)
-        .values("bureau_id", "bureau__name")
+        .values(*group("visit"))
         .annotate(
             visits=Count("pk"),
             institutions=Count("institution_id", distinct=True),
@@ -42,53 +72,68 @@ def statistics(shares) -> dict:
             suspended=Count("pk", filter=Q(outcome=Inspection.Outcome.SUSPEND)),
             banned=Count("pk", filter=Q(outcome=Inspection.Outcome.BAN)),
         )
+        .order_by()
     )
     notices = (
         RectificationNotice.objects.filter(inspection__share_id__in=share_ids)
-        .values("bureau_id")
+        .values(*group("notice"))
         .annotate(
             issued=Count("pk"),
             closed=Count("pk", filter=Q(status=N.CLOSED)),
             overdue=Count("pk", filter=Q(overdue_since__isnull=False) & ~Q(status=N.CLOSED)),
         )
+        .order_by()
     )
     areas = (
         Finding.objects.filter(inspection__share_id__in=share_ids, result=Finding.Result.VIOLATION)
-        .values("bureau_id", "item__area")
+        .values(*group("finding"), "item__area")
         .annotate(n=Count("pk"))
         .order_by("item__area")
     )
     names = dict(shares.values_list("bureau_id", "bureau__name"))
-    empty = {
-        "visits": 0,
-        "institutions": 0,
-        "personnel_times": 0,
-        "vehicle_trips": 0,
-        "suspended": 0,
-        "banned": 0,
-        "issued": 0,
-        "closed": 0,
-        "overdue": 0,
-    }
-    rows = {
-        bureau_id: {"district": name, **empty, "areas": {}} for bureau_id, name in names.items()
-    }
+    rows: dict[tuple, dict] = {}
+
+    def row_for(k):
+        if k not in rows:
+            label = names.get(k[0], "")
+            rows[k] = {"district": label, **EMPTY, "areas": {}}
+            if by_street:
+                rows[k]["street_id"] = k[1]
+        return rows[k]
+
+    if not by_street:
+        for bureau_id in names:
+            row_for((bureau_id,))
     for row in visits:
-        rows[row["bureau_id"]].update({k: row[k] or 0 for k in empty if k in row})
+        row_for(key(row, "visit")).update({k: row[k] or 0 for k in EMPTY if k in row})
     for row in notices:
-        rows[row["bureau_id"]].update({k: row[k] for k in ("issued", "closed", "overdue")})
+        row_for(key(row, "notice")).update({k: row[k] for k in ("issued", "closed", "overdue")})
     for row in areas:
-        rows[row["bureau_id"]]["areas"][row["item__area"]] = row["n"]
-    total = {k: sum(r[k] for r in rows.values()) for k in empty}
+        row_for(key(row, "finding"))["areas"][row["item__area"]] = row["n"]
+    if by_street:
+        street_names = dict(
+            Street.objects.filter(pk__in={r["street_id"] for r in rows.values()}).values_list(
+                "pk", "name"
+            )
+        )
+        unassigned = _("No street")
+        for r in rows.values():
+            r["street"] = street_names.get(r.pop("street_id"), unassigned)
+    total = {k: sum(r[k] for r in rows.values()) for k in EMPTY}
     total_areas: dict[str, int] = {}
     for r in rows.values():
         for area, n in r["areas"].items():
             total_areas[area] = total_areas.get(area, 0) + n
     total["areas"] = dict(sorted(total_areas.items()))
+    order = (lambda r: (r["district"], r["street"])) if by_street else (lambda r: r["district"])
     return {
-        "districts": sorted(rows.values(), key=lambda r: r["district"]),
+        "districts" if not by_street else "streets": sorted(rows.values(), key=order),
         "total": total,
     }
+
+
+def campaign_street_statistics(*, user, campaign) -> dict:
+    return statistics(CampaignShare.objects.visible_to(user).filter(campaign=campaign), by="street")
 
 
 def campaign_statistics(*, user, campaign) -> dict:

@@ -22,6 +22,16 @@ urlpatterns = [
         views.InspectionConcludeView.as_view(),
         name="inspection-conclude",
     ),
+    path(
+        "visits/<int:pk>/acknowledge/",
+        views.InspectionAcknowledgeView.as_view(),
+        name="inspection-acknowledge",
+    ),
+    path(
+        "visits/<int:pk>/representative/",
+        views.InspectionRepresentativeView.as_view(),
+        name="inspection-representative",
+    ),
     path("visits/<int:pk>/notice/", views.NoticeIssueView.as_view(), name="notice-issue"),
     path("notices/", views.NoticeListView.as_view(), name="notice-list"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice-detail"),
@@ -29,5 +39,13 @@ urlpatterns = [
     path("notices/<int:pk>/verify/", views.NoticeVerifyView.as_view(), name="notice-verify"),
     path("notices/<int:pk>/reject/", views.NoticeRejectView.as_view(), name="notice-reject"),
     path("notices/<int:pk>/reissue/", views.NoticeReissueView.as_view(), name="notice-reissue"),
+    path("notices/<int:pk>/sanction/", views.NoticeSanctionView.as_view(), name="notice-sanction"),
+    path("notices/<int:pk>/pdf/", views.NoticeDocumentView.as_view(), name="notice-pdf"),
+    path("policy/", views.PolicyView.as_view(), name="policy"),
+    path(
+        "tip-offs/<int:pk>/visit/",
+        views.VisitFromComplaintView.as_view(),
+        name="complaint-visit",
+    ),
     path("draws/<int:pk>/", views.DrawDetailView.as_view(), name="draw-detail"),
 ]

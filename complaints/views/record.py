@@ -7,7 +7,7 @@ from django.utils import timezone
 from bureaus.crypto import mask_name, mask_phone
 from bureaus.pages import ScopedDetailView
 from bureaus.permissions import membership_may
-from complaints import selectors
+from complaints import extensions, selectors
 from complaints.models import Complaint, ComplaintAttachment, RefundDispute, Reward
 from complaints.services import handling, rewards
 from core import notifications
@@ -79,6 +79,7 @@ class ComplaintDetailView(ScopedDetailView):
             "orders": complaint.supervision_orders.select_related("issued_by"),
             "may_change": may_change,
             "may_reward": in_district and membership_may(membership, "complaint.reward"),
+            "panels": extensions.render_panels(self.request, complaint),
         }
         return super().get_context_data(**context, **kwargs)
 

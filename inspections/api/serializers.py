@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
@@ -78,6 +80,11 @@ class FindingSerializer(serializers.ModelSerializer):
 class InspectionSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
+    acknowledged_by = serializers.SerializerMethodField()
+
+    def get_acknowledged_by(self, obj) -> list[int]:
+        """The inspectors of the team who acknowledged the record."""
+        return [a.inspector_id for a in obj.acknowledgements.all()]
 
     class Meta:
         model = Inspection
@@ -99,9 +106,30 @@ class InspectionSerializer(serializers.ModelSerializer):
             "status",
             "outcome",
             "summary",
+            "representative_name",
+            "representative_role",
+            "representative_refused",
+            "representative_acknowledged_at",
+            "acknowledged_by",
             "findings",
         ]
         read_only_fields = fields
+
+
+class RepresentativeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    role = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    refused = serializers.BooleanField(required=False, default=False)
+
+
+class SanctionSerializer(serializers.Serializer):
+    sanction = serializers.ChoiceField(
+        choices=[c for c in RectificationNotice.Sanction.choices if c[0]]
+    )
+    reason = serializers.CharField()
+    students_placed = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    refund_students = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+    refunded_fen = serializers.IntegerField(min_value=0, max_value=10**13, default=0)
 
 
 class InspectionPlanSerializer(serializers.Serializer):
@@ -169,6 +197,14 @@ class RectificationNoticeSerializer(serializers.ModelSerializer):
             "review_note",
             "verified_at",
             "escalated_at",
+            "city_escalated_at",
+            "document",
+            "sanction",
+            "sanction_reason",
+            "sanctioned_at",
+            "students_placed",
+            "refund_students",
+            "refunded_fen",
         ]
         read_only_fields = fields
 
@@ -204,6 +240,8 @@ class DrawSerializer(serializers.ModelSerializer):
             "filters",
             "pool",
             "count",
+            "ratio",
+            "weights",
             "roster",
             "result",
             "drawn_at",
@@ -213,7 +251,17 @@ class DrawSerializer(serializers.ModelSerializer):
 
 class DrawMakeSerializer(serializers.Serializer):
     share = ScopedRelatedField(queryset=CampaignShare.objects.all())
-    count = serializers.IntegerField(min_value=1)
+    count = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    ratio = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(1),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    weighted = serializers.BooleanField(required=False, default=False)
     filters = serializers.DictField(required=False, default=dict)
     seed = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 

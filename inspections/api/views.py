@@ -24,11 +24,16 @@ from inspections.models import (
     Inspection,
     RectificationNotice,
 )
-from inspections.services import draws, notices, visits
+from inspections.services import draws, notice_documents, notices, visits
 
 
 class StatisticsSerializer(serializers.Serializer):
     districts = serializers.ListField(child=serializers.DictField())
+    total = serializers.DictField()
+
+
+class StreetStatisticsSerializer(serializers.Serializer):
+    streets = serializers.ListField(child=serializers.DictField())
     total = serializers.DictField()
 
 
@@ -50,6 +55,19 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """The campaign's figures for every share the user sees, per district and in total."""
         campaign = self.get_object()
         return Response(selectors.campaign_statistics(user=request.user, campaign=campaign))
+
+    @extend_schema(responses=StreetStatisticsSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="street-statistics",
+        permission_verbs={"get": "view"},
+    )
+    def street_statistics(self, request, pk=None):
+        """The campaign's figures per street of the institutions visited (every share the
+        user sees), and in total."""
+        campaign = self.get_object()
+        return Response(selectors.campaign_street_statistics(user=request.user, campaign=campaign))
 
 
 class CampaignShareViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -83,6 +101,15 @@ def _visit_step(name, serializer_class, service):
     )
 
 
+def _after_conclusion(name):
+    """The acknowledgements are open once the visit is concluded."""
+
+    def allowed(record):
+        return [name] if record.status == Inspection.Status.CONCLUDED else []
+
+    return allowed
+
+
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Visits. POST on the list plans one; `answer` saves one checklist answer (keyed by the
     item, so a retry changes nothing), with an optional photo."""
@@ -94,7 +121,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
     def scope_queryset(self, queryset):
         return queryset.select_related("institution").prefetch_related(
-            "findings__item", "findings__photos"
+            "findings__item", "findings__photos", "acknowledgements"
         )
 
     @extend_schema(request=s.InspectionPlanSerializer, responses={201: s.InspectionSerializer})
@@ -112,6 +139,22 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
     start = _visit_step("start", s.EmptySerializer, visits.inspection_start)
     conclude = _visit_step("conclude", s.ConcludeSerializer, visits.inspection_conclude)
+    acknowledge = workflow_action(
+        "acknowledge",
+        serializer_class=s.EmptySerializer,
+        service=visits.inspection_acknowledge,
+        allowed=_after_conclusion("acknowledge"),
+        record="inspection",
+        output=s.InspectionSerializer,
+    )
+    representative = workflow_action(
+        "representative",
+        serializer_class=s.RepresentativeSerializer,
+        service=visits.inspection_representative_acknowledge,
+        allowed=_after_conclusion("representative"),
+        record="inspection",
+        output=s.InspectionSerializer,
+    )
 
     @extend_schema(methods=["GET"], responses=s.FindingSerializer(many=True), request=None)
     @extend_schema(methods=["POST"], request=s.AnswerSerializer, responses=s.FindingSerializer)
@@ -200,6 +243,15 @@ class RectificationNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     verify = _notice_step("verify", s.NoteSerializer, notices.notice_verify)
     reject = _notice_step("reject", s.RejectSerializer, notices.notice_reject)
     reissue = _notice_step("reissue", s.ReissueSerializer, notices.notice_reissue)
+    sanction = _notice_step("sanction", s.SanctionSerializer, notices.notice_sanction)
+    document = workflow_action(
+        "document",
+        serializer_class=s.EmptySerializer,
+        service=notice_documents.notice_document,
+        allowed=lambda record: ["document"] if notices.notice_document_allowed(record) else [],
+        record="notice",
+        output=s.RectificationNoticeSerializer,
+    )
 
 
 class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -4,36 +4,75 @@ pool, roster, algorithm version), so a replay recomputes it and compares.
 
 Algorithm "sha256-rank-1": each candidate is ranked by SHA-256 of "<seed>:<key>" and the
 lowest ranks win; it depends on nothing but the recorded inputs (no Python `random`, whose
-sequence may change between versions)."""
+sequence may change between versions).
+
+Algorithm "sha256-weighted-1" (a draw weighted by risk): weighted sampling without replacement
+after Efraimidis and Spirakis — each candidate's uniform number u in (0, 1) comes from the same
+SHA-256 of "<seed>:<key>", its key is ln(u) / weight and the largest keys win; the weights
+(1 + warnings + 2 × overdue notices + open tip-offs at the time of the draw) are recorded with
+the draw, so the replay uses them and not today's.
+
+Targets may be filtered (category, street, status, with warnings, with an overdue notice, with
+an open tip-off) and drawn by count or by ratio (the count is then ceil(ratio × pool))."""
 
 import hashlib
+import heapq
+import math
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Func, IntegerField
 from django.utils.translation import gettext as _
 
 from bureaus.models import Membership
 from bureaus.permissions import allowed_roles, membership_may
-from inspections.models import Draw, Inspection, InspectorRecusal
+from complaints.models import Complaint
+from inspections.models import Draw, Inspection, InspectorRecusal, RectificationNotice
 from institutions.models import Institution
 
 ALGORITHM = "sha256-rank-1"
-FILTERS = ("category", "street", "status")
+WEIGHTED = "sha256-weighted-1"
+ALGORITHMS = (ALGORITHM, WEIGHTED)
+FILTERS = ("category", "street", "status", "warnings", "overdue_notices", "open_tipoffs")
+FLAGS = ("warnings", "overdue_notices", "open_tipoffs")
 
 
-def _rank(seed: str, key) -> str:
-    return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
+def _rank(seed: str, key) -> bytes:
+    """SHA-256 of "<seed>:<key>" (its bytes order as its hexadecimal form would)."""
+    return hashlib.sha256(f"{seed}:{key}".encode()).digest()
 
 
-def draw_targets(*, seed: str, pool: list[int], count: int) -> list[int]:
-    return sorted(sorted(pool, key=lambda pk: (_rank(seed, pk), pk))[:count])
+def _uniform(seed: str, key) -> float:
+    """A number in (0, 1) from the SHA-256 rank: its first 53 bits, never 0."""
+    return (int.from_bytes(_rank(seed, key)[:7], "big") >> 3 | 1) / 2**53
 
 
-def draw_compute(*, seed: str, pool: list[int], count: int, roster: dict) -> list[dict]:
-    """The result of a draw from its recorded inputs: `count` institutions of `pool`, and for
-    each one inspector per department from `roster[str(institution)][department]`."""
-    chosen = draw_targets(seed=seed, pool=pool, count=count)
+def draw_targets(*, seed: str, pool: list[int], count: int, weights: dict | None = None):
+    if not weights:
+        return sorted(heapq.nsmallest(count, pool, key=lambda pk: (_rank(seed, pk), pk)))
+
+    def key(pk):
+        return (-math.log(_uniform(seed, pk)) / weights.get(str(pk), 1), pk)
+
+    return sorted(heapq.nsmallest(count, pool, key=key))
+
+
+def draw_compute(
+    *,
+    seed: str,
+    pool: list[int],
+    count: int,
+    roster: dict,
+    weights: dict | None = None,
+    chosen: list[int] | None = None,
+) -> list[dict]:
+    """The result of a draw from its recorded inputs: `count` institutions of `pool` (by
+    weight when `weights` are given), and for each one inspector per department from
+    `roster[str(institution)][department]`."""
+    if chosen is None:
+        chosen = draw_targets(seed=seed, pool=pool, count=count, weights=weights)
     result = []
     for pk in sorted(chosen):
         team = {}
@@ -44,16 +83,75 @@ def draw_compute(*, seed: str, pool: list[int], count: int, roster: dict) -> lis
     return result
 
 
+def _overdue_notices(bureau):
+    return RectificationNotice.objects.filter(
+        bureau=bureau, overdue_since__isnull=False, status__in=OVERDUE_STATES
+    )
+
+
+def _open_tipoffs(bureau):
+    return Complaint.objects.filter(
+        bureau=bureau, status__in=Complaint.OPEN_STATUSES, institution__isnull=False
+    )
+
+
+OVERDUE_STATES = (RectificationNotice.Status.ISSUED, RectificationNotice.Status.ESCALATED)
+
+
+def clean_filters(filters: dict | None) -> dict:
+    """The filters a draw keeps: known keys with a value (the flags as True)."""
+    clean = {}
+    for key, value in (filters or {}).items():
+        if key not in FILTERS or value in ("", None, False):
+            continue
+        clean[key] = True if key in FLAGS else value
+    return clean
+
+
 def draw_pool(*, bureau, filters: dict) -> list[int]:
     """The institutions of the district matching the filters, as ids in order."""
     queryset = Institution.objects.filter(bureau=bureau)
-    clean = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in ("", None)}
+    clean = clean_filters(filters)
     if clean.get("street"):
         queryset = queryset.filter(street_id=clean["street"])
     if clean.get("category"):
         queryset = queryset.filter(category=clean["category"])
     queryset = queryset.filter(status=clean.get("status") or Institution.Status.NORMAL)
+    if clean.get("warnings"):
+        queryset = queryset.exclude(warning_codes=[])
+    if clean.get("overdue_notices"):
+        queryset = queryset.filter(
+            pk__in=_overdue_notices(bureau).values("inspection__institution_id")
+        )
+    if clean.get("open_tipoffs"):
+        queryset = queryset.filter(pk__in=_open_tipoffs(bureau).values("institution_id"))
     return list(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+def risk_weights(*, bureau, pool: list[int]) -> dict[str, int]:
+    """Each candidate's risk weight: 1 + its warnings + 2 × its overdue notices + its open
+    tip-offs (three grouped queries, whatever the size of the pool)."""
+    weights = {
+        pk: 1 + (n or 0)
+        for pk, n in Institution.objects.filter(bureau=bureau)
+        .annotate(n=Func(F("warning_codes"), function="cardinality", output_field=IntegerField()))
+        .values_list("pk", "n")
+    }
+    for pk, n in (
+        _overdue_notices(bureau)
+        .values_list("inspection__institution_id")
+        .annotate(n=Count("pk"))
+        .values_list("inspection__institution_id", "n")
+    ):
+        weights[pk] = weights.get(pk, 1) + 2 * n
+    for pk, n in (
+        _open_tipoffs(bureau)
+        .values_list("institution_id")
+        .annotate(n=Count("pk"))
+        .values_list("institution_id", "n")
+    ):
+        weights[pk] = weights.get(pk, 1) + n
+    return {str(pk): weights.get(pk, 1) for pk in pool}
 
 
 def _roster(*, bureau, institutions: list[int]) -> dict:
@@ -72,15 +170,20 @@ def _roster(*, bureau, institutions: list[int]) -> dict:
             "institution_id", "inspector_id"
         )
     )
-    last_team = {}
-    for pk in institutions:
-        last = (
-            Inspection.objects.filter(bureau=bureau, institution_id=pk)
-            .exclude(status=Inspection.Status.PLANNED)
-            .order_by("-planned_on", "-pk")
-            .first()
-        )
-        last_team[pk] = set(last.inspectors.values_list("pk", flat=True)) if last else set()
+    # The last visit to each institution (one DISTINCT ON query) and its team (one more).
+    last_visits = dict(
+        Inspection.objects.filter(bureau=bureau, institution_id__in=institutions)
+        .exclude(status=Inspection.Status.PLANNED)
+        .order_by("institution_id", "-planned_on", "-pk")
+        .distinct("institution_id")
+        .values_list("institution_id", "pk")
+    )
+    team_of: dict[int, set] = {}
+    for visit_id, user_id in Inspection.inspectors.through.objects.filter(
+        inspection_id__in=last_visits.values()
+    ).values_list("inspection_id", "user_id"):
+        team_of.setdefault(visit_id, set()).add(user_id)
+    last_team = {pk: team_of.get(last_visits.get(pk), set()) for pk in institutions}
     roster = {}
     for pk in institutions:
         by_department: dict[str, list[int]] = {}
@@ -92,15 +195,44 @@ def _roster(*, bureau, institutions: list[int]) -> dict:
     return roster
 
 
+def _ratio(ratio) -> Decimal | None:
+    if ratio in (None, ""):
+        return None
+    try:
+        value = Decimal(str(ratio))
+    except (InvalidOperation, ValueError):
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 < value <= 1:
+        raise ValidationError({"ratio": _("Give a ratio above 0 and at most 1 (e.g. 0.1).")})
+    return value.quantize(Decimal("0.0001"))
+
+
 @transaction.atomic
-def draw_make(*, actor, share, count: int, filters: dict | None = None, seed: str = "") -> Draw:
-    """Draw `count` institutions of the district (filtered) and their inspectors."""
+def draw_make(
+    *,
+    actor,
+    share,
+    count: int | None = None,
+    filters: dict | None = None,
+    seed: str = "",
+    ratio=None,
+    weighted: bool = False,
+) -> Draw:
+    """Draw `count` institutions of the district (filtered), or `ratio` of them, optionally
+    weighted by risk, and their inspectors."""
     membership = getattr(actor, "membership", None)
     if membership is None or membership.bureau_id != share.bureau_id:
         raise PermissionDenied
     if not membership_may(membership, "draw.make"):
         raise PermissionDenied
     pool = draw_pool(bureau=share.bureau, filters=filters or {})
+    ratio = _ratio(ratio)
+    if ratio is not None:
+        if count:
+            raise ValidationError({"ratio": _("Give a count or a ratio, not both.")})
+        count = math.ceil(ratio * len(pool))
+    if count is None:
+        raise ValidationError({"count": _("Give the number of institutions to draw.")})
     if count < 1:
         raise ValidationError({"count": _("Draw at least one institution.")})
     if count > len(pool):
@@ -111,16 +243,21 @@ def draw_make(*, actor, share, count: int, filters: dict | None = None, seed: st
             }
         )
     seed = seed or secrets.token_hex(16)
-    targets = draw_targets(seed=seed, pool=pool, count=count)
+    weights = risk_weights(bureau=share.bureau, pool=pool) if weighted else {}
+    targets = draw_targets(seed=seed, pool=pool, count=count, weights=weights)
     roster = _roster(bureau=share.bureau, institutions=targets)
-    result = draw_compute(seed=seed, pool=pool, count=count, roster=roster)
+    result = draw_compute(
+        seed=seed, pool=pool, count=count, roster=roster, weights=weights, chosen=targets
+    )
     draw = Draw(
         share=share,
         seed=seed,
-        algorithm=ALGORITHM,
-        filters={k: v for k, v in (filters or {}).items() if k in FILTERS},
+        algorithm=WEIGHTED if weighted else ALGORITHM,
+        filters=clean_filters(filters),
         pool=pool,
         count=count,
+        ratio=ratio,
+        weights=weights,
         roster=roster,
         result=result,
         drawn_by=actor,
@@ -133,7 +270,15 @@ def draw_make(*, actor, share, count: int, filters: dict | None = None, seed: st
 def draw_replay(draw: Draw) -> dict:
     """Recompute the draw from its recorded seed, pool and roster; `matches` is False when the
     recorded result is not what they give (the draw was tampered with)."""
-    if draw.algorithm != ALGORITHM:
+    if draw.algorithm not in ALGORITHMS:
         return {"matches": False, "recomputed": [], "reason": "unknown algorithm"}
-    recomputed = draw_compute(seed=draw.seed, pool=draw.pool, count=draw.count, roster=draw.roster)
+    if (draw.algorithm == WEIGHTED) != bool(draw.weights):
+        return {"matches": False, "recomputed": [], "reason": "weights do not fit the algorithm"}
+    recomputed = draw_compute(
+        seed=draw.seed,
+        pool=draw.pool,
+        count=draw.count,
+        roster=draw.roster,
+        weights=draw.weights if draw.algorithm == WEIGHTED else None,
+    )
     return {"matches": recomputed == draw.result, "recomputed": recomputed, "reason": ""}

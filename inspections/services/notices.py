@@ -2,8 +2,10 @@
 days, then chased through evidence, verification, rejection and re-issue, or overdue and
 escalation. Every step goes through the workflow (row locked, state re-checked).
 
-The official PDF is rendered by `documents/` from what the notice holds (number, deadline,
-requirements, findings, institution); this module does not render it."""
+The official PDF (整改通知书, sealed and signed) is issued through `documents/`
+(`notice_document`), one per deadline: a re-issue gets its own document. An outcome that
+changes the institution (停办整改 / 取缔) goes through the registry's lifecycle service
+(`notice_sanction`), with the students placed and the fees refunded recorded as numbers."""
 
 import datetime as dt
 
@@ -18,7 +20,9 @@ from core import deadlines, notifications
 from core.numbering import next_number
 from core.workdays import add_working_days
 from core.workflow import Transition, Workflow
-from inspections.models import Finding, Inspection, RectificationNotice
+from inspections.models import Finding, Inspection, InspectionPolicy, RectificationNotice
+from institutions.models import Institution
+from institutions.services.lifecycle import institution_change_status
 
 N = RectificationNotice.Status
 CHANGE = "rectificationnotice.change"
@@ -59,6 +63,13 @@ NOTICE = Workflow(
         Transition(
             "escalate", {N.ISSUED}, N.ESCALATED, "deadline.escalate", gettext_lazy("escalated")
         ),
+        Transition(
+            "sanction",
+            {N.ISSUED, N.REJECTED, N.ESCALATED},
+            N.SANCTIONED,
+            "rectificationnotice.change",
+            gettext_lazy("ended by a sanction"),
+        ),
     ],
     refusal=gettext_lazy("A notice that is “%(status)s” cannot be %(action)s."),
 )
@@ -68,8 +79,14 @@ def notice_allowed_steps(notice: RectificationNotice) -> list[str]:
     return [s for s in NOTICE.open_to(notice) if s != "escalate"]
 
 
+def notice_document_allowed(notice: RectificationNotice) -> bool:
+    """The PDF states the current deadline: there is one while the notice is owed."""
+    return notice.status in (N.ISSUED, N.ESCALATED)
+
+
 def link(notice) -> str:
-    return f"/inspections/notices/{notice.pk}/"
+    """Where a notification about a notice (or a notice's id) points."""
+    return f"/inspections/notices/{getattr(notice, 'pk', notice)}/"
 
 
 def number_prefix(bureau) -> str:
@@ -205,44 +222,219 @@ def notice_reissue(*, actor, notice: RectificationNotice, working_days: int):
     )
 
 
+MAX_STUDENTS = 1_000_000
+MAX_REFUND_FEN = 10**13  # 1000亿元: beyond any institution's books
+
+
+@transaction.atomic
+def notice_sanction(
+    *,
+    actor,
+    notice: RectificationNotice,
+    sanction: str,
+    reason: str,
+    students_placed: int = 0,
+    refund_students: int = 0,
+    refunded_fen: int = 0,
+) -> RectificationNotice:
+    """The institution did not rectify: it is suspended for rectification (停办整改) or banned
+    (取缔) through the registry's lifecycle service, and the notice ends with that sanction and
+    the numbers of students placed elsewhere and of fees refunded. All or nothing: a status
+    the registry refuses leaves the notice as it was."""
+    step = NOTICE.begin(notice, "sanction", actor=actor)
+    errors = {}
+    targets = {
+        RectificationNotice.Sanction.SUSPEND: Institution.Status.SUSPENDED,
+        RectificationNotice.Sanction.BAN: Institution.Status.BANNED,
+    }
+    if sanction not in targets:
+        errors["sanction"] = _("Choose suspension for rectification or a ban.")
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Give the reason for the sanction.")
+    for field, value, top in (
+        ("students_placed", students_placed, MAX_STUDENTS),
+        ("refund_students", refund_students, MAX_STUDENTS),
+        ("refunded_fen", refunded_fen, MAX_REFUND_FEN),
+    ):
+        if not isinstance(value, int) or not 0 <= value <= top:
+            errors[field] = _("Give a whole number between 0 and %(max)s.") % {"max": top}
+    if errors:
+        raise ValidationError(errors)
+    record = step.record
+    try:
+        institution_change_status(
+            actor=actor,
+            institution=record.inspection.institution,
+            to_status=targets[sanction],
+            reason=_("Rectification notice %(number)s: %(reason)s")
+            % {"number": record.number, "reason": reason},
+        )
+    except ValidationError as exc:
+        raise ValidationError({"sanction": exc.messages}) from exc
+    record.sanction = sanction
+    record.sanction_reason = reason
+    record.sanctioned_at = timezone.now()
+    record.students_placed = students_placed
+    record.refund_students = refund_students
+    record.refunded_fen = refunded_fen
+    fields = ["sanction", "sanction_reason", "sanctioned_at", "students_placed"]
+    return step.finish(fields=[*fields, "refund_students", "refunded_fen"])
+
+
+def city_escalation_days(bureau_ids) -> dict[int, int]:
+    """Each district's further period (working days) before an escalated notice goes to the
+    city: its InspectionPolicy, else the default."""
+    bureau_ids = set(bureau_ids)
+    default = InspectionPolicy._meta.get_field("city_escalation_days").default
+    found = dict(
+        InspectionPolicy.objects.filter(bureau_id__in=bureau_ids).values_list(
+            "bureau_id", "city_escalation_days"
+        )
+    )
+    return {pk: found.get(pk, default) for pk in bureau_ids}
+
+
+def policy_set(*, actor, city_escalation_days: int) -> InspectionPolicy:
+    """The acting district's period before an escalated notice goes on to the city."""
+    membership = getattr(actor, "membership", None)
+    if membership is None or not membership_may(membership, "inspectionpolicy.change"):
+        raise PermissionDenied
+    policy = InspectionPolicy.objects.filter(bureau_id=membership.bureau_id).first()
+    policy = policy or InspectionPolicy(bureau_id=membership.bureau_id)
+    policy.city_escalation_days = city_escalation_days
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+def _lock_ids(queryset) -> list[int]:
+    """The ids of the rows this run takes (rows another run holds locked are its own)."""
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+    )
+
+
+class _Staff:
+    """Whom to tell in each bureau, read once per bureau per run."""
+
+    def __init__(self, action: str):
+        self.action, self.cache = action, {}
+
+    def __call__(self, bureau_id: int) -> list:
+        if bureau_id not in self.cache:
+            self.cache[bureau_id] = notifications.district_staff(bureau_id, action=self.action)
+        return self.cache[bureau_id]
+
+
+def _escalate_to_district(today: dt.date) -> int:
+    """The newly overdue notices (still issued): escalated in one statement (audited as a bulk
+    update), then the district's administrators are told, once per notice."""
+    with transaction.atomic():
+        ids = _lock_ids(
+            RectificationNotice.objects.filter(status=N.ISSUED, overdue_since__isnull=False)
+        )
+        if not ids:
+            return 0
+        RectificationNotice.objects.filter(pk__in=ids).update(
+            status=N.ESCALATED, escalated_at=timezone.now()
+        )
+    staff = _Staff("deadline.escalate")
+    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
+        "pk", "bureau_id", "number", "due_on"
+    )
+    notifications.notify_bulk(
+        (
+            user,
+            bureau_id,
+            _("Rectification notice %(number)s is overdue: it was due on %(due)s.")
+            % {"number": number, "due": due_on.isoformat()},
+            link(pk),
+            f"notice-escalated:{pk}:{due_on.isoformat()}",
+        )
+        for pk, bureau_id, number, due_on in rows.iterator()
+        for user in staff(bureau_id)
+    )
+    return len(ids)
+
+
+def _escalate_to_city(today: dt.date) -> int:
+    """Notices still escalated (nothing received) once the district's further period has run
+    since they went overdue: marked in one statement, then the city's staff are told, once."""
+    waiting = RectificationNotice.objects.filter(status=N.ESCALATED, city_escalated_at__isnull=True)
+    candidates = list(waiting.values_list("pk", "bureau_id", "overdue_since"))
+    if not candidates:
+        return 0
+    days = city_escalation_days(b for _pk, b, _since in candidates)
+    limits: dict[tuple, dt.date] = {}
+    due_ids = []
+    for pk, bureau_id, since in candidates:
+        key = (since, days[bureau_id])
+        if key not in limits:
+            limits[key] = add_working_days(since, days[bureau_id])
+        if limits[key] <= today:
+            due_ids.append(pk)
+    if not due_ids:
+        return 0
+    with transaction.atomic():
+        ids = _lock_ids(waiting.filter(pk__in=due_ids))
+        RectificationNotice.objects.filter(pk__in=ids).update(city_escalated_at=timezone.now())
+    staff = _Staff("campaign.change")
+    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "bureau__parent_id",
+        "bureau__name",
+        "inspection__institution__name",
+        "number",
+        "due_on",
+    )
+    notifications.notify_bulk(
+        (
+            user,
+            city_id,
+            _(
+                "Rectification notice %(number)s of %(district)s (%(institution)s) is still "
+                "overdue: it was due on %(due)s."
+            )
+            % {
+                "number": number,
+                "district": district,
+                "institution": institution,
+                "due": due_on.isoformat(),
+            },
+            link(pk),
+            f"notice-city:{pk}:{due_on.isoformat()}",
+        )
+        for pk, city_id, district, institution, number, due_on in rows.iterator()
+        if city_id is not None
+        for user in staff(city_id)
+    )
+    return len(ids)
+
+
 def notices_chase(*, today: dt.date | None = None) -> dict:
     """The periodic job: remind 3 working days before the deadline, mark overdue the day
-    after it, escalate the newly overdue to the district administrators. Set-based and
+    after it, escalate the newly overdue to the district administrators, and those still
+    overdue after the district's further period (InspectionPolicy) to the city. Set-based and
     idempotent: a second run on the same day marks, escalates and sends nothing."""
     today = today or timezone.localdate()
     remind_until = add_working_days(today, REMIND_WORKING_DAYS)
     owed = RectificationNotice.objects.filter(RectificationNotice.owed_q())
-    reminded = 0
-    for notice in owed.filter(due_on__gte=today, due_on__lte=remind_until).select_related(
-        "issued_by"
-    ):
-        reminded += notifications.notify(
-            user=notice.issued_by,
-            bureau_id=notice.bureau_id,
-            message=_("Rectification notice %(number)s is due on %(due)s.")
-            % {"number": notice.number, "due": notice.due_on.isoformat()},
-            link=link(notice),
-            key=f"notice-remind:{notice.pk}:{notice.due_on.isoformat()}",
+    soon = owed.filter(due_on__gte=today, due_on__lte=remind_until).values_list(
+        "pk", "issued_by_id", "bureau_id", "number", "due_on"
+    )
+    reminded = notifications.notify_bulk(
+        (
+            issued_by,
+            bureau_id,
+            _("Rectification notice %(number)s is due on %(due)s.")
+            % {"number": number, "due": due_on.isoformat()},
+            link(pk),
+            f"notice-remind:{pk}:{due_on.isoformat()}",
         )
+        for pk, issued_by, bureau_id, number, due_on in soon.iterator()
+    )
     marked = deadlines.mark_overdue(RectificationNotice.objects.all(), today=today)
-    escalated = 0
-    for notice in RectificationNotice.objects.filter(
-        status=N.ISSUED, overdue_since__isnull=False
-    ).order_by("pk"):
-        with transaction.atomic():
-            try:
-                step = NOTICE.begin_as_system(notice, "escalate")
-            except ValidationError:
-                continue  # evidence arrived meanwhile
-            step.record.escalated_at = timezone.now()
-            step.finish(fields=["escalated_at"])
-        escalated += 1
-        notifications.notify_many(
-            users=notifications.district_staff(notice.bureau_id, action="deadline.escalate"),
-            bureau_id=notice.bureau_id,
-            message=_("Rectification notice %(number)s is overdue: it was due on %(due)s.")
-            % {"number": notice.number, "due": notice.due_on.isoformat()},
-            link=link(notice),
-            key=f"notice-escalated:{notice.pk}:{notice.due_on.isoformat()}",
-        )
-    return {"reminded": reminded, "marked": len(marked), "escalated": escalated}
+    escalated = _escalate_to_district(today)
+    city = _escalate_to_city(today)
+    return {"reminded": reminded, "marked": len(marked), "escalated": escalated, "city": city}

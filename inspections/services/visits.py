@@ -19,7 +19,13 @@ from PIL import Image, UnidentifiedImageError
 from bureaus.models import Membership
 from bureaus.permissions import membership_may
 from core.workflow import Transition, Workflow
-from inspections.models import CampaignItem, Finding, FindingPhoto, Inspection
+from inspections.models import (
+    CampaignItem,
+    Finding,
+    FindingPhoto,
+    Inspection,
+    InspectionAcknowledgement,
+)
 
 S = Inspection.Status
 CHANGE = "inspection.change"
@@ -234,3 +240,54 @@ def answer_save(
     if photo:
         photo_add(actor=actor, finding=finding, upload=photo, captured_at=captured_at)
     return finding
+
+
+def _concluded_visit(actor, inspection: Inspection) -> Inspection:
+    _district_membership(actor, CHANGE, inspection.bureau_id)
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.status != S.CONCLUDED:
+        raise ValidationError(_("The record is acknowledged once the visit is concluded."))
+    return locked
+
+
+@transaction.atomic
+def inspection_acknowledge(*, actor, inspection: Inspection) -> InspectionAcknowledgement:
+    """An inspector of the team acknowledges the concluded visit's record (签字确认); once:
+    acknowledging again returns the first acknowledgement."""
+    locked = _concluded_visit(actor, inspection)
+    if not locked.inspectors.filter(pk=actor.pk).exists():
+        raise ValidationError(_("Only an inspector of the visit's team can acknowledge it."))
+    existing = InspectionAcknowledgement.objects.filter(inspection=locked, inspector=actor).first()
+    if existing is not None:
+        return existing
+    return InspectionAcknowledgement.objects.create(
+        inspection=locked, inspector=actor, acknowledged_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def inspection_representative_acknowledge(
+    *, actor, inspection: Inspection, name: str, role: str = "", refused: bool = False
+) -> Inspection:
+    """The institution's representative signs the concluded visit's record, or refuses to
+    (recorded as such, as the inspectors witness it); recorded once."""
+    locked = _concluded_visit(actor, inspection)
+    if locked.representative_acknowledged_at is not None:
+        raise ValidationError(_("The representative's acknowledgement is already recorded."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the representative's name.")})
+    locked.representative_name = name[:50]
+    locked.representative_role = (role or "").strip()[:50]
+    locked.representative_refused = bool(refused)
+    locked.representative_acknowledged_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "representative_name",
+            "representative_role",
+            "representative_refused",
+            "representative_acknowledged_at",
+            "updated_at",
+        ]
+    )
+    return locked

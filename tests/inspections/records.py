@@ -15,6 +15,7 @@ from inspections.models import (
     Draw,
     Finding,
     Inspection,
+    InspectionPolicy,
     RectificationNotice,
 )
 from institutions.models import Institution
@@ -105,3 +106,8 @@ def _draw(bureau, marker):
         result=[{"institution": 1, "inspectors": {}}],
         drawn_by=drawer,
     )
+
+
+@maker(InspectionPolicy)
+def _policy(bureau, marker):
+    return InspectionPolicy.objects.create(bureau=bureau, city_escalation_days=7)

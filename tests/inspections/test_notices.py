@@ -139,19 +139,49 @@ def test_job_reminds_marks_overdue_escalates_once(tree, notice):
     due = dt.date(2026, 10, 10)
     notice = _move_due(notice, due)
     # Three working days before (8, 9, 10 October): the issuing officer is reminded, once.
-    assert notices_chase(today="2026-10-08") == {"reminded": 1, "marked": 0, "escalated": 0}
-    assert notices_chase(today="2026-10-08") == {"reminded": 0, "marked": 0, "escalated": 0}
-    assert notices_chase(today="2026-10-10") == {"reminded": 0, "marked": 0, "escalated": 0}
+    assert notices_chase(today="2026-10-08") == {
+        "reminded": 1,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
+    assert notices_chase(today="2026-10-08") == {
+        "reminded": 0,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
+    assert notices_chase(today="2026-10-10") == {
+        "reminded": 0,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
     # The day after the deadline: overdue, escalated to the district administrator.
-    assert notices_chase(today="2026-10-11") == {"reminded": 0, "marked": 1, "escalated": 1}
+    assert notices_chase(today="2026-10-11") == {
+        "reminded": 0,
+        "marked": 1,
+        "escalated": 1,
+        "city": 0,
+    }
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED and notice.overdue_since == dt.date(2026, 10, 11)
     admin = tree.user("a", "admin")
     assert Notification.objects.filter(user=admin, key__startswith="notice-escalated").count() == 1
     # Running it again changes nothing and sends nothing.
     before = Notification.objects.count()
-    assert notices_chase(today="2026-10-11") == {"reminded": 0, "marked": 0, "escalated": 0}
-    assert notices_chase(today="2026-10-12") == {"reminded": 0, "marked": 0, "escalated": 0}
+    assert notices_chase(today="2026-10-11") == {
+        "reminded": 0,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
+    assert notices_chase(today="2026-10-12") == {
+        "reminded": 0,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
     assert Notification.objects.count() == before
     # Evidence may still arrive on an escalated notice.
     notice = notices.notice_submit_evidence(
@@ -165,7 +195,12 @@ def test_job_leaves_answered_notices_alone(tree, notice):
     notices.notice_submit_evidence(
         actor=act(tree.user("a", "officer")), notice=notice, evidence="x"
     )
-    assert notices_chase(today="2026-10-20") == {"reminded": 0, "marked": 0, "escalated": 0}
+    assert notices_chase(today="2026-10-20") == {
+        "reminded": 0,
+        "marked": 0,
+        "escalated": 0,
+        "city": 0,
+    }
 
 
 def test_escalate_is_not_a_staff_step(tree, notice):
@@ -178,9 +213,9 @@ def test_the_job_runs_through_a_real_worker(tree, notice):
     _move_due(notice, dt.date(2026, 10, 10))
     with celery_worker_process() as queue:
         result = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert result.get(timeout=60) == {"reminded": 0, "marked": 1, "escalated": 1}
+        assert result.get(timeout=60) == {"reminded": 0, "marked": 1, "escalated": 1, "city": 0}
         again = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert again.get(timeout=60) == {"reminded": 0, "marked": 0, "escalated": 0}
+        assert again.get(timeout=60) == {"reminded": 0, "marked": 0, "escalated": 0, "city": 0}
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED
 
