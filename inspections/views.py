@@ -1,6 +1,7 @@
 """Staff pages: campaigns and shares with their figures, visits (the inspector's phone page),
 rectification notices and their steps, draws with their replay."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,12 @@ class NoticeListView(ScopedListView):
         status = self.request.GET.get("status")
         if status in RectificationNotice.Status.values:
             queryset = queryset.filter(status=status)
+        # The dashboard's figures link here (reports.figures): open, and overdue while open.
+        closed = Q(status=RectificationNotice.Status.CLOSED)
+        if self.request.GET.get("open"):
+            queryset = queryset.exclude(closed)
+        if self.request.GET.get("overdue"):
+            queryset = queryset.filter(overdue_since__isnull=False).exclude(closed)
         return queryset
 
     def get_context_data(self, **kwargs):
