@@ -100,6 +100,11 @@ ACTIONS: dict[str, frozenset] = {
     # documents/: superiors read their districts' issued documents; the seal is the admin's.
     "document.view": READERS,
     "seal.change": frozenset({R.ADMIN}),
+    # reports/: the district dashboard and the superiors' roll-ups (figures of the subtree,
+    # inspectors excepted: they see their own visits); whose home page they are (the
+    # administrator's home keeps the platform's health).
+    "dashboard.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "dashboard.home": frozenset({R.OFFICER, R.SUPERVISOR}),
 }
 
 

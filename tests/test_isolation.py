@@ -41,7 +41,11 @@ UNSCOPED = {
 }
 UNSCOPED_NAMESPACES = {"admin": "platform superusers only (bureaus.admin)"}
 # Scoped routes that return sums per district rather than records: checked by district name.
-AGGREGATES = {"refund-dispute-totals": "refund disputes summed per district"}
+AGGREGATES = {
+    "refund-dispute-totals": "refund disputes summed per district",
+    "reports:dashboard": "a district's figures, or its subtree's per district",
+    "reports:dashboard-export": "the same figures as a workbook",
+}
 
 
 @dataclass(frozen=True)
