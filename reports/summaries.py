@@ -120,20 +120,24 @@ def _write(rows) -> None:
 # --- reads -------------------------------------------------------------------------------------
 
 
-def rollup(*, bureau: Bureau, today: dt.date | None = None) -> dict:
+def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
     """The roll-up of `bureau` from the summary table: one row per child bureau (cities of a
-    province, districts of a city; the district itself for a district), the total, the trend
-    of the last 12 months, and the freshness (the oldest refresh among the rows read).
-    Reads the summary rows visible in the acting scope only (row-level security)."""
+    province, districts of a city; the district itself for a district; every province for
+    None, the national roll-up), the total, the trend of the last 12 months, and the
+    freshness (the oldest refresh among the rows read). Reads the summary rows visible in the
+    acting scope only (row-level security)."""
     today = today or timezone.localdate()
     months = figures.month_starts(today, TREND_MONTHS)
-    if bureau.is_district:
+    if bureau is None:
+        children = list(Bureau.objects.filter(parent__isnull=True).order_by("code"))
+    elif bureau.is_district:
         children = [bureau]
     else:
         children = list(Bureau.objects.filter(parent=bureau).order_by("code"))
     by_path = {child.path: child for child in children}
+    prefix = bureau.path if bureau is not None else "/"
     summaries = (
-        DistrictSummary.objects.filter(bureau__path__startswith=bureau.path, month__gte=months[0])
+        DistrictSummary.objects.filter(bureau__path__startswith=prefix, month__gte=months[0])
         .values_list("bureau__path", "month", "figures", "flows", "refreshed_at")
         .order_by()
     )

@@ -191,3 +191,16 @@ def test_query_counts_are_pinned(client, filled, django_assert_max_num_queries, 
     client.force_login(filled.user(*who))
     with django_assert_max_num_queries(queries):
         assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
+def test_national_rollup_puts_every_province_side_by_side(filled):
+    with acting(system_actor("tests")):
+        other = Bureau.objects.create(code="32", name="江苏省教育厅", level="province")
+        summaries_refresh.run()
+    data = summaries.rollup(bureau=None)
+    names = [r["bureau"].name for r in data["rows"]]
+    assert "浙江省教育厅" in names and "江苏省教育厅" in names
+    zhejiang = next(r for r in data["rows"] if r["bureau"] == filled.province)
+    assert zhejiang["institutions"] == 5 and zhejiang["districts"] == 2
+    assert next(r for r in data["rows"] if r["bureau"] == other)["institutions"] == 0
+    assert data["total"]["complaints_received"] == 4
