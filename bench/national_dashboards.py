@@ -374,7 +374,11 @@ def _timed(label, function):
 
 def refresh_times():
     with acting(system_actor("bench")), rls.platform_access("bench: summary refresh"):
-        _timed("summary refresh (full)", lambda: summaries.summary_refresh(full=True))
+        _timed(
+            "summary refresh (full, first: 12 months)",
+            lambda: summaries.summary_refresh(full=True),
+        )
+        _timed("summary refresh (full, daily)", lambda: summaries.summary_refresh(full=True))
         _timed("summary refresh (nothing written)", lambda: summaries.summary_refresh())
         first = Bureau.objects.get(pk=district_ids()[0])
         from institutions.models import Institution

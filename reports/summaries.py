@@ -14,7 +14,9 @@ any number of districts, and written with one upsert.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import BigIntegerField, CharField, Count, F, Func, Min, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from bureaus import audit
@@ -120,53 +122,79 @@ def _write(rows) -> None:
 # --- reads -------------------------------------------------------------------------------------
 
 
+def _summed(json_field: str, keys) -> dict:
+    """SUM((<json_field> ->> key)::bigint) for each key: the sums are made by PostgreSQL."""
+    return {
+        key: Coalesce(Sum(Cast(KeyTextTransform(key, json_field), BigIntegerField())), 0)
+        for key in keys
+    }
+
+
 def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
     """The roll-up of `bureau` from the summary table: one row per child bureau (cities of a
     province, districts of a city; the district itself for a district; every province for
     None, the national roll-up), the total, the trend of the last 12 months, and the
-    freshness (the oldest refresh among the rows read). Reads the summary rows visible in the
-    acting scope only (row-level security)."""
+    freshness (the oldest refresh among the rows read). Two grouped queries whatever the size
+    of the subtree (the sums per child are made in SQL, grouped by the child's code in the
+    materialized path). Reads the summary rows visible in the acting scope only (row-level
+    security)."""
     today = today or timezone.localdate()
     months = figures.month_starts(today, TREND_MONTHS)
     if bureau is None:
         children = list(Bureau.objects.filter(parent__isnull=True).order_by("code"))
-    elif bureau.is_district:
-        children = [bureau]
+        prefix, depth = "/", 0
     else:
-        children = list(Bureau.objects.filter(parent=bureau).order_by("code"))
-    by_path = {child.path: child for child in children}
-    prefix = bureau.path if bureau is not None else "/"
-    summaries = (
-        DistrictSummary.objects.filter(bureau__path__startswith=prefix, month__gte=months[0])
-        .values_list("bureau__path", "month", "figures", "flows", "refreshed_at")
-        .order_by()
+        prefix, depth = bureau.path, bureau.path.count("/") - 1
+        if bureau.is_district:
+            children, depth = [bureau], depth - 1
+        else:
+            children = list(Bureau.objects.filter(parent=bureau).order_by("code"))
+    # "/33/3301/330106/" split on "/": position 2 is the province's code, 3 the city's, 4 the
+    # district's; the children of a bureau at depth d are at position d + 2.
+    child_code = Func(
+        F("bureau__path"),
+        Value("/"),
+        Value(depth + 2),
+        function="split_part",
+        output_field=CharField(),
     )
     keys = figures.stored_keys()
-    current: dict[int, dict] = {c.pk: dict.fromkeys(keys, 0) for c in children}
-    districts: dict[int, int] = {c.pk: 0 for c in children}
+    in_subtree = DistrictSummary.objects.filter(bureau__path__startswith=prefix)
+    grouped = (
+        in_subtree.filter(month=months[-1])
+        .annotate(child=child_code)
+        .values("child")
+        .annotate(districts=Count("pk"), as_of=Min("refreshed_at"), **_summed("figures", keys))
+        .order_by()
+    )
+    by_code = {row["child"]: row for row in grouped}
+    monthly = (
+        in_subtree.filter(month__gte=months[0])
+        .values("month")
+        .annotate(**_summed("flows", figures.MONTHLY))
+        .order_by()
+    )
     trend = {m: dict.fromkeys(figures.MONTHLY, 0) for m in months}
-    oldest = None
-    child_of = {}
-    for path, month, counted, flows, refreshed_at in summaries:
-        child = child_of.get(path)
-        if child is None:
-            child = next(c for p, c in by_path.items() if path.startswith(p))
-            child_of[path] = child
-        if month == months[-1]:
-            row = current[child.pk]
-            for key in keys:
-                row[key] += counted.get(key, 0)
-            districts[child.pk] += 1
-            oldest = refreshed_at if oldest is None else min(oldest, refreshed_at)
-        for key in figures.MONTHLY:
-            trend[month][key] += flows.get(key, 0)
-    rows = [
-        {"bureau": c, "districts": districts[c.pk], **figures.with_ratios(current[c.pk])}
-        for c in children
-    ]
+    for row in monthly:
+        if row["month"] in trend:
+            trend[row["month"]].update({k: int(row[k]) for k in figures.MONTHLY})
+    current = {}
+    rows = []
+    for child in children:
+        found = by_code.get(child.code, {})
+        # SUM of bigint is numeric in PostgreSQL: back to int.
+        current[child.pk] = {key: int(found.get(key, 0)) for key in keys}
+        rows.append(
+            {
+                "bureau": child,
+                "districts": found.get("districts", 0),
+                **figures.with_ratios(current[child.pk]),
+            }
+        )
+    times = [row["as_of"] for row in by_code.values() if row["as_of"] is not None]
     return {
         "rows": rows,
         "total": figures.with_ratios(figures.totals(current.values())),
         "trend": trend,
-        "as_of": oldest,
+        "as_of": min(times) if times else None,
     }
