@@ -45,6 +45,8 @@ def summary_refresh(*, today: dt.date | None = None, full: bool = False) -> dict
     if full or stale_day:
         changed = set(districts)
     else:
+        # A transaction that wrote before the last run began but committed after it read is
+        # caught by the next day's full run (audit times are the writes', not the commits').
         changed = audit.bureaus_written_since(last) & set(districts)
         have = set(DistrictSummary.objects.filter(month=month).values_list("bureau_id", flat=True))
         changed |= set(districts) - have
@@ -89,6 +91,9 @@ def summary_refresh(*, today: dt.date | None = None, full: bool = False) -> dict
                         bureau_id=pk, month=m, figures={}, flows=flows[pk][m], refreshed_at=now
                     )
     _write(rows.values())
+    # Every district's row of the month is now right as of this run (recomputed, or checked
+    # unwritten): the freshness shown ("数据截至") and the next run's starting point.
+    DistrictSummary.objects.dangerously_unaudited().filter(month=month).update(refreshed_at=now)
     return {"districts": len(changed), "rows": len(rows), "full": bool(full or stale_day)}
 
 
