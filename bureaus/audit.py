@@ -185,3 +185,9 @@ def day_digest(rows: models.QuerySet) -> tuple[int, str]:
         digest.update(json.dumps(row, cls=DjangoJSONEncoder, sort_keys=True).encode())
         count += 1
     return count, digest.hexdigest()
+
+
+def bureaus_written_since(at) -> set[int]:
+    """The bureaus with a row written (created, changed, deleted) after `at`: what an
+    incremental refresh of derived figures must recompute (reports' summary tables)."""
+    return set(AuditEvent.objects.filter(at__gt=at).values_list("bureau_id", flat=True).distinct())

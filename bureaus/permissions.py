@@ -125,6 +125,11 @@ ACTIONS: dict[str, frozenset] = {
     "periodicreport.generate": frozenset({R.ADMIN, R.OFFICER}),
     "reporttemplate.change": frozenset({R.ADMIN}),
     "reportschedule.change": frozenset({R.ADMIN}),
+    # reports/: the district dashboard and the superiors' roll-ups (figures of the subtree,
+    # inspectors excepted: they see their own visits); whose home page they are (the
+    # administrator's home keeps the platform's health).
+    "dashboard.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "dashboard.home": frozenset({R.OFFICER, R.SUPERVISOR}),
 }
 
 

@@ -1,6 +1,7 @@
 """Pages for people: home, the bureau switcher, streets, departments, memberships, the audit
 trail; and the health check."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -34,6 +35,10 @@ def home(request):
         return redirect("public-index")
     context = {}
     membership = getattr(request.user, "membership", None)
+    if settings.HOME_DASHBOARD_URL and membership_may(membership, "dashboard.home"):
+        # District staff and superiors start on their dashboard (named by URL, so that
+        # bureaus, the bottom layer, never imports reports).
+        return redirect(settings.HOME_DASHBOARD_URL)
     if membership_may(membership, "street.view"):
         context["street_count"] = Street.objects.visible_to(request.user).count()
     if membership_may(membership, "platformhealth.view"):

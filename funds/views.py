@@ -137,6 +137,9 @@ class WarningListView(ScopedListView):
             queryset = queryset.filter(status=status)
         elif not self.request.GET.get("all"):
             queryset = queryset.filter(status__in=FundWarning.UNRESOLVED)
+        level = self.request.GET.get("level", "")
+        if level in FundWarning.Level.values:
+            queryset = queryset.filter(level=level)
         return queryset.select_related("account__institution", "bureau")
 
 

@@ -3,6 +3,7 @@ rectification notices and their steps, draws with their replay."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -281,6 +282,12 @@ class NoticeListView(ScopedListView):
         status = self.request.GET.get("status")
         if status in RectificationNotice.Status.values:
             queryset = queryset.filter(status=status)
+        # The dashboard's figures link here (reports.figures): open, and overdue while open.
+        closed = Q(status=RectificationNotice.Status.CLOSED)
+        if self.request.GET.get("open"):
+            queryset = queryset.exclude(closed)
+        if self.request.GET.get("overdue"):
+            queryset = queryset.filter(overdue_since__isnull=False).exclude(closed)
         return queryset
 
     def get_context_data(self, **kwargs):

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from institutions.models import Credential, Institution, ListEntry, Staff
@@ -343,3 +344,80 @@ def registry_figures_as_of(*, bureau_ids, period_start: dt.date, as_of: dt.date)
         for row in [per_category.get(value, dict.fromkeys(_FIGURES, 0))]
     ]
     return totals
+
+
+# --- figures for dashboards and roll-ups (reports/) --------------------------------------------
+
+
+def institution_figures_by_bureau(*, bureau_ids, today: dt.date | None = None) -> dict:
+    """The registry's figures per district (seed 001 篇1: counts by status and category,
+    licensed, white- and black-listed, licences expiring): {bureau_id: {figure: n}}. Three
+    grouped queries whatever the number of districts."""
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=60)
+    figures: dict[int, dict] = {}
+
+    def row(bureau_id):
+        return figures.setdefault(bureau_id, {})
+
+    grouped = (
+        Institution.objects.filter(bureau_id__in=bureau_ids)
+        .values("bureau_id", "status", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for g in grouped:
+        r = row(g["bureau_id"])
+        r["institutions"] = r.get("institutions", 0) + g["n"]
+        key = f"status_{g['status']}"
+        r[key] = r.get(key, 0) + g["n"]
+        key = f"category_{g['category']}"
+        r[key] = r.get(key, 0) + g["n"]
+    licences = (
+        Credential.objects.filter(bureau_id__in=bureau_ids, kind=Credential.Kind.SCHOOL_LICENCE)
+        .values("bureau_id")
+        .annotate(
+            licensed=Count(
+                "institution_id",
+                distinct=True,
+                filter=Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+            ),
+            expiring=Count(
+                "institution_id",
+                distinct=True,
+                filter=Q(expires_on__gte=today, expires_on__lte=soon),
+            ),
+        )
+        .order_by()
+    )
+    for g in licences:
+        row(g["bureau_id"]).update(licensed=g["licensed"], licence_expiring=g["expiring"])
+    entries = (
+        ListEntry.objects.filter(bureau_id__in=bureau_ids, lifted_on__isnull=True)
+        .values("bureau_id")
+        .annotate(
+            white=Count("institution_id", distinct=True, filter=Q(kind=ListEntry.Kind.WHITE)),
+            black=Count("institution_id", distinct=True, filter=Q(kind=ListEntry.Kind.BLACK)),
+        )
+        .order_by()
+    )
+    for g in entries:
+        row(g["bureau_id"]).update(white_listed=g["white"], black_listed=g["black"])
+    return figures
+
+
+def institution_monthly_by_bureau(*, bureau_ids, since: dt.date) -> dict:
+    """Institutions entered in the registry per district and month since `since`:
+    {bureau_id: {first day of month: {"registered": n}}}."""
+    result: dict[int, dict] = {}
+    grouped = (
+        Institution.objects.filter(bureau_id__in=bureau_ids, created_at__date__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values("bureau_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for g in grouped:
+        month = g["month"].date() if isinstance(g["month"], dt.datetime) else g["month"]
+        result.setdefault(g["bureau_id"], {}).setdefault(month, {})["registered"] = g["n"]
+    return result

@@ -50,6 +50,8 @@ UNSCOPED_NAMESPACES = {
 AGGREGATES = {
     "refund-dispute-totals": "refund disputes summed per district",
     "reports:periodic-report-missing": "per district: reported on its last date or not",
+    "reports:dashboard": "a district's figures, or its subtree's per district",
+    "reports:dashboard-export": "the same figures as a workbook",
 }
 
 

@@ -355,3 +355,25 @@ DOCUMENTS_PUBLIC_URL = env("JIANGUAN_PUBLIC_URL", default="")
 # Personal data at rest (bureaus.crypto): set JIANGUAN_FIELD_ENCRYPTION_KEY in production and
 # keep it with the database backups; losing it loses the encrypted fields.
 FIELD_ENCRYPTION_KEY = env("JIANGUAN_FIELD_ENCRYPTION_KEY", default="")
+
+# reports/: the roll-ups' summary table, refreshed every 15 minutes (incrementally); district
+# staff and superiors land on their dashboard / roll-up (bureaus.views.home redirects by URL
+# name, so bureaus never imports reports).
+CELERY_IMPORTS = ["reports.summary_tasks"]
+CELERY_BEAT_SCHEDULE["reports-refresh-summaries"] = {
+    "task": "reports.summary_tasks.summaries_refresh",
+    "schedule": crontab(minute="*/15"),
+}
+HOME_DASHBOARD_URL = "reports:dashboard"
+# Dashboards, roll-ups and reports read from a PostgreSQL streaming replica when one is
+# configured (reports.routers, docs/read-replica.md); writes always go to the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["reports.routers.ReplicaRouter"]

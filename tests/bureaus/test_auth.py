@@ -27,7 +27,7 @@ def test_login_shows_the_users_bureau_and_role(client, tree):
 def test_english_is_available(client, tree):
     client.force_login(tree.user("a", "officer"))
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Officer" in client.get("/").content.decode()
+    assert "Officer" in client.get("/", follow=True).content.decode()
 
 
 def test_logout_and_password_change(client, tree):
@@ -59,10 +59,10 @@ def test_switcher_changes_the_acting_bureau(client, tree):
     user = tree.user("a", "officer")
     other = Membership.objects.create(user=user, bureau=tree.b, role="inspector")
     client.force_login(user)
-    assert "西湖区教育局" in client.get("/").content.decode()
+    assert "西湖区教育局" in client.get("/", follow=True).content.decode()
     response = client.post(reverse("bureaus:switch"), {"membership": other.pk, "next": "/"})
     assert response.status_code == 302
-    body = client.get("/").content.decode()
+    body = client.get("/", follow=True).content.decode()
     assert "上城区教育局" in body
     assert "检查员" in body
 
