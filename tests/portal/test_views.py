@@ -191,3 +191,13 @@ def test_an_officer_withdraws_an_unused_invitation(tree):
     link = reverse("portal_public:invitation-accept", kwargs={"token": token})
     assert Client().get(link).status_code == 410
     assert officer.post(url).status_code == 400  # already withdrawn
+
+
+def test_a_portal_page_cannot_drop_the_portal_checks():
+    from portal.views import PortalPage
+
+    with pytest.raises(TypeError):
+
+        class Sneaky(PortalPage):
+            def dispatch(self, request, *args, **kwargs):
+                return None
