@@ -14,7 +14,7 @@ app.autodiscover_tasks()
 # Long jobs (imports, documents, reports) go to a queue of their own, served by their own
 # worker (scripts/run.sh, docker-compose.yml), so a 20 MB import never holds up the quick ones
 # (overdue sweeps, heartbeats, notifications) on the default queue "celery".
-LONG_JOBS = ("*.tasks.*import*", "documents.tasks.*", "reports.tasks.*")
+LONG_JOBS = ("*.tasks.*import*", "documents.tasks.*", "reports.*")
 
 
 def route_long_jobs(name, args, kwargs, options, task=None, **kw):
