@@ -13,21 +13,26 @@ from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, Sc
 from bureaus.permissions import membership_may
 from core.errors import form_add_errors
 from core.spreadsheets import xlsx_response
+from core.tables import TableListMixin, empty_reads_all
 from institutions import forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
+from institutions.tables import InstitutionTable
 
 
-class InstitutionListView(ScopedListView):
-    """Filters and search by name / pinyin initials / credit code; the same filters export."""
+class InstitutionListView(TableListMixin, ScopedListView):
+    """Filters and search by name / pinyin initials / credit code; the same filters export.
+    Sortable columns, page size, column choice, a district filter for superiors (core.tables)."""
 
     model = Institution
     permission_object = "institution"
     choice_labels = ("category", "status")
     template_name = "institutions/institution_list.html"
+    table_class = InstitutionTable
+    list_key = "institutions"
 
     def scope_queryset(self, queryset):
         self.filterset = InstitutionFilterSet(
@@ -35,7 +40,7 @@ class InstitutionListView(ScopedListView):
             queryset=selectors.institution_annotate(queryset),
             request=self.request,
         )
-        return self.filterset.qs
+        return self.table_order(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -43,8 +48,12 @@ class InstitutionListView(ScopedListView):
         context = super().get_context_data(
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
+        empty_reads_all(self.filterset.form)
+        today = timezone.localdate()
         for institution in context["object_list"]:
             institution.warning_labels = rules.labels(institution.warning_codes)
+            expires = institution.licence_expires_on
+            institution.licence_expired = expires is not None and expires < today
         return context
 
 
@@ -53,7 +62,11 @@ class InstitutionExportView(InstitutionListView):
 
     def get(self, request, *args, **kwargs):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(export_workbook(self.get_queryset()), f"institutions-{stamp}.xlsx")
+        rows = self.get_queryset()
+        chosen = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+        if chosen:  # "export selected" from the list: those rows of the scoped, filtered list
+            rows = rows.filter(pk__in=chosen)
+        return xlsx_response(export_workbook(rows), f"institutions-{stamp}.xlsx")
 
 
 class InstitutionDetailView(ScopedDetailView):
