@@ -7,6 +7,9 @@ from core.tables import ListTable, sort
 
 
 class ComplaintTable(ListTable):
+    class Meta(ListTable.Meta):
+        pass
+
     # Sorts only on keys the inbox's indexes serve (bureau, status, due_on, id), or unique ones.
     tracking_code = Column(_("Tracking code"), orderable=True, order_by=sort("tracking_code"))
     institution = Column(_("Institution"), empty_values=())
@@ -19,6 +22,9 @@ class ComplaintTable(ListTable):
 
 
 class SupervisionOrderTable(ListTable):
+    class Meta(ListTable.Meta):
+        pass
+
     number = Column(_("Number"), orderable=True, order_by=sort("number"))
     subject = Column(_("Subject"))
     district = Column(_("District"), orderable=True, order_by=sort("bureau__path", "due_on"))

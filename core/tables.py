@@ -16,6 +16,7 @@ Guarantees:
 """
 
 import django_tables2 as tables
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
@@ -25,7 +26,9 @@ PAGE_SIZES = (25, 50, 100)
 
 
 class ListTable(tables.Table):
-    """The base of the lists' tables: rows are rendered by the list's template."""
+    """The base of the lists' tables: rows are rendered by the list's template. A subclass's
+    Meta derives from ListTable.Meta (django-tables2 does not inherit it otherwise), so that a
+    column sorts only when it says so."""
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle table-stack"}
@@ -140,9 +143,12 @@ ALL = _("All")
 def empty_reads_all(form):
     """Every drop-down of a filter form offers 全部 as its empty choice, not “---------”."""
     for field in form.fields.values():
-        if hasattr(field, "empty_label") and field.empty_label is not None:
+        if getattr(field, "empty_label", None) is not None:
             field.empty_label = ALL
-        choices = getattr(field, "choices", None)
-        if isinstance(choices, list) and choices and choices[0][0] == "":
-            field.choices = [("", ALL), *choices[1:]]
+        if isinstance(field, forms.ModelChoiceField):
+            continue  # its lazy choices read empty_label (and listing them here would query)
+        if isinstance(field, forms.ChoiceField):
+            field.widget.choices = [
+                ("", ALL) if value == "" else (value, label) for value, label in field.choices
+            ]
     return form

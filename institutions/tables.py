@@ -7,6 +7,9 @@ from core.tables import ListTable, sort
 
 
 class InstitutionTable(ListTable):
+    class Meta(ListTable.Meta):
+        pass
+
     # Sorts only on indexed keys or small ones, always with the id last.
     name = Column(_("Name"), orderable=True, order_by=sort("name"))
     credit_code = Column(_("Credit code"), orderable=True, order_by=sort("credit_code"))
