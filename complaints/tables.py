@@ -18,7 +18,7 @@ class ComplaintTable(ListTable):
     status = Column(_("Status"), orderable=True, order_by=sort("status", "due_on"))
     due_on = Column(_("Reply due"), orderable=True, order_by=sort("due_on"))
     handler = Column(_("Handler"), empty_values=())
-    district = Column(_("District"), orderable=True, order_by=sort("bureau__path", "due_on"))
+    district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "due_on"))
 
 
 class SupervisionOrderTable(ListTable):
@@ -27,7 +27,7 @@ class SupervisionOrderTable(ListTable):
 
     number = Column(_("Number"), orderable=True, order_by=sort("number"))
     subject = Column(_("Subject"))
-    district = Column(_("District"), orderable=True, order_by=sort("bureau__path", "due_on"))
+    district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "due_on"))
     issued_by = Column(_("Issued by"))
     due_on = Column(_("Answer due"), orderable=True, order_by=sort("due_on"))
     status = Column(_("Status"), orderable=True, order_by=sort("status", "due_on"))

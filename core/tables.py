@@ -97,7 +97,8 @@ class TableListMixin:
         ordered = self.table.data.data
         if self.grouped:
             keys = list(ordered.query.order_by or self.model._meta.ordering)
-            ordered = ordered.order_by(f"{self.district_field}__path", *keys)
+            # By the district's id first: the lists' (bureau, …, id) indexes serve that order.
+            ordered = ordered.order_by(f"{self.district_field}_id", *keys)
         return ordered
 
     # -- page size -----------------------------------------------------------------------

@@ -19,4 +19,4 @@ class InstitutionTable(ListTable):
     licence = Column(_("Licence expires"), empty_values=())
     lists = Column(_("Lists"), empty_values=())
     warnings = Column(_("Warnings"), empty_values=())
-    district = Column(_("District"), orderable=True, order_by=sort("bureau__path", "name"))
+    district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "name"))

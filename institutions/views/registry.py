@@ -3,7 +3,7 @@ institution's page with its timeline, create and edit."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +67,29 @@ class InstitutionExportView(InstitutionListView):
         if chosen:  # "export selected" from the list: those rows of the scoped, filtered list
             rows = rows.filter(pk__in=chosen)
         return xlsx_response(export_workbook(rows), f"institutions-{stamp}.xlsx")
+
+
+class InstitutionAutocompleteView(ScopedListView):
+    """The institution picker's suggestions (institutions.widgets.InstitutionPicker): the
+    registry as the user may read it, searched like the list (name, pinyin initials, credit
+    code), at most AUTOCOMPLETE_LIMIT, as JSON. The form that receives the pick checks its own
+    scope again."""
+
+    model = Institution
+    permission_object = "institution"
+    paginate_by = None
+    AUTOCOMPLETE_LIMIT = 20
+
+    def scope_queryset(self, queryset):
+        query = self.request.GET.get("q", "").strip()[:50]
+        if query:
+            queryset = queryset.filter(selectors.search_condition(query))
+        return queryset.select_related("bureau").only("id", "name", "bureau__name")
+
+    def get(self, request, *args, **kwargs):
+        rows = self.get_queryset().order_by("name", "id")[: self.AUTOCOMPLETE_LIMIT]
+        results = [{"id": i.pk, "text": i.name, "district": i.bureau.name} for i in rows]
+        return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
 class InstitutionDetailView(ScopedDetailView):

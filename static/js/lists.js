@@ -35,3 +35,48 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
+
+// The institution picker (institutions/widgets.py): suggestions from the scoped JSON list in a
+// <datalist>; the hidden input holds the id of the suggestion whose name was chosen.
+(function () {
+  "use strict";
+  function attach(box) {
+    var hidden = box.previousElementSibling;
+    var list = document.getElementById(box.getAttribute("list"));
+    var found = {};
+    var timer = null;
+    function pick() {
+      hidden.value = Object.prototype.hasOwnProperty.call(found, box.value) ? found[box.value] : "";
+    }
+    box.addEventListener("input", function () {
+      pick();
+      clearTimeout(timer);
+      // A suggestion reads "name（district）": search by the name.
+      var query = box.value.trim().replace(/（[^（）]*）$/, "");
+      if (query.length < 1 || hidden.value) return;
+      timer = setTimeout(function () {
+        fetch(box.dataset.picker + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+          .then(function (r) { return r.ok ? r.json() : {results: []}; })
+          .then(function (data) {
+            list.textContent = "";
+            found = {};
+            data.results.forEach(function (row) {
+              var text = row.text + "（" + row.district + "）";
+              found[text] = String(row.id);
+              var option = document.createElement("option");
+              option.value = text;
+              list.appendChild(option);
+            });
+            pick();
+          });
+      }, 200);
+    });
+    box.addEventListener("change", pick);
+    if (box.value && hidden.value) found[box.value] = hidden.value;
+  }
+  function ready() {
+    document.querySelectorAll("input[data-picker]").forEach(attach);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();

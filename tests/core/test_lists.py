@@ -163,7 +163,7 @@ def test_district_filter_and_grouping_for_superiors(client, tree, complaints, in
     assert len(_codes(client.get(INBOX, {"district": tree.city.pk}))) == 13
     body = client.get(REGISTRY, {"group": "district"}).content.decode()
     groups = re.findall(r'scope="rowgroup">([^<]+)<', body)
-    assert groups == [tree.b.name, tree.a.name]  # by the bureau tree's order (division code)
+    assert groups == [tree.a.name, tree.b.name]  # one group per district, in the index's order
     # A district user has neither: the filter is not offered and the parameter is ignored.
     client.force_login(tree.user("a", "officer"))
     body = client.get(INBOX, {"district": tree.b.pk}).content.decode()
@@ -272,3 +272,38 @@ def test_expired_licence_and_warnings_show_in_the_row(client, tree, as_system):
     row = re.search(r'<tr class="licence-expired">.*?</tr>', body, re.S).group(0)
     assert "过期机构" in row and "已过期" in row
     assert 'class="warning-badge' in row and "title=" not in row
+
+
+def test_institution_autocomplete_is_scoped_and_searches(client, tree, institutions):
+    url = reverse("institutions:institution-autocomplete")
+    client.force_login(tree.user("a", "officer"))
+    names = [r["text"] for r in client.get(url).json()["results"]]
+    assert names == [f"甲区机构{n}" for n in range(8)]
+    assert [r["text"] for r in client.get(url, {"q": "乙区"}).json()["results"]] == []
+    found = client.get(url, {"q": "甲区机构3"}).json()["results"]
+    assert [(r["text"], r["district"]) for r in found] == [("甲区机构3", tree.a.name)]
+    client.force_login(tree.user("city", "supervisor"))
+    assert len(client.get(url).json()["results"]) == 11
+    with acting(system_actor("tests")):
+        for n in range(30):
+            Institution.objects.create(bureau=tree.a, name=f"批量机构{n}", category="arts")
+    assert len(client.get(url).json()["results"]) == 20  # at most 20 suggestions
+
+
+def test_staff_forms_pick_an_institution_by_typing(client, tree, complaints, institutions):
+    client.force_login(tree.user("a", "officer"))
+    body = client.get(reverse("complaints:complaint-create")).content.decode()
+    assert 'data-picker="/institutions/autocomplete/"' in body
+    assert "<select" not in body.split('id="id_institution"')[0].rsplit("<label", 1)[-1]
+    assert body.count("甲区机构") == 0  # no option list of the registry in the page
+    Complaint.objects.filter(pk=complaints[0].pk).update(status="accepted")
+    link = reverse("complaints:complaint-link", args=[complaints[0].pk])
+    sibling = Institution.objects.filter(bureau=tree.b).first()
+    response = client.post(link, {"institution": sibling.pk})
+    assert response.status_code == 400  # another district's institution is not a choice
+    mine = Institution.objects.get(name="甲区机构2")
+    client.post(link, {"institution": mine.pk})
+    assert Complaint.objects.get(pk=complaints[0].pk).institution_id == mine.pk
+    # Shown again with its name when the form comes back.
+    body = client.get(link).content.decode()
+    assert 'name="institution"' in body and "data-picker" in body

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from complaints.models import Complaint, SupervisionOrder
 from inspections.models import Inspection
@@ -221,4 +222,21 @@ def test_officer_accepts_tip_offs_in_bulk_on_the_page(browser, live_server, tree
     page.wait_for_load_state()
     assert Complaint.objects.filter(bureau=tree.a, status="accepted").count() == 3
     assert page.locator(".alert-success").count() == 3
+    context.close()
+
+
+def test_officer_picks_an_institution_by_typing(browser, live_server, tree, records):
+    complaint = records["complaint"]
+    Complaint.objects.filter(pk=complaint.pk).update(status="accepted")
+    institution = records["institution"]
+    context, page = _context(browser, live_server, "a_officer")  # on a phone
+    page.goto(f"{page.base_url}/complaints/{complaint.pk}/link/")
+    suggestion = f"{institution.name}（{tree.a.name}）"
+    page.locator("input[data-picker]").fill(suggestion)
+    expect(page.locator("[data-picker-value]")).to_have_value(str(institution.pk))
+    assert page.locator("datalist option").first.get_attribute("value") == suggestion
+    page.locator("form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state()
+    complaint.refresh_from_db()
+    assert complaint.institution_id == institution.pk
     context.close()
