@@ -15,6 +15,7 @@ from complaints import selectors, uploads
 from complaints.models import Complaint, RefundDispute
 from core.validators import phone_error, phone_normalize
 from institutions.models import Institution
+from institutions.widgets import InstitutionPicker
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -179,7 +180,10 @@ class StaffComplaintForm(_ReporterMixin, ScopedForm):
         help_text=_("Required for the 12345 hotline."),
     )
     institution = ScopedModelChoiceField(
-        Institution.objects.all(), label=_("Institution in the registry"), required=False
+        Institution.objects.all(),
+        label=_("Institution in the registry"),
+        required=False,
+        widget=InstitutionPicker,
     )
     institution_name = forms.CharField(label=_("Institution name"), max_length=200, required=False)
     institution_address = forms.CharField(label=_("Address"), max_length=300, required=False)
@@ -256,7 +260,7 @@ class InvestigationNoteForm(forms.Form):
 
 class LinkInstitutionForm(ScopedForm):
     institution = ScopedModelChoiceField(
-        Institution.objects.all(), label=_("Institution in the registry")
+        Institution.objects.all(), label=_("Institution in the registry"), widget=InstitutionPicker
     )
 
 

@@ -7,6 +7,11 @@ app_name = "institutions"
 urlpatterns = [
     path("", registry.InstitutionListView.as_view(), name="institution-list"),
     path("export/", registry.InstitutionExportView.as_view(), name="institution-export"),
+    path(
+        "autocomplete/",
+        registry.InstitutionAutocompleteView.as_view(),
+        name="institution-autocomplete",
+    ),
     path("new/", registry.InstitutionCreateView.as_view(), name="institution-create"),
     path("<int:pk>/", registry.InstitutionDetailView.as_view(), name="institution-detail"),
     path("<int:pk>/edit/", registry.InstitutionUpdateView.as_view(), name="institution-update"),

@@ -13,6 +13,7 @@ FILES=(
   htmx.org/dist/htmx.min.js:htmx
   chart.js/dist/chart.umd.min.js:chartjs
   chart.js/dist/chart.umd.min.js.map:chartjs
+  axe-core/axe.min.js:axe
 )
 stamp=static/vendor/.lock-sha256
 want=$(cat package-lock.json "$0" | sha256sum | cut -d' ' -f1)
@@ -23,7 +24,7 @@ complete() {  # every file is in place (a folder left by an older copy step is n
 }
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && complete; then exit 0; fi
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
-rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,htmx,chartjs}
+rm -rf static/vendor && mkdir -p static/vendor/{bootstrap,htmx,chartjs,axe}
 for entry in "${FILES[@]}"; do
   cp "node_modules/${entry%%:*}" "static/vendor/${entry#*:}/"
 done

@@ -4,7 +4,7 @@ dispute list."""
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,47 +13,126 @@ from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
 
 from bureaus.pages import ScopedListView, ScopedPageMixin
+from bureaus.permissions import membership_may
 from complaints import forms, selectors
 from complaints.filters import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPolicy, RefundDispute
-from complaints.services import intake
+from complaints.services import handling, intake
+from complaints.tables import ComplaintTable
 from core import notifications
 from core.errors import form_add_errors
+from core.tables import TableListMixin, empty_reads_all
+
+# The inbox's bulk actions: each through its workflow step, record by record.
+BULK_ACTIONS = {"accept": "complaint.change", "assign": "complaint.assign"}
+BULK_MAX = 100
 
 
-class ComplaintListView(ScopedListView):
-    """The inbox: filters, due dates, overdue first when asked."""
+class ComplaintListView(TableListMixin, ScopedListView):
+    """The inbox: filters, due dates, overdue first when asked; sortable columns, page size,
+    column choice, a district filter for superiors (core.tables); bulk accept and assign."""
 
     model = Complaint
     permission_object = "complaint"
     template_name = "complaints/complaint_list.html"
     choice_labels = ("category", "channel", "status")
+    table_class = ComplaintTable
+    list_key = "complaints"
 
     def scope_queryset(self, queryset):
         self.filterset = ComplaintFilterSet(
             self.request.GET, queryset=queryset, request=self.request
         )
-        return self.filterset.qs.select_related("bureau", "assignee").only(
-            "id",
-            "tracking_code",
-            "channel",
-            "category",
-            "institution_name",
-            "status",
-            "received_at",
-            "due_on",
-            "bureau__name",
-            "assignee__username",
-            "assignee__display_name",
+        return (
+            self.table_order(self.filterset.qs)
+            .select_related("bureau", "assignee")
+            .only(
+                "id",
+                "tracking_code",
+                "channel",
+                "category",
+                "institution_name",
+                "status",
+                "received_at",
+                "due_on",
+                "bureau__name",
+                "bureau__path",
+                "assignee__username",
+                "assignee__display_name",
+            )
         )
 
     def get_context_data(self, **kwargs):
+        membership = self.membership
+        bulk = {
+            action: membership.bureau.is_district and membership_may(membership, needed)
+            for action, needed in BULK_ACTIONS.items()
+        }
+        empty_reads_all(self.filterset.form)
         return super().get_context_data(
             filter=self.filterset,
             today=timezone.localdate(),
             notifications=notifications.notification_list(user=self.request.user),
+            bulk=bulk,
+            assignees=(
+                selectors.assignable_users(bureau_id=membership.bureau_id) if bulk["assign"] else ()
+            ),
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        """A bulk action on the chosen tip-offs: each goes through its workflow step on its own
+        (its own transaction, lock and checks); the result is reported record by record."""
+        action = request.POST.get("action", "")
+        if action not in BULK_ACTIONS or not membership_may(self.membership, BULK_ACTIONS[action]):
+            raise PermissionDenied
+        back = redirect(f"{request.path}?{request.POST.get('query', '')}")
+        ids = list(dict.fromkeys(int(v) for v in request.POST.getlist("id") if v.isdigit()))
+        if not ids:
+            messages.error(request, _("Choose at least one tip-off."))
+            return back
+        if len(ids) > BULK_MAX:
+            messages.error(request, _("Choose at most %(n)d tip-offs at a time.") % {"n": BULK_MAX})
+            return back
+        assignee = None
+        if action == "assign":
+            users = {
+                u.pk: u for u in selectors.assignable_users(bureau_id=self.membership.bureau_id)
+            }
+            chosen = request.POST.get("assignee", "")
+            assignee = users.get(int(chosen)) if chosen.isdigit() else None
+            if assignee is None:
+                messages.error(request, _("Choose an officer of this district."))
+                return back
+        # Only the acting district's tip-offs: another's is reported as not found.
+        found = Complaint.objects.editable_by(request.user).in_bulk(ids)
+        done = 0
+        for pk in ids:
+            complaint = found.get(pk)
+            if complaint is None:
+                messages.error(
+                    request, _("No. %(pk)s: no such tip-off in your district.") % {"pk": pk}
+                )
+                continue
+            try:
+                if action == "accept":
+                    handling.complaint_accept(actor=request.user, complaint=complaint)
+                else:
+                    handling.complaint_assign(
+                        actor=request.user, complaint=complaint, assignee=assignee
+                    )
+            except (ValidationError, PermissionDenied) as exc:
+                reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                messages.error(
+                    request,
+                    _("%(code)s: not done. %(reason)s")
+                    % {"code": complaint.tracking_code, "reason": reason},
+                )
+            else:
+                done += 1
+                messages.success(request, _("%(code)s: done.") % {"code": complaint.tracking_code})
+        messages.info(request, _("%(done)d of %(n)d done.") % {"done": done, "n": len(ids)})
+        return back
 
 
 class ComplaintExportView(ScopedListView):
@@ -77,7 +156,10 @@ class ComplaintExportView(ScopedListView):
     )
 
     def scope_queryset(self, queryset):
-        return ComplaintFilterSet(self.request.GET, queryset=queryset, request=self.request).qs
+        rows = ComplaintFilterSet(self.request.GET, queryset=queryset, request=self.request).qs
+        chosen = [pk for pk in self.request.GET.getlist("id") if pk.isdigit()]
+        # "export selected" from the inbox: those rows of the scoped, filtered list
+        return rows.filter(pk__in=chosen) if chosen else rows
 
     def get(self, request, *args, **kwargs):
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -14,22 +14,29 @@ from complaints import forms
 from complaints.filters import SupervisionOrderFilterSet
 from complaints.models import SupervisionOrder
 from complaints.services import orders
+from complaints.tables import SupervisionOrderTable
 from core import notifications
 from core.errors import form_add_errors
+from core.tables import TableListMixin, empty_reads_all
 from core.views import RecordActionView
 
 
-class SupervisionOrderListView(ScopedListView):
+class SupervisionOrderListView(TableListMixin, ScopedListView):
     """Supervision orders: a district's orders, or those a superior's districts received; a
     supervisor issues new ones here."""
 
     model = SupervisionOrder
     permission_object = "supervisionorder"
     template_name = "complaints/supervisionorder_list.html"
+    table_class = SupervisionOrderTable
+    list_key = "supervisionorders"
+    choice_labels = ("status",)
 
     def scope_queryset(self, queryset):
         self.filterset = SupervisionOrderFilterSet(self.request.GET, queryset=queryset)
-        return self.filterset.qs.select_related("bureau", "issued_by", "complaint")
+        return self.table_order(self.filterset.qs).select_related(
+            "bureau", "issued_by", "complaint"
+        )
 
     def _may_issue(self):
         return membership_may(self.membership, "supervisionorder.issue")
@@ -43,6 +50,7 @@ class SupervisionOrderListView(ScopedListView):
                 "complaint_code": self.request.GET.get("complaint", ""),
             }
             form = forms.SupervisionOrderForm(user=self.request.user, initial=initial)
+        empty_reads_all(self.filterset.form)
         return super().get_context_data(
             filter=self.filterset,
             issue_form=form,

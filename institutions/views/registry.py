@@ -3,7 +3,7 @@ institution's page with its timeline, create and edit."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,21 +13,26 @@ from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, Sc
 from bureaus.permissions import membership_may
 from core.errors import form_add_errors
 from core.spreadsheets import xlsx_response
+from core.tables import TableListMixin, empty_reads_all
 from institutions import extensions, forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
+from institutions.tables import InstitutionTable
 
 
-class InstitutionListView(ScopedListView):
-    """Filters and search by name / pinyin initials / credit code; the same filters export."""
+class InstitutionListView(TableListMixin, ScopedListView):
+    """Filters and search by name / pinyin initials / credit code; the same filters export.
+    Sortable columns, page size, column choice, a district filter for superiors (core.tables)."""
 
     model = Institution
     permission_object = "institution"
     choice_labels = ("category", "status")
     template_name = "institutions/institution_list.html"
+    table_class = InstitutionTable
+    list_key = "institutions"
 
     def scope_queryset(self, queryset):
         self.filterset = InstitutionFilterSet(
@@ -35,7 +40,7 @@ class InstitutionListView(ScopedListView):
             queryset=selectors.institution_annotate(queryset),
             request=self.request,
         )
-        return self.filterset.qs
+        return self.table_order(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -43,8 +48,12 @@ class InstitutionListView(ScopedListView):
         context = super().get_context_data(
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
+        empty_reads_all(self.filterset.form)
+        today = timezone.localdate()
         for institution in context["object_list"]:
             institution.warning_labels = rules.labels(institution.warning_codes)
+            expires = institution.licence_expires_on
+            institution.licence_expired = expires is not None and expires < today
         return context
 
 
@@ -53,7 +62,34 @@ class InstitutionExportView(InstitutionListView):
 
     def get(self, request, *args, **kwargs):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(export_workbook(self.get_queryset()), f"institutions-{stamp}.xlsx")
+        rows = self.get_queryset()
+        chosen = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+        if chosen:  # "export selected" from the list: those rows of the scoped, filtered list
+            rows = rows.filter(pk__in=chosen)
+        return xlsx_response(export_workbook(rows), f"institutions-{stamp}.xlsx")
+
+
+class InstitutionAutocompleteView(ScopedListView):
+    """The institution picker's suggestions (institutions.widgets.InstitutionPicker): the
+    registry as the user may read it, searched like the list (name, pinyin initials, credit
+    code), at most AUTOCOMPLETE_LIMIT, as JSON. The form that receives the pick checks its own
+    scope again."""
+
+    model = Institution
+    permission_object = "institution"
+    paginate_by = None
+    AUTOCOMPLETE_LIMIT = 20
+
+    def scope_queryset(self, queryset):
+        query = self.request.GET.get("q", "").strip()[:50]
+        if query:
+            queryset = queryset.filter(selectors.search_condition(query))
+        return queryset.select_related("bureau").only("id", "name", "bureau__name")
+
+    def get(self, request, *args, **kwargs):
+        rows = self.get_queryset().order_by("name", "id")[: self.AUTOCOMPLETE_LIMIT]
+        results = [{"id": i.pk, "text": i.name, "district": i.bureau.name} for i in rows]
+        return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
 class InstitutionDetailView(ScopedDetailView):

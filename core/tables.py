@@ -1,0 +1,155 @@
+"""The staff lists' controls, one way for every list: sortable columns, page size, page numbers,
+column choice, a district filter and grouping for superiors.
+
+A list declares a django-tables2 `Table` (its columns: header, whether and how it sorts) and
+mixes `TableListMixin` into its `ScopedListView`; the template renders the header from
+`table.columns` (includes/table_head.html) and its rows itself, inline (no per-row include or
+per-cell call: the large lists are benchmarked).
+
+Guarantees:
+- Sorting only on the columns the table declares orderable (anything else in `?sort=` is
+  ignored), each with `id` last so that pages are stable, and only on indexed or small keys.
+- The page size is one of PAGE_SIZES; page numbers come from the capped paginator
+  (bureaus.paging: a count never reads more than 10,001 rows).
+- The shown columns are remembered per user and list in the session.
+- Sorting, page numbers and column choice add no query per row.
+"""
+
+import django_tables2 as tables
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
+
+from bureaus.models import Bureau
+
+PAGE_SIZES = (25, 50, 100)
+
+
+class ListTable(tables.Table):
+    """The base of the lists' tables: rows are rendered by the list's template. A subclass's
+    Meta derives from ListTable.Meta (django-tables2 does not inherit it otherwise), so that a
+    column sorts only when it says so."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle table-stack"}
+        orderable = False  # a column sorts only when it says so
+
+
+def sort(*keys):
+    """A column's sort keys with the id tiebreak: `sort("name")` orders by (name, id)."""
+    return (*keys, "id")
+
+
+class TableListMixin:
+    """For a ScopedListView: call `self.table_order(queryset)` at the end of scope_queryset."""
+
+    table_class: type[ListTable]
+    list_key = ""  # the session key of this list's choices
+    default_hidden: tuple[str, ...] = ()
+    district_field = "bureau"  # the record's district, for the filter and the grouping
+
+    # -- district filter and grouping (superiors only) -----------------------------------
+    def districts(self):
+        """The districts under the acting bureau; empty for a district user."""
+        membership = self.membership
+        if membership is None or membership.bureau.is_district:
+            return Bureau.objects.none()
+        return Bureau.objects.filter(
+            path__startswith=membership.bureau.path, level=Bureau.Level.DISTRICT
+        ).order_by("path")
+
+    def district_filter(self, queryset):
+        self.district_choices = list(self.districts().values_list("pk", "name"))
+        chosen = self.request.GET.get("district", "")
+        self.district_chosen = ""
+        if chosen.isdigit() and any(pk == int(chosen) for pk, _name in self.district_choices):
+            self.district_chosen = int(chosen)
+            queryset = queryset.filter(**{f"{self.district_field}_id": self.district_chosen})
+        self.grouped = bool(self.district_choices) and self.request.GET.get("group") == "district"
+        return queryset
+
+    # -- columns -------------------------------------------------------------------------
+    def hidden_columns(self):
+        key = f"list-columns:{self.list_key}"
+        names = [c for c in self.table_class.base_columns if c not in self.always_shown()]
+        if self.request.GET.get("columns") == "1":  # the column chooser was submitted
+            shown = set(self.request.GET.getlist("col"))
+            hidden = [c for c in names if c not in shown]
+            self.request.session[key] = hidden
+            return hidden
+        stored = self.request.session.get(key)
+        if stored is None:
+            return list(self.default_hidden)
+        return [c for c in stored if c in names]
+
+    def always_shown(self):
+        return tuple(self.table_class.base_columns)[:1]  # the first column links to the record
+
+    # -- ordering ------------------------------------------------------------------------
+    def table_order(self, queryset):
+        """The queryset filtered by district, sorted as asked; builds `self.table`."""
+        queryset = self.district_filter(queryset)
+        hidden = self.hidden_columns()
+        if not self.district_choices and "district" in self.table_class.base_columns:
+            hidden = [*hidden, "district"]
+        self.table = self.table_class(queryset, exclude=hidden)
+        RequestConfig(self.request, paginate=False).configure(self.table)
+        ordered = self.table.data.data
+        if self.grouped:
+            keys = list(ordered.query.order_by or self.model._meta.ordering)
+            # By the district's id first: the lists' (bureau, …, id) indexes serve that order.
+            ordered = ordered.order_by(f"{self.district_field}_id", *keys)
+        return ordered
+
+    # -- page size -----------------------------------------------------------------------
+    def get_paginate_by(self, queryset):
+        key = f"list-page-size:{self.list_key}"
+        asked = self.request.GET.get("per_page", "")
+        if asked.isdigit() and int(asked) in PAGE_SIZES:
+            self.request.session[key] = int(asked)
+        size = self.request.session.get(key, self.paginate_by)
+        return size if size in PAGE_SIZES else self.paginate_by
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.table
+        shown = {column.name: True for column in table.columns}
+        context.update(
+            table=table,
+            shown=shown,
+            columns_shown=len(shown),
+            choosable_columns=[
+                (column.name, column.header, column.name in shown)
+                for column in table.columns.all()
+                if column.name not in self.always_shown()
+                and (column.name != "district" or self.district_choices)
+            ],
+            page_sizes=PAGE_SIZES,
+            page_size=context["paginator"].per_page if context.get("paginator") else None,
+            district_choices=self.district_choices,
+            district_chosen=self.district_chosen,
+            grouped=self.grouped,
+        )
+        if context.get("page_obj") is not None:
+            page = context["page_obj"]
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        return context
+
+
+ALL = _("All")
+
+
+def empty_reads_all(form):
+    """Every drop-down of a filter form offers 全部 as its empty choice, not “---------”."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = ALL
+        if isinstance(field, forms.ModelChoiceField):
+            continue  # its lazy choices read empty_label (and listing them here would query)
+        if isinstance(field, forms.ChoiceField):
+            field.widget.choices = [
+                ("", ALL) if value == "" else (value, label) for value, label in field.choices
+            ]
+    return form
