@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import GRADE_CHOICES, Course, SchoolVacation, Subject
 from courses.rules import RULES
@@ -14,7 +15,9 @@ class CourseFilterForm(forms.Form):
 
     rule = forms.ChoiceField(label=_("Rule"), required=False, choices=_rule_choices)
     subject = forms.ChoiceField(
-        label=_("Subject"), required=False, choices=[("", "---------"), *Subject.choices]
+        label=pgettext_lazy("course subject", "Subject"),
+        required=False,
+        choices=[("", "---------"), *Subject.choices],
     )
     delivery = forms.ChoiceField(
         label=_("Delivery"), required=False, choices=[("", "---------"), *Course.Delivery.choices]
@@ -52,7 +55,9 @@ class VacationForm(forms.Form):
 
 
 class GuidancePriceForm(forms.Form):
-    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    subject = forms.ChoiceField(
+        label=pgettext_lazy("course subject", "Subject"), choices=Subject.choices
+    )
     grade = forms.TypedChoiceField(label=_("Grade"), choices=GRADE_CHOICES, coerce=int)
     max_yuan_per_hour = forms.DecimalField(
         label=_("Guidance price per class hour (yuan)"), min_value=0, decimal_places=2

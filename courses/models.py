@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
@@ -91,7 +91,7 @@ class Course(BureauOwnedModel):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("course filing", "Accepted")
         RETURNED = "returned", _("Returned")
 
     ONLINE = (Delivery.ONLINE_LIVE, Delivery.ONLINE_RECORDED)
@@ -103,7 +103,9 @@ class Course(BureauOwnedModel):
         verbose_name=_("Institution"),
     )
     name = models.CharField(_("Course name"), max_length=200)
-    subject = models.CharField(_("Subject"), max_length=20, choices=Subject.choices)
+    subject = models.CharField(
+        pgettext_lazy("course subject", "Subject"), max_length=20, choices=Subject.choices
+    )
     # From the subject (the Ministry's classification), not typed: an arts institution's
     # maths course is academic all the same.
     is_academic = models.BooleanField(_("Academic (学科类)"), default=False)
@@ -132,7 +134,9 @@ class Course(BureauOwnedModel):
     )
     return_reasons = models.TextField(_("Reasons for return"), blank=True)
     submitted_at = models.DateTimeField(_("Submitted"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("Decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("course filing", "Decided"), null=True, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -146,8 +150,8 @@ class Course(BureauOwnedModel):
     violations = ArrayField(
         models.CharField(max_length=32), default=list, blank=True, verbose_name=_("Violations")
     )
-    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+    created_at = models.DateTimeField(pgettext_lazy("time", "Created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time", "Updated"), auto_now=True)
 
     tenant_parent = "institution"
 
@@ -211,7 +215,7 @@ class Material(BureauOwnedModel):
     class Approval(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("course filing", "Rejected")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("Title"), max_length=200)
@@ -330,7 +334,9 @@ class GuidancePrice(models.Model):
     bureau = models.ForeignKey(
         "bureaus.Bureau", on_delete=models.PROTECT, related_name="+", verbose_name=_("City")
     )
-    subject = models.CharField(_("Subject"), max_length=20, choices=Subject.choices)
+    subject = models.CharField(
+        pgettext_lazy("course subject", "Subject"), max_length=20, choices=Subject.choices
+    )
     grade = models.PositiveSmallIntegerField(_("Grade"))
     max_fen_per_hour = models.BigIntegerField(_("Guidance price per class hour (fen)"))
 

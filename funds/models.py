@@ -438,7 +438,7 @@ class FundSettings(BureauOwnedModel):
         _("Yellow warning below (fen)"), null=True, blank=True
     )
     basis = models.CharField(_("Basis (document number)"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time", "Updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("Escrow warning thresholds")

@@ -263,7 +263,7 @@ class InspectionAcknowledgement(BureauOwnedModel):
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    acknowledged_at = models.DateTimeField(_("Acknowledged"))
+    acknowledged_at = models.DateTimeField(pgettext_lazy("time", "Acknowledged"))
 
     class Meta:
         verbose_name = _("Inspector's acknowledgement")

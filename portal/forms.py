@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.forms import ScopedForm, ScopedModelChoiceField
 from courses.models import GRADE_CHOICES, Course, Subject
@@ -80,7 +81,9 @@ class CourseForm(forms.Form):
     }
 
     name = forms.CharField(label=_("Course name"), max_length=200)
-    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    subject = forms.ChoiceField(
+        label=pgettext_lazy("course subject", "Subject"), choices=Subject.choices
+    )
     grades = forms.TypedMultipleChoiceField(
         label=_("Grades"), coerce=int, choices=GRADE_CHOICES, widget=forms.CheckboxSelectMultiple
     )

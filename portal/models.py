@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.scoping import BureauOwnedModel
 
@@ -21,7 +22,7 @@ class PortalInvitation(BureauOwnedModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be accepted")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
@@ -42,7 +43,9 @@ class PortalInvitation(BureauOwnedModel):
         verbose_name=_("Invited by"),
     )
     created_at = models.DateTimeField(_("Invited"), auto_now_add=True)
-    accepted_at = models.DateTimeField(_("Accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(
+        pgettext_lazy("invitation", "Accepted"), null=True, blank=True
+    )
     revoked_at = models.DateTimeField(_("Revoked"), null=True, blank=True)
 
     audit_redact = frozenset({"token_hash"})
@@ -110,7 +113,7 @@ class PortalAccount(BureauOwnedModel):
         verbose_name=_("Invitation"),
     )
     is_active = models.BooleanField(_("Active"), default=True)
-    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("time", "Created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Institution account")

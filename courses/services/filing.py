@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bureaus.permissions import membership_may
 from core.workflow import Transition, Workflow
@@ -34,7 +34,13 @@ S = Course.Status
 
 FILING = Workflow(
     transitions=[
-        Transition("accept", {S.SUBMITTED}, S.ACCEPTED, "course.decide", gettext_lazy("accepted")),
+        Transition(
+            "accept",
+            {S.SUBMITTED},
+            S.ACCEPTED,
+            "course.decide",
+            pgettext_lazy("course filing", "accepted"),
+        ),
         Transition("return", {S.SUBMITTED}, S.RETURNED, "course.decide", gettext_lazy("returned")),
         Transition(
             "resubmit",

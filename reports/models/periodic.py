@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bureaus.scoping import BureauOwnedModel
 
@@ -28,7 +29,7 @@ class ReportTemplate(BureauOwnedModel):
 
     kind = models.CharField(_("Kind of report"), max_length=20, choices=ReportKind.choices)
     text = models.TextField(_("Text"))
-    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time", "Updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("Report template")
@@ -57,7 +58,7 @@ class ReportSchedule(BureauOwnedModel):
         blank=True,
         help_text=_("Leave empty for the first day of the year."),
     )
-    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time", "Updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("Reporting schedule")
@@ -76,7 +77,7 @@ class PeriodicReport(BureauOwnedModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being generated")
-        ISSUED = "issued", _("Issued")
+        ISSUED = "issued", pgettext_lazy("report", "Issued")
 
     kind = models.CharField(_("Kind of report"), max_length=20, choices=ReportKind.choices)
     # bureau + kind + period (+ campaign): what makes the report one of a kind.
@@ -106,8 +107,8 @@ class PeriodicReport(BureauOwnedModel):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("Requested"), auto_now_add=True)
-    issued_at = models.DateTimeField(_("Issued"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("time", "Requested"), auto_now_add=True)
+    issued_at = models.DateTimeField(pgettext_lazy("report", "Issued"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Periodic report")

@@ -9,7 +9,9 @@
     Array.prototype.forEach.call(rows[rows.length - 1].cells, function (th) {
       for (var n = 0; n < (th.colSpan || 1); n++) headers.push(th.textContent.trim());
     });
-    Array.prototype.forEach.call(table.tBodies, function (body) {
+    var sections = Array.prototype.slice.call(table.tBodies);
+    if (table.tFoot) sections.push(table.tFoot);
+    sections.forEach(function (body) {
       Array.prototype.forEach.call(body.rows, function (tr) {
         var column = 0;
         Array.prototype.forEach.call(tr.cells, function (cell) {

@@ -50,7 +50,7 @@ def test_a_role_sees_only_the_entries_it_may_use_and_each_opens(tree, key, role)
     client = login(user)
     for url in shown:
         assert client.get(url).status_code == 200, (role, url)
-    body = client.get("/").content.decode()
+    body = client.get("/", follow=True).content.decode()
     for menu in menus.menus_for(membership):
         assert f'data-menu="{menu.key}"' in body
     assert body.count('<details class="nav-menu" data-menu=') == len(menus.menus_for(membership))
@@ -64,7 +64,14 @@ def test_menus_by_work_for_an_officer_a_security_admin_and_an_auditor(tree):
         }
 
     officer = labels("a", "officer")
-    assert list(officer) == ["institutions", "inspections", "complaints", "funds", "system"]
+    assert list(officer) == [
+        "institutions",
+        "inspections",
+        "complaints",
+        "funds",
+        "reports",
+        "system",
+    ]
     assert "举报" in officer["complaints"]
     assert not any("审计日志" in links for links in officer.values())
     security = labels("a", "security")
@@ -95,7 +102,8 @@ def test_favicon_is_served(tree):
     assert response.status_code == 301
     assert response["Location"].endswith(".ico")
     assert finders.find("favicon.ico")
-    assert 'rel="icon"' in login(tree.user("a", "officer")).get("/").content.decode()
+    home = login(tree.user("a", "officer")).get("/", follow=True)
+    assert 'rel="icon"' in home.content.decode()
 
 
 def test_the_public_entrance(db, django_assert_max_num_queries):
@@ -118,7 +126,10 @@ def test_the_public_entrance(db, django_assert_max_num_queries):
 
 
 def test_staff_still_land_on_their_home(tree):
+    """Officers and supervisors land on their dashboard (reports/), the others on the home."""
     response = login(tree.user("a", "officer")).get("/")
+    assert response.status_code == 302 and response["Location"] == "/reports/"
+    response = login(tree.user("a", "inspector")).get("/")
     assert response.status_code == 200
     assert 'data-testid="home-bureau"' in response.content.decode()
 

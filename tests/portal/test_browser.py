@@ -1,7 +1,8 @@
 """In a real browser at 390×844: a district officer invites an institution's contact; on their
 phone the contact opens the link, is refused a weak password, sets their own, signs in at the
 one login page, lands on the portal, sees the record with its warning, opens a rectification
-notice and sends evidence; the page never scrolls sideways."""
+notice and sends evidence, files a course (refused for a 20:45 session, then fixed); the
+officer accepts it and the public lookup shows it with its price; no page scrolls sideways."""
 
 import pytest
 
@@ -109,3 +110,21 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     response = phone.goto(f"{live_server.url}/institutions/")
     assert response.status == 403
     context.close()
+
+    # The officer accepts the filing; the public lookup shows the course with its price.
+    office = browser.new_context(locale="zh-CN")
+    desk = office.new_page()
+    desk.base_url = live_server.url
+    browser_login(desk, "a_officer")
+    desk.goto(f"{live_server.url}/courses/{course.pk}/")
+    desk.click("text=备案通过")
+    desk.click("main form button[type=submit]")
+    desk.wait_for_url(f"**/courses/{course.pk}/")
+    course.refresh_from_db()
+    assert course.status == Course.Status.ACCEPTED
+    office.close()
+    visitor = browser.new_context(**PHONE).new_page()
+    visitor.goto(f"{live_server.url}/public/institutions/{institution.pk}/")
+    _fits(visitor)
+    listed = visitor.inner_text("[data-testid=public-courses]")
+    assert "五年级数学提高班" in listed and "¥80.00" in listed
