@@ -174,6 +174,34 @@ class CourseForm(forms.Form):
             raise forms.ValidationError(_("Give at least one session or weekly session."))
         return data
 
+    @staticmethod
+    def initial_for(course) -> dict:
+        """The form's values for a course on file (to correct a returned filing)."""
+        one_off = course.sessions.filter(pattern__isnull=True).order_by("day", "starts_at")
+        return {
+            "name": course.name,
+            "subject": course.subject,
+            "grades": list(course.grades),
+            "delivery": course.delivery,
+            "site": course.site_id,
+            "class_size": course.class_size,
+            "class_hours": course.class_hours,
+            "lesson_minutes": course.lesson_minutes,
+            "break_minutes": course.break_minutes,
+            "price_per_hour": Decimal(course.price_per_hour_fen) / 100,
+            "package_price": Decimal(course.package_price_fen) / 100,
+            "package_hours": course.package_hours,
+            "package_months": course.package_months,
+            "teachers": [t.staff_id for t in course.teachers.all()],
+            "sessions": "\n".join(
+                f"{s.day:%Y-%m-%d} {s.starts_at:%H:%M}-{s.ends_at:%H:%M}" for s in one_off
+            ),
+            "patterns": "\n".join(
+                f"{p.weekday} {p.starts_at:%H:%M}-{p.ends_at:%H:%M} {p.first_day} {p.last_day}"
+                for p in course.patterns.order_by("weekday", "starts_at", "pk")
+            ),
+        }
+
     def filing(self) -> dict:
         """The keyword arguments of courses' filing service."""
         d = self.cleaned_data

@@ -13,4 +13,5 @@ urlpatterns = [
     path("courses/new/", views.CourseFileView.as_view(), name="course-create"),
     path("courses/import/", views.TimetableImportView.as_view(), name="timetable-import"),
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
+    path("courses/<int:pk>/resubmit/", views.CourseResubmitView.as_view(), name="course-resubmit"),
 ]

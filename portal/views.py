@@ -23,7 +23,7 @@ from bureaus import rls
 from core import spreadsheets as sheets
 from core.errors import error_dict, form_add_errors
 from courses.models import Course
-from courses.services.filing import course_submit
+from courses.services.filing import course_resubmit, course_submit
 from courses.services.importing import timetable_import
 from funds.models import FundWarning
 from funds.selectors import warning_list_for_institution
@@ -186,25 +186,31 @@ class CourseFileView(PortalPage):
     saved until it passes."""
 
     template_name = "portal/course_form.html"
+    course = None  # a filing being corrected (CourseResubmitView)
 
     def _form(self, data=None):
         return CourseForm(
             data,
+            initial=CourseForm.initial_for(self.course) if self.course else None,
             sites=list(self.institution.sites.all()),
             staff=institution_staff_for_portal(institution_id=self.institution.pk),
         )
 
+    def _file(self, form):
+        return course_submit(actor=self.request.user, institution=self.institution, **form.filing())
+
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self._form()))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(course=self.course, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)
         refusals = []
         if form.is_valid():
             try:
-                course = course_submit(
-                    actor=request.user, institution=self.institution, **form.filing()
-                )
+                course = self._file(form)
             except ValidationError as exc:
                 found = error_dict(exc)
                 refusals = [text for texts in found.values() for text in texts]
@@ -218,6 +224,37 @@ class CourseFileView(PortalPage):
         return self.render_to_response(
             self.get_context_data(form=form, refusals=refusals), status=400
         )
+
+
+# A filing the institution may correct and submit again (courses' workflow step "resubmit").
+RESUBMITTABLE = (Course.Status.RETURNED, Course.Status.ACCEPTED)
+
+
+class CourseResubmitView(CourseFileView):
+    """Correct a filing the district returned (or change an accepted one) and submit it again:
+    the same form, filled from what is on file, under the same rules."""
+
+    def _load(self):
+        try:
+            course = selectors.course_get_for_institution(
+                institution_id=self.institution.pk, pk=self.kwargs["pk"]
+            )
+        except Course.DoesNotExist:
+            raise Http404 from None
+        if course.status not in RESUBMITTABLE:
+            raise Http404
+        self.course = course
+
+    def get(self, request, *args, **kwargs):
+        self._load()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._load()
+        return super().post(request, *args, **kwargs)
+
+    def _file(self, form):
+        return course_resubmit(actor=self.request.user, course=self.course, **form.filing())
 
 
 class TimetableImportView(PortalPage):

@@ -435,6 +435,7 @@ def _portal_record(name, institution, marker):
     makers = {
         "portal:notice-detail": portal_records.notice,
         "portal:course-detail": portal_records.course,
+        "portal:course-resubmit": lambda i, m: portal_records.course(i, m, status="returned"),
     }
     if name not in makers:
         raise AssertionError(f"add a record maker for the portal route {name}")

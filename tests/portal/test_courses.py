@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from courses.models import Course, Session
 from institutions.models import Site, Staff
-from tests.courses.conftest import make_school
+from tests.courses.conftest import act, make_school
 from tests.portal import records
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,45 @@ def test_timetable_import_lists_row_errors_and_writes_nothing(tree):
     )
     assert good.status_code == 302
     assert Course.objects.get().institution == school
+
+
+def test_a_returned_filing_is_corrected_and_submitted_again(tree):
+    from courses.services.filing import course_return
+
+    school = make_school(tree.a)
+    client = _client(school)
+    client.post(reverse("portal:course-create"), _filing(school, sessions="2026-12-02 19:00-20:30"))
+    course = Course.objects.get()
+    course_return(actor=act(tree.user("a", "officer")), course=course, reasons="请补充教材信息")
+    detail = client.get(reverse("portal:course-detail", args=[course.pk])).content.decode()
+    assert 'data-testid="course-resubmit"' in detail
+    url = reverse("portal:course-resubmit", args=[course.pk])
+    form = client.get(url).content.decode()
+    # Filled from what is on file, with the district's reasons.
+    assert "请补充教材信息" in form and 'value="五年级数学提高班"' in form
+    assert "2026-12-02 19:00-20:30" in form
+    refused = client.post(url, _filing(school, sessions="2026-12-02 19:00-20:45"))
+    assert refused.status_code == 400 and "20:45" in refused.content.decode()
+    course.refresh_from_db()
+    assert course.status == Course.Status.RETURNED
+    fixed = client.post(
+        url, _filing(school, name="五年级数学提高班(修订)", sessions="2026-12-03 19:00-20:30")
+    )
+    assert fixed.status_code == 302
+    course.refresh_from_db()
+    assert course.status == Course.Status.SUBMITTED and course.name == "五年级数学提高班(修订)"
+    assert [str(d) for d in course.sessions.values_list("day", flat=True)] == ["2026-12-03"]
+    # Submitted again: nothing to correct until the district decides.
+    assert client.get(url).status_code == 404
+
+
+def test_another_institutions_filing_cannot_be_resubmitted(tree):
+    from courses.services.filing import course_return
+
+    theirs = records.course(records.institution(tree.a, "邻居机构"), "邻居书法课")
+    if theirs.status == Course.Status.SUBMITTED:
+        course_return(actor=act(tree.user("a", "officer")), course=theirs, reasons="补正")
+    client = _client(make_school(tree.a))
+    url = reverse("portal:course-resubmit", args=[theirs.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
