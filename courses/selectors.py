@@ -77,3 +77,18 @@ def institution_course_get(*, institution, pk: int) -> Course | None:
     return (
         Course.objects.filter(institution_id=institution.pk, pk=pk).select_related("site").first()
     )
+
+
+def course_figures_by_bureau(*, bureau_ids, today=None) -> dict:
+    """For the dashboards and roll-ups (reports/): per district, how many institutions have an
+    accepted course breaking a rule (as of the last nightly run); one grouped query."""
+    from django.db.models import Count
+
+    rows = (
+        Course.objects.filter(bureau_id__in=list(bureau_ids), status=Course.Status.ACCEPTED)
+        .exclude(violations=[])
+        .values("bureau_id")
+        .annotate(institutions=Count("institution_id", distinct=True))
+        .order_by()
+    )
+    return {row["bureau_id"]: {"course_violations": row["institutions"]} for row in rows}

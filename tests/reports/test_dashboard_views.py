@@ -184,10 +184,10 @@ def test_rollup_reads_the_summary_not_the_live_tables(filled):
 @pytest.mark.parametrize(
     ("who", "queries"),
     [
-        # The request's own (session, user, memberships, …) and 13 grouped figure queries.
-        (("a", "officer"), 17),
+        # The request's own (session, user, memberships, …) and 14 grouped figure queries.
+        (("a", "officer"), 18),
         # An auditor's home is the administrators' gate: one more (the TOTP device).
-        (("a", "auditor"), 18),
+        (("a", "auditor"), 19),
         # Children, figures per child, trend per month: the same for 2 or 3,000 districts.
         (("city", "supervisor"), 7),
         (("province", "supervisor"), 7),
@@ -213,3 +213,19 @@ def test_national_rollup_puts_every_province_side_by_side(filled):
     assert zhejiang["institutions"] == 5 and zhejiang["districts"] == 2
     assert next(r for r in data["rows"] if r["bureau"] == other)["institutions"] == 0
     assert data["total"]["complaints_received"] == 4
+
+
+def test_course_rule_violations_are_counted_per_district(client, filled):
+    """Institutions with an accepted course that breaks a rule (courses' nightly run), on the
+    district's dashboard and in its figures."""
+    from courses.models import Course
+    from tests.portal import records as portal_records
+
+    school = portal_records.institution(filled.a, "违规课程机构")
+    course = portal_records.course(school, "超时课程", status="accepted")
+    Course.objects.filter(pk=course.pk).update(violations=["end_offline"])
+    values = figures.district_figures(bureau_ids=[filled.a.pk, filled.b.pk])
+    assert values[filled.a.pk]["course_violations"] == 1
+    assert values[filled.b.pk]["course_violations"] == 0
+    client.force_login(filled.user("a", "officer"))
+    assert "课程违规" in client.get(reverse("reports:dashboard")).content.decode()
