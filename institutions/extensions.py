@@ -26,27 +26,18 @@ where `institution` is the Institution on the staff page and the public disclosu
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 from django.db.models.expressions import RawSQL
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core.panels import Panels
 
 SEPARATOR = ":"
 PAGES = ("staff", "public")
 
 _labels: dict[str, object] = {}
-_panels: list["Panel"] = []
-
-
-@dataclass(frozen=True)
-class Panel:
-    page: str
-    template: str
-    context: Callable
-    order: int
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -148,23 +139,16 @@ def set_warnings_many(*, source: str, codes_by_institution: dict, institution_id
 
 # --- panels ----------------------------------------------------------------------------------
 
+PANELS = {page: Panels() for page in PAGES}
+
 
 def register_panel(*, page: str, template: str, context: Callable, order: int = 100) -> None:
-    """A block rendered on the institution's staff page or public page."""
+    """A block rendered on the institution's staff page or public page (core.panels)."""
     if page not in PAGES:
         raise ValueError(f"page must be one of {PAGES}")
-    _panels.append(Panel(page=page, template=template, context=context, order=order))
-    _panels.sort(key=lambda panel: panel.order)
+    PANELS[page].register(template=template, context=context, order=order)
 
 
 def render_panels(page: str, request, institution) -> list[str]:
-    """The HTML of every panel registered for this page that has something to show (each
-    rendered by the template engine, so escaped as any template is)."""
-    rendered = []
-    for panel in _panels:
-        if panel.page != page:
-            continue
-        context = panel.context(request, institution)
-        if context is not None:
-            rendered.append(render_to_string(panel.template, context, request))
-    return rendered
+    """The HTML of every panel registered for this page that has something to show."""
+    return PANELS[page].render(request, institution)

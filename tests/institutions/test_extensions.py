@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def source(monkeypatch):
     """A source registered for this test only (the registries are module state)."""
     monkeypatch.setattr(extensions, "_labels", dict(extensions._labels))
-    monkeypatch.setattr(extensions, "_panels", list(extensions._panels))
+    monkeypatch.setattr(
+        extensions, "PANELS", {page: panels.copy() for page, panels in extensions.PANELS.items()}
+    )
     extensions.register_warnings("testsrc", {"red": "资金红色预警", "late": "课程超时"})
     return "testsrc"
 
