@@ -6,6 +6,7 @@ from celery import shared_task
 
 from bureaus import rls
 from bureaus.context import acting, system_actor
+from reports import summaries
 from reports.periodic import services as periodic
 
 
@@ -19,3 +20,14 @@ def reports_generate_due(today: str | None = None) -> dict:
         rls.platform_access("job reports_generate_due"),
     ):
         return periodic.reports_generate_due(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task
+def summaries_refresh(today: str | None = None, full: bool = False) -> dict:
+    """Every 15 minutes: keep the roll-ups' summary table fresh (reports.summaries), recomputing
+    the districts written since the last run (all of them on the first run of a day)."""
+    # A platform job (bureaus.rls): every district's figures.
+    with acting(system_actor("summaries_refresh")), rls.platform_access("job summaries_refresh"):
+        return summaries.summary_refresh(
+            today=dt.date.fromisoformat(today) if today else None, full=full
+        )

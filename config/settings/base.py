@@ -359,9 +359,8 @@ FIELD_ENCRYPTION_KEY = env("JIANGUAN_FIELD_ENCRYPTION_KEY", default="")
 # reports/: the roll-ups' summary table, refreshed every 15 minutes (incrementally); district
 # staff and superiors land on their dashboard / roll-up (bureaus.views.home redirects by URL
 # name, so bureaus never imports reports).
-CELERY_IMPORTS = ["reports.summary_tasks"]
 CELERY_BEAT_SCHEDULE["reports-refresh-summaries"] = {
-    "task": "reports.summary_tasks.summaries_refresh",
+    "task": "reports.tasks.summaries_refresh",
     "schedule": crontab(minute="*/15"),
 }
 HOME_DASHBOARD_URL = "reports:dashboard"

@@ -6,7 +6,7 @@ import pytest
 
 from bureaus.context import acting, system_actor
 from institutions.models import Institution
-from reports.summary_tasks import summaries_refresh
+from reports.tasks import summaries_refresh
 from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

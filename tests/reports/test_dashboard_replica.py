@@ -24,7 +24,7 @@ from bureaus.context import acting, system_actor
 from institutions.models import Institution
 from reports.models import DistrictSummary
 from reports.routers import REPLICA
-from reports.summary_tasks import summaries_refresh
+from reports.tasks import summaries_refresh
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 

@@ -15,7 +15,7 @@ from complaints.models import Complaint
 from institutions.models import Institution
 from reports import figures, summaries
 from reports.models import DistrictSummary
-from reports.summary_tasks import summaries_refresh
+from reports.tasks import summaries_refresh
 from tests.complaints.records import make_complaint
 from tests.conftest import make_user
 
