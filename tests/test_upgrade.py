@@ -16,10 +16,13 @@ PREVIOUS_RELEASE = {
     "bureaus": "0003_security_roles_sessions",
     "core": "0002_calendar_and_notifications",
     "documents": "0001_issued_documents",
-    "institutions": "0004_list_order_indexes",
+    "institutions": "0006_import_job_deliveries",
     "complaints": "0005_inbox_order_indexes",
-    "inspections": "0002_seed_checklists",
-    "funds": "0003_silent_accounts",
+    "courses": "0001_courses",
+    "inspections": "0003_acknowledgements_sanctions_escalation",
+    "funds": "0006_statement_import_job",
+    "reports": "0002_district_summary",
+    "portal": "0001_portal_accounts_and_invitations",
 }
 PROJECT_APPS = ("bureaus", "core", "documents", "institutions", "complaints", "courses")
 PROJECT_APPS += ("inspections", "funds", "reports", "portal")
