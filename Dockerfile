@@ -1,12 +1,16 @@
 # The production-like image: gunicorn web, Celery worker and beat share it.
-FROM node:20-bookworm-slim AS assets
+# The bases can be swapped for local ones (scripts/image-from-debootstrap.sh builds them from a
+# debootstrap root): python, pip and gunicorn on PATH; node and npm.
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${NODE_IMAGE} AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY scripts/assets.sh scripts/
 RUN mkdir -p static && bash scripts/assets.sh
 
-FROM python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 RUN apt-get update \
