@@ -23,8 +23,10 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 COPY --from=assets /src/static/vendor static/vendor
-RUN python manage.py compilemessages --ignore=.venv -v 0 \
- && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build JIANGUAN_FIELD_ENCRYPTION_KEY=build python manage.py collectstatic --no-input -v 0 \
+# Production settings refuse to load without their secrets, for compilemessages too.
+RUN export DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build JIANGUAN_FIELD_ENCRYPTION_KEY=build \
+ && python manage.py compilemessages --ignore=.venv -v 0 \
+ && python manage.py collectstatic --no-input -v 0 \
  && mkdir -p /app/var/media && chown -R jianguan /app/var
 USER jianguan
 EXPOSE 8000

@@ -3,7 +3,7 @@
 #   make test  set everything up (throwaway database), lint, migrations check, whole suite
 # Honours DATABASE_URL / REDIS_URL when set; otherwise starts local ones.
 
-.PHONY: run test stop setup system venv assets messages lint bench clean
+.PHONY: run test stop setup system venv assets messages lint bench clean image-check
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -41,6 +41,11 @@ lint: venv
 
 bench: setup
 	@scripts/bench.sh
+
+# Not part of `make test`: as root, build the image from a debootstrap base with podman, start
+# the compose stack, check /healthz and the login page, stop it (docs/deploy.md).
+image-check:
+	@scripts/image-from-debootstrap.sh check
 
 clean: stop
 	rm -rf $(VENV) node_modules static/vendor var
