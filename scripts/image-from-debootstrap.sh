@@ -3,7 +3,8 @@
 # pulled from a container registry), then start the compose stack with podman and check that
 # /healthz and the login page answer; stop it again. Run as root: `make image-check`.
 #
-#   scripts/image-from-debootstrap.sh [check|base|build|up|down]   (default: check = all + down)
+#   scripts/image-from-debootstrap.sh [check|base|build|up|verify|down]
+#   (default: check = base, build, up, verify, then down whatever happened)
 #
 # The Debian mirror comes from the machine's apt configuration (the first `deb`/`URIs:` entry
 # serving bookworm), or from JIANGUAN_DEBIAN_MIRROR. Python packages come from the package index
@@ -79,7 +80,7 @@ base() {
   url=$(mirror)
   echo "mirror: $url" >&2
   mkdir -p "$WORK"
-  if [ ! -f "$WORK/rootfs.done" ]; then
+  if [ ! -f "$WORK/rootfs.done" ] || [ -n "${JIANGUAN_IMAGE_REBUILD:-}" ]; then
     rm -rf "$rootfs"
     debootstrap --variant=minbase "$SUITE" "$rootfs" "$url" >"$WORK/debootstrap.log" 2>&1 \
       || { tail -20 "$WORK/debootstrap.log" >&2; fail "debootstrap (log: $WORK/debootstrap.log)"; }
@@ -92,7 +93,10 @@ base() {
     cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
   fi
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
-  podman image exists "$BASE" && podman rmi -f "$BASE" >/dev/null
+  if podman image exists "$BASE" && [ -z "${JIANGUAN_IMAGE_REBUILD:-}" ]; then
+    echo "$BASE is there (JIANGUAN_IMAGE_REBUILD=1 makes it again)" >&2
+    return 0
+  fi
   tar --numeric-owner -C "$rootfs" -c . \
     | podman import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' - "$BASE" >&2
 }
@@ -116,8 +120,10 @@ engine() {  # a container must start; if not, the workarounds this kind of machi
 
 containerfiles() {  # the tool bases and the services' images, all FROM the debootstrap base
   mkdir -p "$WORK/ctx"
+  local quiet="ARG DEBIAN_FRONTEND=noninteractive"
   cat >"$WORK/ctx/python.Containerfile" <<EOF
 FROM $BASE
+$quiet
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends ca-certificates python3 python3-venv \\
  && update-ca-certificates \\
@@ -128,6 +134,7 @@ ENV PATH=/opt/venv/bin:\$PATH PIP_CERT=/etc/ssl/certs/ca-certificates.crt
 EOF
   cat >"$WORK/ctx/node.Containerfile" <<EOF
 FROM $BASE
+$quiet
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends ca-certificates nodejs npm \\
  && update-ca-certificates \\
@@ -136,6 +143,7 @@ ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 EOF
   cat >"$WORK/ctx/postgres.Containerfile" <<EOF
 FROM $BASE
+$quiet
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends postgresql-15 \\
  && rm -rf /var/lib/apt/lists/*
@@ -181,6 +189,7 @@ EOF
   chmod 755 "$WORK/ctx/postgres-entrypoint.sh"
   cat >"$WORK/ctx/redis.Containerfile" <<EOF
 FROM $BASE
+$quiet
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends redis-server redis-tools \\
  && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown redis:redis /data
@@ -255,11 +264,18 @@ EOF
   fi
   # shellcheck disable=SC1091
   . "$WORK/stack.env"
-  # podman-compose 1.0 does not wait on depends_on conditions: start the databases first,
-  # wait for them, then the rest (migrate, web, workers, beat).
+  # podman-compose 1.0 ignores depends_on conditions (and podman runs health checks only
+  # through systemd timers): start the databases, wait for them, run migrate to its end, then
+  # the rest. `up` leaves the containers already there alone.
   compose up -d --no-build postgres redis >&2
   wait_for "postgres ready" 120 podman exec "${PROJECT}_postgres_1" pg_isready -U jianguan -d jianguan
   wait_for "redis ready" 60 podman exec "${PROJECT}_redis_1" redis-cli ping
+  compose up -d --no-build migrate >&2
+  wait_for "migrate finished" 600 sh -c \
+    "[ \"\$(podman inspect -f '{{.State.Status}}' ${PROJECT}_migrate_1)\" = exited ]"
+  local code
+  code=$(podman inspect -f '{{.State.ExitCode}}' "${PROJECT}_migrate_1")
+  [ "$code" = 0 ] || { podman logs --tail 30 "${PROJECT}_migrate_1" >&2; fail "migrate exited $code"; }
   compose up -d --no-build >&2
 }
 
@@ -274,21 +290,25 @@ wait_for() {  # wait_for <what> <seconds> <command...>
   echo "$what after ${t}s" >&2
 }
 
-check() {
+verify() {
   # shellcheck disable=SC1091
   . "$WORK/stack.env"
   local url="http://127.0.0.1:$JIANGUAN_HTTP_PORT"
   step "5 check: $url/healthz and the login page"
-  wait_for "migrate finished" 300 sh -c \
-    "[ \"\$(podman inspect -f '{{.State.Status}} {{.State.ExitCode}}' ${PROJECT}_migrate_1)\" = 'exited 0' ]"
-  wait_for "/healthz 200" 120 curl -fsS "$url/healthz"
-  curl -fsS "$url/healthz" >&2
+  wait_for "/healthz 200" 120 curl -fsS -m 30 "$url/healthz"
+  # Beat sends the heartbeat every minute and a worker runs it: the background is alive.
+  wait_for "/healthz celery ok" 240 sh -c "curl -fsS -m 30 '$url/healthz' | grep -q '\"celery\": \"ok\"'"
+  curl -fsS -m 30 "$url/healthz" >&2
   echo >&2
-  local page
+  local page css
   # Production redirects plain HTTP to HTTPS; the proxy's header says the request came over TLS.
-  page=$(curl -fsS -H 'X-Forwarded-Proto: https' "$url/accounts/login/")
+  page=$(curl -fsS -m 30 -H 'X-Forwarded-Proto: https' "$url/accounts/login/")
   grep -q 'name="password"' <<<"$page" || fail "login page has no password field"
   echo "login page: 200 with a password field" >&2
+  css=$(grep -o 'href="/static/[^"]*\.css"' <<<"$page" | head -1 | cut -d'"' -f2)
+  [ -n "$css" ] || fail "login page links no stylesheet under /static/"
+  curl -fsS -m 30 -o /dev/null -H 'X-Forwarded-Proto: https' "$url$css" || fail "$css not served"
+  echo "static file from the image's collectstatic: $css 200" >&2
   podman ps -a --filter "name=${PROJECT}_" --format '{{.Names}} {{.Status}}' >&2
 }
 
@@ -300,6 +320,7 @@ down() {
   [ -f "$WORK/stack.env" ] && . "$WORK/stack.env"
   compose down >&2 || true
   podman volume ls -q | grep "^${PROJECT}_" | xargs -r podman volume rm -f >&2 || true
+  podman network rm -f "${PROJECT}_default" >&2 2>/dev/null || true
   rm -f "$WORK/stack.env"
 }
 
@@ -307,14 +328,15 @@ case "${1:-check}" in
   base) base ;;
   build) build ;;
   up) up ;;
+  verify) verify ;;
   down) down ;;
   check)
     trap 'rc=$?; [ $rc -eq 0 ] || echo "image-check FAILED at step: $STEP (exit $rc)" >&2; down || true' EXIT
     base
     build
     up
-    check
+    verify
     echo "image-check: OK (image built from a debootstrap base, stack answered)" >&2
     ;;
-  *) fail "usage: $0 [check|base|build|up|down]" ;;
+  *) fail "usage: $0 [check|base|build|up|verify|down]" ;;
 esac
