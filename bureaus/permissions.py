@@ -11,7 +11,7 @@ from bureaus.models import Membership
 
 R = Membership.Role
 ALL_ROLES = frozenset(R)
-DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR, R.AUDITOR})
+DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR})
 READERS = DISTRICT_READERS | {R.SUPERVISOR}
 
 # 三权分立 (等保2.0 level 3), see docs/security.md:
@@ -19,7 +19,8 @@ READERS = DISTRICT_READERS | {R.SUPERVISOR}
 #   never reads the audit trail;
 # - security administrator (security): roles and memberships, lockouts, sessions; no business
 #   data (it is in none of the readers' sets below);
-# - audit administrator (auditor): reads the audit trail (and, read-only, the records audited);
+# - audit administrator (auditor): reads the audit trail and who holds which role, nothing
+#   else (no business record: the trail shows each change's before and after in words);
 #   never writes.
 ACTIONS: dict[str, frozenset] = {
     # bureaus/
@@ -53,14 +54,14 @@ ACTIONS: dict[str, frozenset] = {
     # The service narrows this to the assigned handler and the district administrator.
     "complaint.reveal": frozenset({R.ADMIN, R.OFFICER}),
     "complaint.reward": frozenset({R.ADMIN, R.OFFICER}),
-    "complaint.export": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
-    "complaintattachment.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR}),
+    "complaint.export": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "complaintattachment.view": frozenset({R.ADMIN, R.OFFICER}),
     "hotline.view": frozenset({R.ADMIN, R.OFFICER}),
     "hotline.change": frozenset({R.ADMIN, R.OFFICER}),
-    "supervisionorder.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "supervisionorder.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
     "supervisionorder.issue": frozenset({R.SUPERVISOR}),
     "supervisionorder.answer": frozenset({R.ADMIN, R.OFFICER}),
-    "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
     "refunddispute.change": frozenset({R.ADMIN, R.OFFICER}),
     # A reward shows wherever its tip-off does (never the reporter); its steps are the district's.
     "reward.view": READERS,
@@ -76,7 +77,7 @@ ACTIONS: dict[str, frozenset] = {
     "feerecord.change": frozenset({R.ADMIN, R.OFFICER}),
     "lesson.change": frozenset({R.ADMIN, R.OFFICER}),
     "refundrequest.change": frozenset({R.ADMIN, R.OFFICER}),
-    "statementimport.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "statementimport.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
     "statementimport.change": frozenset({R.ADMIN, R.OFFICER}),
     "fundwarning.view": READERS,
     "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
@@ -105,7 +106,7 @@ ACTIONS: dict[str, frozenset] = {
     "course.view": READERS,
     "course.change": frozenset({R.ADMIN, R.OFFICER}),
     "course.decide": frozenset({R.ADMIN, R.OFFICER}),
-    "course.export": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "course.export": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
     "coursereference.change": frozenset({R.SUPERVISOR}),
     "inspectionpolicy.change": frozenset({R.ADMIN}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
@@ -128,7 +129,7 @@ ACTIONS: dict[str, frozenset] = {
     # reports/: the district dashboard and the superiors' roll-ups (figures of the subtree,
     # inspectors excepted: they see their own visits); whose home page they are (the
     # administrator's home keeps the platform's health).
-    "dashboard.view": frozenset({R.ADMIN, R.OFFICER, R.AUDITOR, R.SUPERVISOR}),
+    "dashboard.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
     "dashboard.home": frozenset({R.OFFICER, R.SUPERVISOR}),
 }
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from bureaus.models import AuditEvent
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core import notifications
@@ -533,17 +532,9 @@ class FundSettingsView(ScopedListView):
                     "basis": own.basis,
                 }
             )
-        history = []
-        if membership_may(self.membership, "auditevent.view"):
-            history = list(
-                AuditEvent.objects.visible_to(self.request.user)
-                .filter(model="funds.fundsettings")
-                .order_by("-at")[:20]
-            )
         return super().get_context_data(
             form=form,
             in_force=thresholds.defaults_for(bureau.pk),
-            history=history,
             **kwargs,
         )
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bureaus.models import AuditEvent
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core.errors import form_add_errors
@@ -148,14 +147,6 @@ class InstitutionDetailView(ScopedDetailView):
                 )
         timeline.sort(key=lambda item: item["at"], reverse=True)
         membership = self.membership
-        # 三权分立: the audit trail itself is for auditors (bureaus.permissions).
-        audit = []
-        if membership_may(membership, "auditevent.view"):
-            audit = list(
-                AuditEvent.objects.visible_to(self.request.user)
-                .filter(model="institutions.institution", object_id=str(institution.pk))
-                .order_by("-at")[:20]
-            )
         may_change = (
             membership_may(membership, "institution.change")
             and institution.bureau_id == membership.bureau_id
@@ -167,7 +158,6 @@ class InstitutionDetailView(ScopedDetailView):
             reviews=list(institution.annual_reviews.all()),
             entries=entries,
             timeline=timeline,
-            audit=audit,
             warnings=rules.labels(institution.warning_codes),
             panels=extensions.render_panels("staff", self.request, institution),
             may_change=may_change,

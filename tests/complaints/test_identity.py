@@ -44,7 +44,7 @@ def test_database_holds_ciphertext(named):
 
 
 def test_district_staff_see_a_mask(named, tree):
-    body = _client(tree.user("a", "auditor")).get(f"/complaints/{named.pk}/").content.decode()
+    body = _client(tree.user("a", "inspector")).get(f"/complaints/{named.pk}/").content.decode()
     for value in MASKED:
         assert value in body
     for value in CLEAR:

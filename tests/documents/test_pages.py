@@ -57,7 +57,7 @@ def test_city_supervisor_reads_its_districts_documents(client, tree, documents):
 
 def test_api_lists_filters_downloads_and_hides_siblings(tree, documents):
     api = APIClient()
-    api.force_authenticate(tree.user("a", "auditor"))
+    api.force_authenticate(tree.user("a", "inspector"))
     rows = api.get("/api/v1/documents/").json()["results"]
     assert {r["title"] for r in rows} == {"甲区通知一", "甲区名单"}
     rows = api.get("/api/v1/documents/", {"kind": "list"}).json()["results"]

@@ -231,6 +231,10 @@ def test_settings_page_errors_and_roles(tree):
     assert FundSettings.objects.get(bureau=tree.city).yellow_threshold_fen == 900_000
     body = officer.get("/funds/settings/").content.decode()
     assert "¥9,000.00" in body and tree.city.name in body
-    # The auditor sees the changes in the audit trail.
-    audit = _client(tree.user("a", "auditor")).get("/funds/settings/").content.decode()
-    assert "1000" in audit or "100000" in audit
+    # The audit administrator reads the changes in the audit trail, not on the page (三权分立).
+    auditor = _client(tree.user("a", "auditor"))
+    assert auditor.get("/funds/settings/").status_code == 403
+    listed = auditor.get("/bureaus/audit/", {"model": "funds.fundsettings"}).content.decode()
+    event = AuditEvent.objects.filter(model="funds.fundsettings", bureau=tree.a).earliest("at")
+    assert f"/bureaus/audit/{event.pk}/" in listed
+    assert "1,000.00 元" in auditor.get(f"/bureaus/audit/{event.pk}/").content.decode()

@@ -58,7 +58,7 @@ PAGES = ["/funds/", "/funds/fees/", "/funds/warnings/?all=1"]
 APIS = ["/api/v1/escrow-accounts/", "/api/v1/fee-records/", "/api/v1/fund-warnings/"]
 
 
-@pytest.mark.parametrize("who", [("a", "officer"), ("a", "auditor"), ("city", "supervisor")])
+@pytest.mark.parametrize("who", [("a", "officer"), ("a", "inspector"), ("city", "supervisor")])
 def test_numbers_and_students_never_unmasked(tree, account_a, books, who):
     user = tree.user(*who)
     urls = [*PAGES, f"/funds/accounts/{account_a.pk}/", f"/funds/fees/{books.pk}/"]

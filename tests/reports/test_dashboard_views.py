@@ -186,8 +186,6 @@ def test_rollup_reads_the_summary_not_the_live_tables(filled):
     [
         # The request's own (session, user, memberships, …) and 14 grouped figure queries.
         (("a", "officer"), 18),
-        # An auditor's home is the administrators' gate: one more (the TOTP device).
-        (("a", "auditor"), 19),
         # Children, figures per child, trend per month: the same for 2 or 3,000 districts.
         (("city", "supervisor"), 7),
         (("province", "supervisor"), 7),
