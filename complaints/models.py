@@ -147,6 +147,12 @@ class Complaint(BureauOwnedModel, Deadline):
             models.Index(fields=["bureau", "due_on", "id"], name="complaint_inbox_order"),
             models.Index(fields=["due_on", "id"], name="complaint_inbox_wide_order"),
             models.Index(fields=["bureau", "institution"], name="complaint_institution"),
+            # The duplicate hint's window: a district's open tip-offs, latest received first.
+            models.Index(
+                fields=["bureau", "-received_at"],
+                name="complaint_open_recent",
+                condition=Q(status__in=("received", "accepted", "assigned", "investigating")),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
