@@ -146,7 +146,16 @@ class Complaint(BureauOwnedModel, Deadline):
             # city's or province's (bureau_id IN …, read in order and filtered).
             models.Index(fields=["bureau", "due_on", "id"], name="complaint_inbox_order"),
             models.Index(fields=["due_on", "id"], name="complaint_inbox_wide_order"),
+            # A status filter over a city's or province's districts (bureau_id IN …), read in
+            # the inbox order: without it the page sorted every matching row (issue 11).
+            models.Index(fields=["status", "due_on", "id"], name="complaint_status_order"),
             models.Index(fields=["bureau", "institution"], name="complaint_institution"),
+            # The duplicate hint's window: a district's open tip-offs, latest received first.
+            models.Index(
+                fields=["bureau", "-received_at"],
+                name="complaint_open_recent",
+                condition=Q(status__in=("received", "accepted", "assigned", "investigating")),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

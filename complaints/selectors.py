@@ -118,11 +118,18 @@ def addresses_match(a: str, b: str) -> bool:
     return bool(ra and rb and ra.groups() == rb.groups())
 
 
+# The duplicate hint scores at most this many of the district's open tip-offs, the most recently
+# received (issue 11): its cost stays the same whether the table holds 200,000 rows or 10 million.
+DUPLICATE_WINDOW = 500
+
+
 def complaint_duplicates(*, complaint: Complaint, limit: int = 10) -> list[Complaint]:
     """Open tip-offs of the same district about the same registry institution, or with a
     matching name or the same road and number, for merging at triage.
 
-    pg_trgm narrows the district's open tip-offs to those sharing any trigram with the name or
+    Bounded: the same institution's open tip-offs are read by their index, and only the
+    district's `DUPLICATE_WINDOW` most recent open tip-offs (a partial index in received order)
+    are scored by pg_trgm, which narrows them to those sharing any trigram with the name or
     address; the Chinese-aware comparison above decides (trigram scores alone rate every
     "…培训有限公司" alike)."""
     district = (
@@ -130,9 +137,27 @@ def complaint_duplicates(*, complaint: Complaint, limit: int = 10) -> list[Compl
     )
     name = complaint.institution_name or ""
     address = complaint.institution_address or ""
-    candidates = (
-        Complaint.objects.filter(bureau_id=complaint.bureau_id, status__in=Complaint.OPEN_STATUSES)
-        .exclude(pk=complaint.pk)
+    fields = (
+        "id",
+        "tracking_code",
+        "institution_id",
+        "institution_name",
+        "institution_address",
+        "status",
+    )
+    open_here = Complaint.objects.filter(
+        bureau_id=complaint.bureau_id, status__in=Complaint.OPEN_STATUSES
+    ).exclude(pk=complaint.pk)
+    same = []
+    if complaint.institution_id:
+        same = list(
+            open_here.filter(institution_id=complaint.institution_id)
+            .order_by("-received_at")
+            .only(*fields)[:limit]
+        )
+    window = open_here.order_by("-received_at").values("pk")[:DUPLICATE_WINDOW]
+    scored = (
+        Complaint.objects.filter(pk__in=window)
         .annotate(
             score=Greatest(
                 TrigramSimilarity("institution_name", name),
@@ -140,28 +165,19 @@ def complaint_duplicates(*, complaint: Complaint, limit: int = 10) -> list[Compl
                 TrigramSimilarity("institution_address", address or "-"),
             )
         )
-    )
-    near = Q(score__gte=0.1)
-    if complaint.institution_id:
-        near |= Q(institution_id=complaint.institution_id)
-    rows = (
-        candidates.filter(near)
+        .filter(score__gte=0.1)
         .order_by("-score", "received_at")
-        .only(
-            "id",
-            "tracking_code",
-            "institution_id",
-            "institution_name",
-            "institution_address",
-            "status",
-        )[:200]
+        .only(*fields)[:200]
     )
-    found = [
+    seen = {c.pk for c in same}
+    found = same + [
         c
-        for c in rows
-        if (complaint.institution_id and c.institution_id == complaint.institution_id)
-        or names_match(name, c.institution_name, district=district)
-        or addresses_match(address, c.institution_address)
+        for c in scored
+        if c.pk not in seen
+        and (
+            names_match(name, c.institution_name, district=district)
+            or addresses_match(address, c.institution_address)
+        )
     ]
     return found[:limit]
 

@@ -2,7 +2,10 @@
 white and black lists. They read through selectors that return published data only: never
 contacts, staff, unpublished or lifted entries."""
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -30,7 +33,7 @@ def search(request):
             {"query": query, "rate_limited": True},
             status=429,
         )
-    results, broad = selectors.institution_public_search_page(query=query)
+    results, broad = _search_page(query)
     return render(
         request,
         "institutions/public/search.html",
@@ -42,6 +45,23 @@ def search(request):
             "limit": selectors.PUBLIC_RESULTS,
         },
     )
+
+
+# A broad fragment (培训: most of the registry) gets the same first page for every visitor: it
+# is kept this long in Redis, so a handful of clients typing it cannot saturate the database
+# (issue 11). A narrower query is always read fresh.
+BROAD_SEARCH_SECONDS = 60
+
+
+def _search_page(query: str) -> tuple[list[dict], bool]:
+    key = "institutions:public-search:broad:" + hashlib.sha256(query.encode()).hexdigest()
+    results = cache.get(key)
+    if results is not None:
+        return results, True
+    results, broad = selectors.institution_public_search_page(query=query)
+    if broad:
+        cache.set(key, results, BROAD_SEARCH_SECONDS)
+    return results, broad
 
 
 @public("public disclosure (亮证) of one institution: licences, scope, published lists")

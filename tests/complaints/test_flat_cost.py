@@ -118,3 +118,35 @@ def test_list_rows_equal_the_detail_for_every_field(tree):
     assert row == detail
     assert list(row) == list(detail)
     assert row["closed_at"] and row["observed_on"] == "2026-03-01"
+
+
+def test_duplicate_hint_scores_only_the_latest_open_tip_offs(tree, institution_a, monkeypatch):
+    """The hint reads the same institution's open tip-offs by index and scores only the
+    district's DUPLICATE_WINDOW latest open ones: its cost does not grow with the table."""
+    from django.utils import timezone
+
+    from complaints import selectors
+
+    now = timezone.now()
+    with acting(system_actor("tests")):
+        old_same = make_complaint(
+            tree.a, "旧名字", institution=institution_a, received_at=now - dt.timedelta(days=60)
+        )
+        old_name = make_complaint(
+            tree.a, "西湖启明星学科辅导", received_at=now - dt.timedelta(days=50)
+        )
+        for i in range(3):
+            make_complaint(tree.a, f"无关机构{i}", received_at=now - dt.timedelta(days=i))
+        new_name = make_complaint(tree.a, "启明星学科辅导中心", received_at=now)
+        first = make_complaint(
+            tree.a, "启明星学科辅导中心", institution=institution_a, external_ref="12345-1"
+        )
+    everything = {c.pk for c in selectors.complaint_duplicates(complaint=first)}
+    assert everything == {old_same.pk, old_name.pk, new_name.pk}
+    monkeypatch.setattr(selectors, "DUPLICATE_WINDOW", 4)
+    with CaptureQueriesContext(connection) as captured:
+        windowed = {c.pk for c in selectors.complaint_duplicates(complaint=first)}
+    # Beyond the window: the old tip-off with a matching name; the same institution's stays.
+    assert windowed == {old_same.pk, new_name.pk}
+    scored = [q["sql"] for q in captured.captured_queries if "SIMILARITY" in q["sql"].upper()]
+    assert len(scored) == 1 and "LIMIT 4" in scored[0]

@@ -3,6 +3,8 @@ from a capped candidate set and asks for more of the name; searches are rate-lim
 address like the tip-off form."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from institutions import selectors
@@ -51,3 +53,18 @@ def test_tip_off_form_institution_search_is_rate_limited_too(client, many, setti
     refused = client.get(url, {"q": "培训"})
     assert refused.status_code == 429 and refused.json()["results"] == []
     assert refused.json()["error"] == "尝试次数过多，请等待一分钟后再试。"
+
+
+def test_a_broad_answer_is_served_from_redis_for_a_minute(client, many, monkeypatch):
+    """The broad fragment's first page is the same for every visitor: the second request reads
+    no institution (its rows come from Redis); a narrower query is always read fresh."""
+    monkeypatch.setattr(selectors, "PUBLIC_CANDIDATES", 4)
+    first = client.get(SEARCH, {"q": "培训"}).content.decode()
+    assert "请输入更完整的名称" in first
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(SEARCH, {"q": "培训"}).content.decode()
+    assert not [q for q in captured.captured_queries if "institutions_" in q["sql"]]
+    assert again.count("培训机构") == first.count("培训机构") > 0
+    with CaptureQueriesContext(connection) as captured:
+        client.get(SEARCH, {"q": "培训机构3号"})
+    assert [q for q in captured.captured_queries if "institutions_" in q["sql"]]
