@@ -248,6 +248,8 @@ class LedgerEntry(BureauOwnedModel):
         ordering = ["account", "id"]
         indexes = [
             models.Index(fields=["account", "booked_on", "id"], name="ledger_account_day"),
+            # The ledger page's keyset (newest first, entries before an id).
+            models.Index(fields=["account", "id"], name="ledger_account_keyset"),
         ]
         constraints = [
             models.CheckConstraint(

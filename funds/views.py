@@ -64,18 +64,28 @@ class AccountDetailView(ScopedDetailView):
         account = self.object
         form = forms.LedgerFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        entries = selectors.ledger_entries(
+        before = self.request.GET.get("before", "")
+        entries, older = selectors.ledger_page(
             account=account,
             kind=filters.get("kind", ""),
             since=filters.get("since"),
             until=filters.get("until"),
+            before=int(before) if before.isdigit() else None,
         )
+        query = self.request.GET.copy()
+        query.pop("before", None)
+        newest = query.urlencode()
+        if older:
+            query["before"] = older
+        minimum_fen, yellow_fen = warnings.thresholds_of(account)
         return super().get_context_data(
             filter_form=form,
-            entries=entries[:500],
+            entries=entries,
+            older_query=query.urlencode() if older else None,
+            newest_query=newest if before else None,
             warnings=selectors.unresolved_warnings(account.warnings.all()),
-            minimum_fen=warnings.minimum_for(account),
-            yellow_fen=warnings.thresholds_of(account)[1],
+            minimum_fen=minimum_fen,
+            yellow_fen=yellow_fen,
             may_change=membership_may(self.membership, "escrowaccount.change")
             and account.bureau_id == self.membership.bureau_id,
             **kwargs,

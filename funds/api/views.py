@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from bureaus.api.base import ScopedReadOnlyViewSet
@@ -23,12 +24,22 @@ class EscrowAccountViewSet(ScopedReadOnlyViewSet):
         return queryset.select_related("bureau", "institution").order_by("id")
 
 
+class LedgerCursor(CursorPagination):
+    """Keyset pages, newest first (`next` carries an opaque cursor on the id): a page costs the
+    same at any depth of a ledger of millions of entries. Each entry carries the balance after
+    it, so the running balance is right on every page."""
+
+    ordering = "-id"
+    page_size = 50
+
+
 class LedgerEntryViewSet(ScopedReadOnlyViewSet):
-    """?account=<id>&kind=<type>&since=<date>&until=<date>"""
+    """?account=<id>&kind=<type>&since=<date>&until=<date>; pages by cursor (keyset)."""
 
     queryset = LedgerEntry.objects.all()
     serializer_class = s.LedgerEntrySerializer
     permission_object = "ledgerentry"
+    pagination_class = LedgerCursor
 
     def scope_queryset(self, queryset):
         params = self.request.query_params
@@ -40,7 +51,7 @@ class LedgerEntryViewSet(ScopedReadOnlyViewSet):
             day = parse_date(params.get(name, "") or "") if params.get(name) else None
             if day:
                 queryset = queryset.filter(**{lookup: day})
-        return queryset.order_by("account_id", "id")
+        return queryset.order_by("-id")
 
 
 class FeeRecordViewSet(ScopedReadOnlyViewSet):

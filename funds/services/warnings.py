@@ -18,7 +18,7 @@ from core.notifications import district_staff, notify_bulk
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
 from funds.panels import institutions_sync
-from funds.services.ledger import unconsumed_fen
+from funds.services.ledger import liabilities as ledger_liabilities
 from funds.services.thresholds import limits_for
 
 W = FundWarning
@@ -53,52 +53,19 @@ def yuan(fen: int) -> str:
 
 
 def minimum_for(account: EscrowAccount) -> int:
-    return limits_for(account, unconsumed_fen(account.institution_id))[0]
+    return thresholds_of(account)[0]
 
 
 def thresholds_of(account: EscrowAccount) -> tuple[int, int]:
     """(minimum balance, yellow threshold) in force for the account, in fen."""
-    return limits_for(account, unconsumed_fen(account.institution_id))
-
-
-def _liabilities(institution_ids) -> dict[int, int]:
-    """ledger.unconsumed_fen for many institutions: fees recorded, minus releases and refunds
-    (net of their reversals), in two grouped queries and one over the (few) reversals."""
-    ids = list(institution_ids)
-    found = dict.fromkeys(ids, 0)
-    fees = (
-        FeeRecord.objects.filter(institution_id__in=ids)
-        .values("institution_id")
-        .annotate(total=Sum("amount_fen"))
-    )
-    for row in fees:
-        found[row["institution_id"]] += row["total"] or 0
-    paid_out = (
-        LedgerEntry.objects.filter(
-            kind__in=[LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.REFUND],
-            account__institution_id__in=ids,
-        )
-        .values("account__institution_id")
-        .annotate(total=Sum("amount_fen"))
-    )
-    reversals = (
-        LedgerEntry.objects.filter(
-            reverses__isnull=False,
-            reverses__kind__in=[LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.REFUND],
-            account__institution_id__in=ids,
-        )
-        .values("account__institution_id")
-        .annotate(total=Sum("amount_fen"))
-    )
-    for row in [*paid_out, *reversals]:
-        found[row["account__institution_id"]] += row["total"] or 0
-    return found
+    found = ledger_liabilities([account.institution_id])
+    return limits_for(account, found[account.institution_id])
 
 
 def _facts(accounts: list, *, today: dt.date) -> dict:
     """What the conditions need for every account, in a few grouped queries."""
     ids = [a.pk for a in accounts]
-    liabilities = _liabilities({a.institution_id for a in accounts})
+    liabilities = ledger_liabilities({a.institution_id for a in accounts})
     last_day = dict(
         LedgerEntry.objects.filter(account_id__in=ids, booked_on__lte=today)
         .values("account_id")
