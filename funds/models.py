@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask, mask_name
 from bureaus.scoping import BureauOwnedModel
+from core.models import BackgroundJob
 
 # 教监管函〔2021〕2号 and seed 001 篇2: one charge at most 5000 yuan, and at most 3 months or
 # 60 class hours.
@@ -459,9 +460,11 @@ class FundSettings(BureauOwnedModel):
         return str(self.bureau)
 
 
-class StatementImport(BureauOwnedModel):
+class StatementImport(BureauOwnedModel, BackgroundJob):
     """One bank statement file imported: how many lines, how many booked, how many were
-    already booked (same bank reference), and the errors by line when it was refused."""
+    already booked (same bank reference), and the errors by line when it was refused. A
+    background job delivered at least once (core.models.BackgroundJob: attempts, progress,
+    stalled detection)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from bureaus.crypto import blind_index
 from core import spreadsheets as sheets
 from core import uploads
+from core.jobs import job_claim, job_progress
 from funds.models import EscrowAccount, FeeRecord, LedgerEntry, StatementImport
 from funds.services import check_actor
 from funds.services.ledger import unconsumed_fen
@@ -302,12 +303,13 @@ PROGRESS_EVERY = 20_000
 
 
 def _progress(record: StatementImport, **counts) -> None:
-    # Progress ticks are bookkeeping, not domain data: written without an audit event, and
-    # outside the booking transaction, so the job page sees them as they come.
+    # Progress ticks are bookkeeping, not domain data: written without an audit event
+    # (core.jobs), and outside the booking transaction, so the job page sees them as they come.
     if record.pk:
-        StatementImport.objects.dangerously_unaudited().filter(pk=record.pk).update(**counts)
-    for name, value in counts.items():
-        setattr(record, name, value)
+        job_progress(record, **counts)
+    else:
+        for name, value in counts.items():
+            setattr(record, name, value)
 
 
 def _rows(data: bytes, kind: str):
@@ -419,8 +421,8 @@ def statement_import_create(*, actor, bureau, upload) -> StatementImport:
 
 def statement_import_run(*, import_id: int) -> dict:
     """Run one queued import to the end; a finished import is left alone (redelivery)."""
-    record = StatementImport.objects.filter(pk=import_id).first()
-    if record is None or record.is_finished:
+    record = job_claim(StatementImport, import_id)  # counts the delivery (core.jobs)
+    if record is None:
         return {"skipped": True}
     try:
         with default_storage.open(record.file, "rb") as f:
