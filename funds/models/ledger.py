@@ -84,7 +84,9 @@ class LedgerEntry(BureauOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.amount_fen}"
+        # The label by the enum, not get_kind_display (which hashes the choices each call):
+        # an import's bulk audit rows call this once an entry.
+        return f"{self.Kind(self.kind).label} {self.amount_fen}"
 
 
 class Lesson(BureauOwnedModel):

@@ -175,3 +175,30 @@ def test_a_state_that_is_gone_is_resolved_by_the_set_based_run(tree, officer_a):
     assert set(
         FundWarning.objects.filter(kind="below_minimum").values_list("account_id", "status")
     ) == {(accounts[0].pk, "resolved"), (accounts[1].pk, "open")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_a_file_over_several_accounts_at_once_book_it_once(tree):
+    from tests.concurrency import run_concurrently
+    from tests.funds.conftest import act
+
+    accounts = _accounts(tree, 3)
+    officer = tree.user("a", "officer")
+    # Lines in an order that would make two line-by-line importers lock in opposite orders.
+    rows = [
+        [accounts[(2 - n) % 3].account_number, "2026-03-02", f"M{n:03d}", "存入保证金", "1", "", ""]
+        for n in range(30)
+    ]
+
+    def run(_i):
+        with acting(system_actor("tests")):
+            result = statements.statement_import(
+                actor=act(officer), bureau=tree.a, upload=_csv(rows)
+            )
+            return result.inserted, result.duplicates
+
+    assert sorted(run_concurrently(run, 2)) == [(0, 30), (30, 0)]
+    for account in accounts:
+        account.refresh_from_db()
+        assert account.balance_fen == 1_000
+    assert LedgerEntry.objects.count() == 30
