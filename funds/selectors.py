@@ -29,6 +29,27 @@ def ledger_entries(*, account: EscrowAccount, kind: str = "", since=None, until=
     return entries.order_by("id")
 
 
+LEDGER_PAGE = 50
+
+
+def ledger_page(
+    *, account: EscrowAccount, kind: str = "", since=None, until=None, before=None, size=None
+) -> tuple[list, int | None]:
+    """One page of an account's ledger, newest first, by keyset (entries before the id
+    `before`, on the index (account, id)): the cost of a page does not grow with the ledger.
+    Each entry carries the balance after it (stored when it was written under the account's
+    lock), so the running balance is right on every page and under any filter. Returns the
+    entries and the id to ask the next (older) page with, or None on the last page."""
+    size = size or LEDGER_PAGE
+    entries = ledger_entries(account=account, kind=kind, since=since, until=until)
+    if before:
+        entries = entries.filter(id__lt=before)
+    rows = list(entries.order_by("-id")[: size + 1])
+    if len(rows) > size:
+        return rows[:size], rows[size - 1].pk
+    return rows, None
+
+
 def coverage(*, bureau_ids, today: dt.date | None = None) -> list[dict]:
     """Per district: institutions required to have an account and those that have one, total
     supervised balance, unconsumed liability, coverage ratio, refunds paid."""

@@ -112,20 +112,33 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class StatementImportSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="statement-import-detail")
+    delivery = serializers.SerializerMethodField()
+
     class Meta:
         model = StatementImport
         fields = [
             "id",
+            "url",
             "bureau",
             "original_name",
             "state",
+            "delivery",
+            "attempts",
             "lines",
+            "checked",
+            "percent",
             "inserted",
             "duplicates",
             "errors",
             "created_at",
+            "finished_at",
         ]
         read_only_fields = fields
+
+    def get_delivery(self, job) -> str:
+        """queued · running · retrying · interrupted (stalled) · finished."""
+        return job.delivery_state()
 
 
 class StatementUploadSerializer(serializers.Serializer):

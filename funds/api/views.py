@@ -4,10 +4,12 @@ its running balance), fee records (violations filter), warnings and their two st
 from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from bureaus.api.base import ScopedReadOnlyViewSet
+from core import spreadsheets as sheets
 from core.api.workflow import workflow_action
 from funds.api import serializers as s
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry, StatementImport
@@ -23,12 +25,22 @@ class EscrowAccountViewSet(ScopedReadOnlyViewSet):
         return queryset.select_related("bureau", "institution").order_by("id")
 
 
+class LedgerCursor(CursorPagination):
+    """Keyset pages, newest first (`next` carries an opaque cursor on the id): a page costs the
+    same at any depth of a ledger of millions of entries. Each entry carries the balance after
+    it, so the running balance is right on every page."""
+
+    ordering = "-id"
+    page_size = 50
+
+
 class LedgerEntryViewSet(ScopedReadOnlyViewSet):
-    """?account=<id>&kind=<type>&since=<date>&until=<date>"""
+    """?account=<id>&kind=<type>&since=<date>&until=<date>; pages by cursor (keyset)."""
 
     queryset = LedgerEntry.objects.all()
     serializer_class = s.LedgerEntrySerializer
     permission_object = "ledgerentry"
+    pagination_class = LedgerCursor
 
     def scope_queryset(self, queryset):
         params = self.request.query_params
@@ -40,7 +52,7 @@ class LedgerEntryViewSet(ScopedReadOnlyViewSet):
             day = parse_date(params.get(name, "") or "") if params.get(name) else None
             if day:
                 queryset = queryset.filter(**{lookup: day})
-        return queryset.order_by("account_id", "id")
+        return queryset.order_by("-id")
 
 
 class FeeRecordViewSet(ScopedReadOnlyViewSet):
@@ -94,8 +106,11 @@ class FundWarningViewSet(ScopedReadOnlyViewSet):
 
 
 class StatementImportViewSet(ScopedReadOnlyViewSet):
-    """Bank statement imports; POST a file (multipart, field "file") to import one: 201 with
-    the report when booked, 400 with the line-by-line errors when refused (nothing written)."""
+    """Bank statement imports. POST a file (multipart, field "file") to import one in the
+    background: 202 with the job (its `url` to follow: state, progress, delivery, the report);
+    400 when the file does not read or its header is wrong (no job). GET the job for its
+    state: queued, running, booking, then done (booked, already booked) or refused (the
+    line-by-line errors; nothing written)."""
 
     queryset = StatementImport.objects.all()
     serializer_class = s.StatementImportSerializer
@@ -104,17 +119,22 @@ class StatementImportViewSet(ScopedReadOnlyViewSet):
     def scope_queryset(self, queryset):
         return queryset.order_by("-created_at", "-id")
 
-    @extend_schema(request={"multipart/form-data": s.StatementUploadSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.StatementUploadSerializer},
+        responses={202: s.StatementImportSerializer},
+    )
     def create(self, request):
         if self.membership is None:
             raise PermissionDenied
         upload = s.StatementUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        result = statements.statement_import(
-            actor=request.user, bureau=self.membership.bureau, upload=upload.validated_data["file"]
-        )
-        ok = result.state == StatementImport.State.DONE
-        return Response(
-            s.StatementImportSerializer(result).data,
-            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
-        )
+        try:
+            job = statements.statement_import_create(
+                actor=request.user,
+                bureau=self.membership.bureau,
+                upload=upload.validated_data["file"],
+            )
+        except sheets.FileRefused as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        data = s.StatementImportSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})

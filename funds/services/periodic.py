@@ -9,21 +9,17 @@ from funds.models import EscrowAccount
 from funds.panels import institutions_sync
 from funds.services.lessons import lessons_apply_timers
 from funds.services.suspension import suspensions_propose_due
-from funds.services.warnings import account_evaluate
+from funds.services.warnings import accounts_evaluate
 
 
 def funds_periodic(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     result = lessons_apply_timers(today=today)
-    raised = resolved = 0
-    defaults: dict = {}
+    # Every open account at once (set-based: a few grouped queries, bulk writes).
+    counts = accounts_evaluate(None, today=today, sync=False)
+    raised, resolved = counts["raised"], counts["resolved"]
     # Every institution with an account, closed ones too (their warnings go when resolved).
     institution_ids = set(EscrowAccount.objects.values_list("institution_id", flat=True))
-    for account in EscrowAccount.objects.exclude(status=EscrowAccount.Status.CLOSED):
-        counts = account_evaluate(account, today=today, cache=defaults, sync=False)
-        raised += counts["raised"]
-        resolved += counts["resolved"]
-        institution_ids.add(account.institution_id)
     # The institutions' escrow warnings on the registry, in one set-based pass.
     changed = institutions_sync(institution_ids)
     proposed = suspensions_propose_due(today=today)

@@ -112,11 +112,10 @@ def fund_settings_set(
     row.full_clean()
     row.save()
     if bureau.is_district:
-        from funds.services.warnings import account_evaluate
+        from funds.services.warnings import accounts_evaluate
 
         following = EscrowAccount.objects.filter(bureau=bureau, follows_defaults=True).exclude(
             status=EscrowAccount.Status.CLOSED
         )
-        for account in following:
-            account_evaluate(account)
+        accounts_evaluate(list(following.values_list("pk", flat=True)))
     return row

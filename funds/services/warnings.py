@@ -7,18 +7,18 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.notifications import district_staff, notify_many
+from core.notifications import district_staff, notify_bulk
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
 from funds.panels import institutions_sync
-from funds.services.ledger import unconsumed_fen
+from funds.services.ledger import liabilities as ledger_liabilities
 from funds.services.thresholds import limits_for
 
 W = FundWarning
@@ -53,18 +53,71 @@ def yuan(fen: int) -> str:
 
 
 def minimum_for(account: EscrowAccount) -> int:
-    return limits_for(account, unconsumed_fen(account.institution_id))[0]
+    return thresholds_of(account)[0]
 
 
 def thresholds_of(account: EscrowAccount) -> tuple[int, int]:
     """(minimum balance, yellow threshold) in force for the account, in fen."""
-    return limits_for(account, unconsumed_fen(account.institution_id))
+    found = ledger_liabilities([account.institution_id])
+    return limits_for(account, found[account.institution_id])
 
 
-def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> dict[str, tuple]:
-    """The state warnings that hold now: key → (kind, level, detail)."""
+def _facts(accounts: list, *, today: dt.date) -> dict:
+    """What the conditions need for every account, in a few grouped queries."""
+    ids = [a.pk for a in accounts]
+    liabilities = ledger_liabilities({a.institution_id for a in accounts})
+    last_day = dict(
+        LedgerEntry.objects.filter(account_id__in=ids, booked_on__lte=today)
+        .values("account_id")
+        .annotate(last=Max("booked_on"))
+        .values_list("account_id", "last")
+    )
+    # Fee records not fully deposited (fee entries net of their reversals, both carrying the
+    # fee record), by institution: the cutoff is each account's own.
+    late: dict[int, list] = {}
+    undeposited = (
+        FeeRecord.objects.filter(
+            institution_id__in={a.institution_id for a in accounts}, collected_on__lt=today
+        )
+        .annotate(
+            deposited=Coalesce(
+                Sum("entries__amount_fen", filter=Q(entries__kind__in=["fee", "adjustment"])),
+                Value(0),
+            )
+        )
+        .filter(deposited__lt=F("amount_fen"))
+        .values_list("institution_id", "collected_on")
+    )
+    for institution_id, collected_on in undeposited:
+        late.setdefault(institution_id, []).append(collected_on)
+    since = today - dt.timedelta(days=OUTFLOW_LOOKBACK_DAYS)
+    window = LedgerEntry.objects.filter(
+        account_id__in=ids, amount_fen__lt=0, booked_on__gte=since, booked_on__lte=today
+    )
+    large = (
+        window.filter(amount_fen__lt=-F("account__single_outflow_limit_fen"))
+        .order_by("account_id", "id")
+        .values_list("account_id", "pk", "amount_fen", "booked_on")
+    )
+    daily = (
+        window.values("account_id", "booked_on")
+        .annotate(total=Sum("amount_fen"))
+        .filter(total__lt=-F("account__daily_outflow_limit_fen"))
+        .order_by("account_id", "booked_on")
+        .values_list("account_id", "booked_on", "total")
+    )
+    return {
+        "liability": liabilities,
+        "last_day": last_day,
+        "late": late,
+        "large": list(large),
+        "daily": list(daily),
+    }
+
+
+def _state_conditions(account, facts, *, today, cache) -> dict[str, tuple]:
     found = {}
-    liability = unconsumed_fen(account.institution_id)
+    liability = facts["liability"].get(account.institution_id, 0)
     minimum, yellow_threshold = limits_for(account, liability, cache=cache)
     balance = account.balance_fen
     if balance < minimum:
@@ -88,32 +141,15 @@ def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> d
             _("Balance covers %(ratio)s of the unconsumed fees (%(liability)s yuan).")
             % {"ratio": f"{balance / liability:.0%}", "liability": yuan(liability)},
         )
-    cutoff = today - dt.timedelta(days=account.deposit_within_days)
-    # Deposited = fee entries net of their reversals (both carry the fee record).
-    late = (
-        FeeRecord.objects.filter(institution_id=account.institution_id, collected_on__lt=cutoff)
-        .annotate(
-            deposited=Coalesce(
-                Sum("entries__amount_fen", filter=Q(entries__kind__in=["fee", "adjustment"])),
-                Value(0),
-            )
-        )
-        .filter(deposited__lt=F("amount_fen"))
-        .count()
-    )
-    last = (
-        LedgerEntry.objects.filter(account=account, booked_on__lte=today)
-        .order_by("-booked_on")
-        .values_list("booked_on", flat=True)
-        .first()
-    )
-    since = last or account.agreed_on
+    since = facts["last_day"].get(account.pk) or account.agreed_on
     if (today - since).days > account.silent_after_days:
         found[K.SILENT] = (
             K.SILENT,
             W.Level.YELLOW,
             _("No movement since %(day)s.") % {"day": since},
         )
+    cutoff = today - dt.timedelta(days=account.deposit_within_days)
+    late = sum(1 for day in facts["late"].get(account.institution_id, ()) if day < cutoff)
     if late:
         found[K.UNDEPOSITED] = (
             K.UNDEPOSITED,
@@ -124,39 +160,52 @@ def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> d
     return found
 
 
-def event_conditions(account: EscrowAccount, *, today: dt.date) -> dict[str, tuple]:
-    """Large movements (大额资金异动) of the last days: key → (kind, level, detail)."""
-    found = {}
-    since = today - dt.timedelta(days=OUTFLOW_LOOKBACK_DAYS)
-    outflows = LedgerEntry.objects.filter(
-        account=account, amount_fen__lt=0, booked_on__gte=since, booked_on__lte=today
-    )
-    for entry in outflows.filter(amount_fen__lt=-account.single_outflow_limit_fen):
-        found[f"large_outflow:{entry.pk}"] = (
+def _event_conditions(facts) -> dict[int, dict[str, tuple]]:
+    """Large movements (大额资金异动) of the last days, by account: key → (kind, level,
+    detail)."""
+    found: dict[int, dict] = {}
+    for account_id, pk, amount, day in facts["large"]:
+        found.setdefault(account_id, {})[f"large_outflow:{pk}"] = (
             K.LARGE_OUTFLOW,
             W.Level.RED,
             _("Single outflow of %(amount)s yuan on %(day)s.")
-            % {"amount": yuan(-entry.amount_fen), "day": entry.booked_on},
+            % {"amount": yuan(-amount), "day": day},
         )
-    for row in outflows.values("booked_on").annotate(total=Sum("amount_fen")):
-        if -row["total"] > account.daily_outflow_limit_fen:
-            found[f"daily_outflow:{row['booked_on']}"] = (
-                K.DAILY_OUTFLOW,
-                W.Level.YELLOW,
-                _("Outflows of %(amount)s yuan on %(day)s.")
-                % {"amount": yuan(-row["total"]), "day": row["booked_on"]},
-            )
+    for account_id, day, total in facts["daily"]:
+        found.setdefault(account_id, {})[f"daily_outflow:{day}"] = (
+            K.DAILY_OUTFLOW,
+            W.Level.YELLOW,
+            _("Outflows of %(amount)s yuan on %(day)s.") % {"amount": yuan(-total), "day": day},
+        )
     return found
 
 
+def _accounts(account_ids):
+    accounts = EscrowAccount.objects.defer("account_number").order_by("id")
+    if account_ids is None:
+        return list(accounts.exclude(status=EscrowAccount.Status.CLOSED))
+    return list(accounts.filter(pk__in=list(account_ids)))
+
+
+def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> dict[str, tuple]:
+    """The state warnings that hold now for one account: key → (kind, level, detail)."""
+    facts = _facts([account], today=today)
+    return _state_conditions(account, facts, today=today, cache=cache)
+
+
+def _notification(warning: FundWarning, staff: dict, *, again: bool = False) -> list:
+    if warning.bureau_id not in staff:
+        staff[warning.bureau_id] = district_staff(
+            warning.bureau_id, action="fundwarning.acknowledge"
+        )
+    message = _("Fund warning: %(kind)s") % {"kind": warning.get_kind_display()}
+    link = reverse("funds:warning-detail", args=[warning.pk])
+    key = f"fundwarning:{warning.pk}" + (":red" if again else "")
+    return [(user, warning.bureau_id, message, link, key) for user in staff[warning.bureau_id]]
+
+
 def _notify(warning: FundWarning, *, again: bool = False) -> None:
-    notify_many(
-        users=district_staff(warning.bureau_id, action="fundwarning.acknowledge"),
-        bureau_id=warning.bureau_id,
-        message=_("Fund warning: %(kind)s") % {"kind": warning.get_kind_display()},
-        link=reverse("funds:warning-detail", args=[warning.pk]),
-        key=f"fundwarning:{warning.pk}" + (":red" if again else ""),
-    )
+    notify_bulk(_notification(warning, {}, again=again))
 
 
 def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarning | None:
@@ -186,31 +235,62 @@ def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarni
 
 
 @transaction.atomic
-def account_evaluate(
-    account: EscrowAccount,
+def accounts_evaluate(
+    account_ids=None,
     *,
     today: dt.date | None = None,
     cache: dict | None = None,
     sync: bool = True,
 ) -> dict:
-    """Raise the warnings that hold for the account and resolve its state warnings that no
-    longer do. Idempotent. `cache` keeps the bureaus' default thresholds over one run; `sync`
-    puts the institution's warnings on the registry (a job over many accounts does it once,
-    set-based, at its end)."""
+    """Raise the warnings that hold for the accounts (every open account when `account_ids`
+    is None) and resolve their state warnings that no longer do, set-based: a few grouped
+    queries compute every condition, one query reads the warnings already there, one bulk
+    insert raises the new ones (their notifications in one more), and the institutions'
+    warnings go to the registry in one pass. Idempotent: a second run changes nothing and
+    notifies nobody twice."""
     today = today or timezone.localdate()
-    raised = resolved = 0
-    states = state_conditions(account, today=today, cache=cache)
-    for key, (kind, level, detail) in states.items():
-        raised += bool(
-            warning_raise(account, key=key, kind=kind, level=level, detail=detail, once=False)
+    cache = {} if cache is None else cache
+    accounts = _accounts(account_ids)
+    if not accounts:
+        return {"raised": 0, "resolved": 0}
+    facts = _facts(accounts, today=today)
+    events = _event_conditions(facts)
+    ids = [a.pk for a in accounts]
+    event_keys = {k for found in events.values() for k in found}
+    existing = FundWarning.objects.filter(account_id__in=ids).filter(
+        Q(status__in=W.UNRESOLVED) | Q(key__in=list(event_keys))
+    )
+    unresolved: dict[tuple, FundWarning] = {}
+    ever: set[tuple] = set()
+    for warning in existing:
+        ever.add((warning.account_id, warning.key))
+        if warning.status in W.UNRESOLVED:
+            unresolved[(warning.account_id, warning.key)] = warning
+    fresh, changed, stale, notes = [], [], [], []
+    for account in accounts:
+        states = _state_conditions(account, facts, today=today, cache=cache)
+        for key, (kind, level, detail) in states.items():
+            have = unresolved.get((account.pk, key))
+            if have is None:
+                fresh.append((account, key, kind, level, detail))
+            elif (have.level, have.detail) != (level, detail[:300]):
+                changed.append((have, level, detail))
+        for key, (kind, level, detail) in events.get(account.pk, {}).items():
+            if (account.pk, key) not in ever:
+                fresh.append((account, key, kind, level, detail))
+        stale.extend(
+            w
+            for (account_id, key), w in unresolved.items()
+            if account_id == account.pk and w.kind in W.STATE_KINDS and key not in states
         )
-    for key, (kind, level, detail) in event_conditions(account, today=today).items():
-        raised += bool(
-            warning_raise(account, key=key, kind=kind, level=level, detail=detail, once=True)
-        )
-    stale = FundWarning.objects.filter(
-        account=account, kind__in=W.STATE_KINDS, status__in=W.UNRESOLVED
-    ).exclude(key__in=list(states))
+    staff: dict = {}
+    for warning, level, detail in changed:
+        escalated = warning.level == W.Level.YELLOW and level == W.Level.RED
+        warning.level, warning.detail = level, detail[:300]
+        warning.save(update_fields=["level", "detail"])
+        if escalated:
+            notes.extend(_notification(warning, staff, again=True))
+    raised = _raise_many(fresh, staff, notes)
     for warning in stale:
         step = WARNING_FLOW.begin_as_system(warning, "resolve")
         step.record.resolved_at = timezone.now()
@@ -218,10 +298,53 @@ def account_evaluate(
             "Resolved by the periodic check: the condition no longer holds."
         )
         step.finish(fields=["resolved_at", "note"])
-        resolved += 1
+    notify_bulk(notes)
     if sync:
-        institutions_sync([account.institution_id])
-    return {"raised": raised, "resolved": resolved}
+        institutions_sync({a.institution_id for a in accounts})
+    return {"raised": raised, "resolved": len(stale)}
+
+
+def _raise_many(fresh, staff, notes) -> int:
+    """Insert the new warnings at once; when another run raised one of them at the same
+    moment (the one-unresolved-per-key constraint), fall back to one by one."""
+    rows = [
+        FundWarning(
+            account=account,
+            bureau_id=account.bureau_id,
+            kind=kind,
+            level=level,
+            key=key,
+            detail=detail[:300],
+        )
+        for account, key, kind, level, detail in fresh
+    ]
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            FundWarning.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        raised = 0
+        for account, key, kind, level, detail in fresh:
+            once = kind not in W.STATE_KINDS
+            raised += bool(
+                warning_raise(account, key=key, kind=kind, level=level, detail=detail, once=once)
+            )
+        return raised
+    for warning in rows:
+        notes.extend(_notification(warning, staff))
+    return len(rows)
+
+
+def account_evaluate(
+    account: EscrowAccount,
+    *,
+    today: dt.date | None = None,
+    cache: dict | None = None,
+    sync: bool = True,
+) -> dict:
+    """accounts_evaluate for one account (after an entry)."""
+    return accounts_evaluate([account.pk], today=today, cache=cache, sync=sync)
 
 
 @transaction.atomic

@@ -93,3 +93,29 @@ def test_a_file_that_does_not_read_is_refused_on_the_form(tree, account_a):
     response = client.post("/funds/imports/", {"file": wrong})
     assert response.status_code == 400 and "交易流水号" in response.content.decode()
     assert not StatementImport.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_a_stalled_job_shows_interrupted_and_a_redelivery_counts_its_attempt(
+    tree, account_a, officer_a
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = statements.statement_import_create(
+        actor=officer_a, bureau=tree.a, upload=_csv(_deposits(3))
+    )
+    assert job.delivery_state() == "queued"
+    # A worker claimed it, ticked, then died: no progress for longer than STALLED_AFTER.
+    stale = timezone.now() - StatementImport.STALLED_AFTER - dt.timedelta(seconds=1)
+    StatementImport.objects.filter(pk=job.pk).update(attempts=1, progress_at=stale, state="running")
+    job.refresh_from_db()
+    assert job.delivery_state() == "interrupted"
+    page = _client(tree.user("a", "officer")).get(f"/funds/imports/{job.pk}/").content.decode()
+    assert 'data-testid="job-interrupted"' in page
+    # The task is delivered again: the attempt is counted and the file booked once.
+    result = statement_import_run.apply(args=[job.pk]).get()
+    assert result["inserted"] == 3
+    job.refresh_from_db()
+    assert (job.attempts, job.delivery_state()) == (2, "finished")
+    assert LedgerEntry.objects.count() == 3

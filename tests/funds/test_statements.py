@@ -172,11 +172,31 @@ def test_import_through_the_page_and_the_api(tree, account_a):
     assert 'data-testid="errors"' in client.get(response["Location"]).content.decode()
     api = APIClient()
     api.force_login(officer)
+    # The API queues the job: 202 with the job's URL, then the job's state there.
     response = api.post("/api/v1/statement-imports/", {"file": _csv(rows)}, format="multipart")
-    assert response.status_code == 201 and response.json()["duplicates"] == 1
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["state"] == "queued" and body["delivery"] == "queued"
+    assert response["Location"] == body["url"] and body["url"].endswith(f"/{body['id']}/")
+    statement_import_run.apply(args=[body["id"]]).get()
+    done = api.get(body["url"]).json()
+    assert (done["state"], done["delivery"], done["attempts"]) == ("done", "finished", 1)
+    assert (done["inserted"], done["duplicates"]) == (0, 1)
     response = api.post("/api/v1/statement-imports/", {"file": _csv(bad)}, format="multipart")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["line"] == 2
+    assert response.status_code == 202
+    statement_import_run.apply(args=[response.json()["id"]]).get()
+    refused = api.get(response.json()["url"]).json()
+    assert refused["state"] == "refused" and refused["errors"][0]["line"] == 2
+    # A file that does not read: 400 on the field, no job.
+    before = StatementImport.objects.count()
+    junk = SimpleUploadedFile("s.xlsx", b"PK\x03\x04 not really a workbook")
+    response = api.post("/api/v1/statement-imports/", {"file": junk}, format="multipart")
+    assert response.status_code == 400 and response.json()["file"]
+    assert StatementImport.objects.count() == before
+    # Another district's officer cannot see the job.
+    other = APIClient()
+    other.force_login(tree.user("b", "officer"))
+    assert other.get(body["url"]).status_code == 404
     auditor = APIClient()
     auditor.force_login(tree.user("a", "auditor"))
     response = auditor.post("/api/v1/statement-imports/", {"file": _csv(rows)}, format="multipart")

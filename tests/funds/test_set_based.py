@@ -1,0 +1,204 @@
+"""The set-based paths: a statement file over several accounts is booked with one bulk insert
+(running balances per account, the ledger's rules checked line by line, audit rows for every
+entry), and the warnings of every account are computed by a few grouped queries whatever the
+number of accounts, idempotently (a second run raises, resolves and notifies nothing)."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from bureaus.context import acting, system_actor
+from bureaus.models import AuditEvent
+from core.models import Notification
+from funds.models import EscrowAccount, FundWarning, LedgerEntry
+from funds.services import fees, ledger, periodic, statements, warnings
+from tests.funds.conftest import make_institution
+
+pytestmark = pytest.mark.django_db
+HEADER = ["账号", "交易日期", "交易流水号", "交易类型", "金额", "合同编号", "摘要"]
+DAY = dt.date(2026, 3, 2)
+
+
+def _csv(rows):
+    lines = [",".join(HEADER)] + [",".join(str(c) for c in row) for row in rows]
+    return SimpleUploadedFile("s.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
+
+
+def _accounts(tree, n, **settings):
+    from funds.services import accounts
+
+    made = []
+    with acting(system_actor("tests")):
+        for i in range(n):
+            made.append(
+                accounts.account_open(
+                    actor=None,
+                    institution=make_institution(tree.a, name=f"机构{i}"),
+                    bank="中国银行",
+                    account_number=f"62170000{i:08d}",
+                    agreed_on=dt.date(2026, 1, 5),
+                    **settings,
+                )
+            )
+    return made
+
+
+def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tree, officer_a):
+    accounts = _accounts(tree, 3)
+    rows = []
+    for n in range(30):
+        account = accounts[n % 3]
+        kind, amount = ("存入保证金", "100.00") if n < 27 else ("支取保证金", "50")
+        rows.append([account.account_number, "2026-03-02", f"R{n:03d}", kind, amount, "", ""])
+    audit_before = AuditEvent.objects.filter(model="funds.ledgerentry").count()
+    done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
+    assert (done.state, done.inserted, done.duplicates) == ("done", 30, 0), done.errors
+    for account in accounts:
+        account.refresh_from_db()
+        entries = LedgerEntry.objects.filter(account=account).order_by("id")
+        assert account.balance_fen == entries.aggregate(s=Sum("amount_fen"))["s"] == 85_000
+        running = 0
+        for entry in entries:
+            running += entry.amount_fen
+            assert entry.balance_after_fen == running
+    # Every entry has its audit row, written in bulk in the same transaction.
+    assert AuditEvent.objects.filter(model="funds.ledgerentry").count() - audit_before == 30
+
+
+def test_the_ledger_rules_refuse_lines_by_their_running_balance_and_write_nothing(tree, officer_a):
+    (account,) = _accounts(tree, 1, minimum_fixed_fen=50_000)
+    number = account.account_number
+    rows = [
+        [number, "2026-03-02", "A1", "存入保证金", "1000", "", ""],
+        [number, "2026-03-02", "A2", "支取保证金", "400", "", ""],  # 600 left, minimum 500
+        [number, "2026-03-02", "A3", "支取保证金", "200", "", ""],  # 400 < the minimum
+        [number, "2026-03-02", "A4", "退费", "5000", "", ""],  # below zero
+        [number, "2026-03-02", "A1", "存入保证金", "1000", "", ""],  # a duplicate in the file
+    ]
+    result = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
+    assert result.state == "refused"
+    assert [(e["line"], e["column"]) for e in result.errors] == [(4, "金额"), (5, "金额")]
+    assert not LedgerEntry.objects.exists()
+    account.refresh_from_db()
+    assert account.balance_fen == 0
+
+
+def test_a_held_institution_takes_no_fee_from_a_statement(tree, officer_a):
+    (account,) = _accounts(tree, 1)
+    record = fees.fee_record_create(
+        actor=officer_a,
+        institution=account.institution,
+        student_name="孙小雨",
+        course_name="围棋",
+        contract_number="HT-1",
+        amount_fen=100_000,
+        collected_on=DAY,
+        period_start=DAY,
+        period_end=DAY + dt.timedelta(days=60),
+        class_hours=20,
+    )
+    number = account.account_number
+    over = [[number, "2026-03-02", "F1", "收费入账", "1000.01", "HT-1", ""]]
+    result = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(over))
+    assert [e["column"] for e in result.errors] == ["金额"]
+    with acting(system_actor("tests")):
+        account.institution.status = "suspended"
+        account.institution.save(update_fields=["status"])
+    fine = [[number, "2026-03-02", "F1", "收费入账", "1000", "HT-1", ""]]
+    result = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(fine))
+    assert result.state == "refused" and "停办" in result.errors[0]["message"]
+    assert not LedgerEntry.objects.filter(fee_record=record).exists()
+
+
+def test_warnings_for_every_account_take_the_same_few_queries_and_run_twice_idempotently(
+    tree, officer_a
+):
+    accounts = _accounts(tree, 4, minimum_fixed_fen=100_000, yellow_threshold_fen=300_000)
+    for account in accounts[:2]:  # below the minimum
+        ledger.entry_post(
+            actor=officer_a, account=account, kind="deposit", amount_fen=50_000, booked_on=DAY
+        )
+    for account in accounts[2:]:  # above the threshold, then one large outflow
+        ledger.entry_post(
+            actor=officer_a, account=account, kind="deposit", amount_fen=9_000_000, booked_on=DAY
+        )
+    ledger.entry_post(
+        actor=officer_a,
+        account=accounts[3],
+        kind="withdrawal",
+        amount_fen=6_000_000,
+        booked_on=DAY,
+    )
+    with acting(system_actor("tests")):
+        first = periodic.funds_periodic(today=DAY)
+    open_now = set(
+        FundWarning.objects.filter(status__in=FundWarning.UNRESOLVED).values_list(
+            "account_id", "kind"
+        )
+    )
+    assert {(a.pk, "below_minimum") for a in accounts[:2]} <= open_now
+    assert (accounts[3].pk, "large_outflow") in open_now
+    assert (accounts[2].pk, "below_minimum") not in open_now
+    assert first["warnings_raised"] == 0  # every entry already evaluated its account
+    notifications = Notification.objects.count()
+    rows = list(FundWarning.objects.order_by("id").values())
+    with acting(system_actor("tests")):
+        second = periodic.funds_periodic(today=DAY)
+    assert (second["warnings_raised"], second["warnings_resolved"]) == (0, 0)
+    assert list(FundWarning.objects.order_by("id").values()) == rows
+    assert Notification.objects.count() == notifications
+
+    # The query count does not grow with the accounts.
+    def count(ids):
+        with CaptureQueriesContext(connection) as queries, acting(system_actor("tests")):
+            warnings.accounts_evaluate(ids, today=DAY, sync=False)
+        return len(queries)
+
+    assert count([a.pk for a in accounts]) == count([accounts[0].pk])
+
+
+def test_a_state_that_is_gone_is_resolved_by_the_set_based_run(tree, officer_a):
+    accounts = _accounts(tree, 2, minimum_fixed_fen=100_000, yellow_threshold_fen=100_000)
+    for account in accounts:
+        ledger.entry_post(
+            actor=officer_a, account=account, kind="deposit", amount_fen=50_000, booked_on=DAY
+        )
+    assert FundWarning.objects.filter(kind="below_minimum", status="open").count() == 2
+    with acting(system_actor("tests")):
+        EscrowAccount.objects.filter(pk=accounts[0].pk).update(minimum_fixed_fen=0)
+        result = warnings.accounts_evaluate(None, today=DAY)
+    assert result["resolved"] == 1
+    assert set(
+        FundWarning.objects.filter(kind="below_minimum").values_list("account_id", "status")
+    ) == {(accounts[0].pk, "resolved"), (accounts[1].pk, "open")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_a_file_over_several_accounts_at_once_book_it_once(tree):
+    from tests.concurrency import run_concurrently
+    from tests.funds.conftest import act
+
+    accounts = _accounts(tree, 3)
+    officer = tree.user("a", "officer")
+    # Lines in an order that would make two line-by-line importers lock in opposite orders.
+    rows = [
+        [accounts[(2 - n) % 3].account_number, "2026-03-02", f"M{n:03d}", "存入保证金", "1", "", ""]
+        for n in range(30)
+    ]
+
+    def run(_i):
+        with acting(system_actor("tests")):
+            result = statements.statement_import(
+                actor=act(officer), bureau=tree.a, upload=_csv(rows)
+            )
+            return result.inserted, result.duplicates
+
+    assert sorted(run_concurrently(run, 2)) == [(0, 30), (30, 0)]
+    for account in accounts:
+        account.refresh_from_db()
+        assert account.balance_fen == 1_000
+    assert LedgerEntry.objects.count() == 30
