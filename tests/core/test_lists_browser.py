@@ -143,7 +143,7 @@ def test_field_pages_fit_a_phone(browser, live_server, tree, records, portal_acc
             f"/inspections/visits/{records['visit'].pk}/",
         ],
         # The other apps' pages an officer opens away from the desk.
-        "a_officer ": ["/funds/", "/courses/", "/reports/"],
+        "a_officer ": ["/funds/", "/courses/", "/reports/", "/documents/"],
         "inst_account": ["/portal/"],
     }
     too_wide = {}
@@ -177,6 +177,7 @@ def test_no_serious_accessibility_violation_on_the_main_pages(
             "/funds/",
             "/courses/",
             "/reports/",
+            "/documents/",
         ],
         "a_inspector": ["/", "/inspections/", f"/inspections/visits/{records['visit'].pk}/"],
         "city_supervisor": ["/", "/institutions/", "/complaints/", "/complaints/supervision/"],
