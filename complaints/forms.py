@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,6 +15,7 @@ from bureaus.models import Bureau
 from complaints import selectors, uploads
 from complaints.models import Complaint, RefundDispute
 from core.validators import phone_error, phone_normalize
+from core.widgets import UserPicker
 from institutions.models import Institution
 from institutions.widgets import InstitutionPicker
 
@@ -239,7 +241,11 @@ class MergeForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.TypedChoiceField(label=_("Handler"), coerce=int)
+    assignee = forms.TypedChoiceField(
+        label=_("Handler"),
+        coerce=int,
+        widget=UserPicker(url=reverse_lazy("complaints:handler-autocomplete")),
+    )
     note = forms.CharField(
         label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -248,6 +254,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.users = {u.pk: u for u in selectors.assignable_users(bureau_id=complaint.bureau_id)}
         self.fields["assignee"].choices = [(pk, str(u)) for pk, u in self.users.items()]
+        self.fields["assignee"].widget.labels = {pk: str(u) for pk, u in self.users.items()}
 
     def clean_assignee(self):
         return self.users[self.cleaned_data["assignee"]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import inbox, orders, record, steps
+from complaints.views import inbox, orders, pickers, record, steps
 
 app_name = "complaints"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", inbox.ComplaintListView.as_view(), name="complaint-list"),
     path("export.csv", inbox.ComplaintExportView.as_view(), name="complaint-export"),
     path("new/", inbox.ComplaintCreateView.as_view(), name="complaint-create"),
+    path("handlers/", pickers.HandlerAutocompleteView.as_view(), name="handler-autocomplete"),
     path("<int:pk>/", record.ComplaintDetailView.as_view(), name="complaint-detail"),
     path("<int:pk>/accept/", steps.ComplaintAcceptView.as_view(), name="complaint-accept"),
     path("<int:pk>/reject/", steps.ComplaintRejectView.as_view(), name="complaint-reject"),

@@ -142,3 +142,32 @@ class BackgroundJob(models.Model):
         if self.progress_at and now - self.progress_at > self.STALLED_AFTER:
             return "interrupted"
         return "retrying" if self.attempts > 1 else "running"
+
+
+class SavedFilter(BureauOwnedModel):
+    """A user's named filter set on one list (core.tables.TableListMixin): the list's query
+    string, re-applied from the list's menu. Owned by the bureau the user acted for when saving
+    it (district ids in it mean something there) and read only by that user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField(max_length=40)
+    name = models.CharField(_("Name"), max_length=50)
+    # Only the parameters the list knew when it was saved; re-checked when it is applied.
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Row-level security: the bureau's policies, and the user reads their own (bureaus.rls).
+    rls_user_field = "user"
+
+    class Meta:
+        verbose_name = _("Saved filter")
+        verbose_name_plural = _("Saved filters")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "bureau", "list_key", "name"], name="savedfilter_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

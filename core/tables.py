@@ -13,16 +13,27 @@ Guarantees:
   (bureaus.paging: a count never reads more than 10,001 rows).
 - The shown columns are remembered per user and list in the session.
 - Sorting, page numbers and column choice add no query per row.
+- Saved filters (core.models.SavedFilter): a user names the list's current filter set and
+  re-applies it from the list's menu; one query per list page. Applied, a saved filter keeps
+  only the parameters the list knows today (a renamed or removed filter is dropped, never a
+  500).
 """
 
 import django_tables2 as tables
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from bureaus.models import Bureau
+from core.models import SavedFilter
 
 PAGE_SIZES = (25, 50, 100)
+# The controls' own parameters, which a saved filter keeps beside the list's filters.
+CONTROL_PARAMS = ("sort", "per_page", "district", "group")
+# Every list by its key (a list registers when its class is made): the saved filters' views
+# accept only these keys.
+LISTS: dict[str, type] = {}
 
 
 class ListTable(tables.Table):
@@ -47,6 +58,37 @@ class TableListMixin:
     list_key = ""  # the session key of this list's choices
     default_hidden: tuple[str, ...] = ()
     district_field = "bureau"  # the record's district, for the filter and the grouping
+    extra_params: tuple[str, ...] = ()  # query parameters the list reads beyond its filterset
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.list_key:
+            LISTS.setdefault(cls.list_key, cls)
+
+    # -- saved filters -------------------------------------------------------------------
+    def filter_params(self) -> set[str]:
+        """The query parameters this list knows: its filterset's, the controls', any extra."""
+        known = set(CONTROL_PARAMS) | set(self.extra_params)
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None:
+            known |= set(filterset.form.fields)
+        return known
+
+    def saved_filters(self):
+        """The user's saved filters of this list in the acting bureau, each with its link (only
+        the parameters the list knows today); one query."""
+        membership = self.membership
+        if membership is None or not self.list_key:
+            return []
+        known = self.filter_params()
+        saved = list(
+            SavedFilter.objects.filter(
+                user=self.request.user, bureau_id=membership.bureau_id, list_key=self.list_key
+            ).only("id", "name", "query")
+        )
+        for item in saved:
+            item.link = "?" + known_query(item.query, known)
+        return saved
 
     # -- district filter and grouping (superiors only) -----------------------------------
     def districts(self):
@@ -129,6 +171,9 @@ class TableListMixin:
             district_choices=self.district_choices,
             district_chosen=self.district_chosen,
             grouped=self.grouped,
+            saved_filters=self.saved_filters(),
+            saved_filter_list=self.list_key,
+            current_query=known_query(self.request.GET.urlencode(), self.filter_params()),
         )
         if context.get("page_obj") is not None:
             page = context["page_obj"]
@@ -136,6 +181,27 @@ class TableListMixin:
                 page.number, on_each_side=2, on_ends=1
             )
         return context
+
+
+def known_query(query: str, known) -> str:
+    """`query` keeping only the parameters in `known` (in their order), each value at most
+    200 characters and 20 values a parameter."""
+    kept = QueryDict(mutable=True)
+    for key, values in QueryDict(query).lists():
+        if key in known:
+            kept.setlist(key, [v[:200] for v in values[:20] if v != ""])
+    return kept.urlencode()
+
+
+def saved_query(query: str) -> str:
+    """What a saved filter keeps of a list's query string: not the page, not the column
+    choice (remembered apart), at most 1,000 characters."""
+    drop = {"page", "columns", "col", "csrfmiddlewaretoken"}
+    kept = QueryDict(mutable=True)
+    for key, values in QueryDict(query).lists():
+        if key not in drop:
+            kept.setlist(key, [v[:200] for v in values[:20] if v != ""])
+    return kept.urlencode()[:1000]
 
 
 ALL = _("All")

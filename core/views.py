@@ -5,18 +5,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from bureaus.pages import ScopedPageMixin
 from bureaus.permissions import membership_may
-from core import calendar, workdays
+from core import calendar, tables, workdays
 from core.errors import form_add_errors
+from core.models import SavedFilter
 
 
 class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
@@ -156,3 +159,71 @@ class CalendarView(LoginRequiredMixin, TemplateView):
                 messages.success(request, _("The calendar of %(year)s is saved.") % {"year": year})
                 return redirect(f"{request.path}?year={year}")
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# Saved filters of the lists (core.tables, core.models.SavedFilter) ---------------------------
+
+
+class SavedFilterForm(forms.Form):
+    list_key = forms.CharField(max_length=40)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    query = forms.CharField(max_length=1000, required=False)
+
+
+def _back_to(request) -> str:
+    """The list the form was sent from (a path of this site), else the home page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _acting_membership(request):
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise PermissionDenied
+    return membership
+
+
+class SavedFilterSaveView(LoginRequiredMixin, View):
+    """Save the list's current filter set under a name (the same name again replaces it); the
+    user's own, in the acting bureau. Then shows the list with it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = _acting_membership(request)
+        back = _back_to(request)
+        form = SavedFilterForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["list_key"] not in tables.LISTS:
+            messages.error(request, _("Name the filter (at most 50 characters) to save it."))
+            return redirect(back)
+        data = form.cleaned_data
+        query = tables.saved_query(data["query"])
+        SavedFilter.objects.update_or_create(
+            user=request.user,
+            bureau_id=membership.bureau_id,
+            list_key=data["list_key"],
+            name=data["name"].strip(),
+            defaults={"query": query},
+        )
+        messages.success(request, _("Filter “%(name)s” saved.") % {"name": data["name"].strip()})
+        return redirect(f"{back}?{query}" if query else back)
+
+
+class SavedFilterDeleteView(LoginRequiredMixin, View):
+    """Delete one of the user's own saved filters (another user's, or another bureau's, is a
+    404)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, *args, **kwargs):
+        membership = _acting_membership(request)
+        saved = get_object_or_404(
+            SavedFilter.objects.filter(user=request.user, bureau_id=membership.bureau_id), pk=pk
+        )
+        saved.delete()
+        messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
+        return redirect(_back_to(request))

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
+from core.tables import TableListMixin, empty_reads_all
 from documents import seals, selectors, services
 from documents.forms import DocumentFilterForm, SealForm
 from documents.models import DocumentJob, IssuedDocument, Seal
+from documents.tables import DocumentTable
 
 
 def pdf_response(document: IssuedDocument, *, inline: bool = True) -> FileResponse:
@@ -27,12 +29,16 @@ def pdf_response(document: IssuedDocument, *, inline: bool = True) -> FileRespon
     return response
 
 
-class DocumentListView(ScopedListView):
-    """The issued documents of the bureau's subtree, newest first."""
+class DocumentListView(TableListMixin, ScopedListView):
+    """The issued documents of the bureau's subtree, newest first. Sortable columns, page size,
+    column choice, saved filters, a district filter for superiors (core.tables)."""
 
     model = IssuedDocument
     permission_object = "document"
     template_name = "documents/document_list.html"
+    table_class = DocumentTable
+    list_key = "documents"
+    extra_params = ("kind", "year", "number")  # DocumentFilterForm's
 
     def filter_form(self):
         if not hasattr(self, "_filter_form"):
@@ -42,14 +48,17 @@ class DocumentListView(ScopedListView):
 
     def scope_queryset(self, queryset):
         data = getattr(self.filter_form(), "cleaned_data", {}) or {}
-        return selectors.document_filter(
-            queryset,
-            kind=data.get("kind") or "",
-            year=data.get("year"),
-            number=data.get("number") or "",
+        return self.table_order(
+            selectors.document_filter(
+                queryset,
+                kind=data.get("kind") or "",
+                year=data.get("year"),
+                number=data.get("number") or "",
+            )
         )
 
     def get_context_data(self, **kwargs):
+        empty_reads_all(self.filter_form())
         return super().get_context_data(filter_form=self.filter_form(), **kwargs)
 
 

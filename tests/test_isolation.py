@@ -39,6 +39,10 @@ UNSCOPED = {
     # by their 192-bit token; the others are a 404 (tests/documents/test_verification.py).
     "public_documents:pdf": "the PDF of a document published to everyone, by its token",
     "core:calendar": "the national working-day calendar, owned by no bureau (tests/core)",
+    "core:savedfilter-save": "the user's own saved filter, in the acting bureau "
+    "(tests/core/test_saved_filters.py)",
+    "core:savedfilter-delete": "the user's own saved filter: another user's is a 404 "
+    "(tests/core/test_saved_filters.py)",
     "courses:reference": "the acting city's or province's own vacations, guidance prices and rule "
     "settings, not a district's records (tests/courses/test_reference.py)",
 }

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from complaints.tables import ComplaintTable
 from core import notifications
 from core.errors import form_add_errors
 from core.tables import TableListMixin, empty_reads_all
+from core.widgets import UserPicker
 
 # The inbox's bulk actions: each through its workflow step, record by record.
 BULK_ACTIONS = {"accept": "complaint.change", "assign": "complaint.assign"}
@@ -74,8 +76,18 @@ class ComplaintListView(TableListMixin, ScopedListView):
             today=timezone.localdate(),
             notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
-            assignees=(
-                selectors.assignable_users(bureau_id=membership.bureau_id) if bulk["assign"] else ()
+            # Suggested as one types (complaints:handler-autocomplete); no list loaded here.
+            assignee_picker=(
+                UserPicker(url=reverse("complaints:handler-autocomplete")).render(
+                    "assignee",
+                    None,
+                    attrs={
+                        "id": "id_bulk_assignee",
+                        "class": "form-control form-control-sm w-auto",
+                    },
+                )
+                if bulk["assign"]
+                else ""
             ),
             **kwargs,
         )

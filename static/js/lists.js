@@ -38,7 +38,7 @@
   else ready();
 })();
 
-// The institution picker (institutions/widgets.py): suggestions from the scoped JSON list in a
+// The institution and user pickers (institutions/widgets.py, core/widgets.py): suggestions from the scoped JSON list in a
 // <datalist>; the hidden input holds the id of the suggestion whose name was chosen.
 (function () {
   "use strict";
@@ -63,7 +63,8 @@
             list.textContent = "";
             found = {};
             data.results.forEach(function (row) {
-              var text = row.text + "（" + row.district + "）";
+              // An institution's district, or a person's user name (core.widgets.UserPicker).
+              var text = row.text + "（" + (row.detail || row.district) + "）";
               found[text] = String(row.id);
               var option = document.createElement("option");
               option.value = text;

@@ -4,6 +4,7 @@ tip-off, district staff triage, assign and conclude it, and the reply appears fo
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from bureaus.context import acting, system_actor
 from institutions.models import Institution
@@ -71,7 +72,9 @@ def test_anonymous_tip_off_to_public_reply_on_a_phone(phone, browser, live_serve
     admin.locator("[data-testid=actions] button", has_text="受理").click()
     assert "已受理" in admin.locator("[data-testid=status]").inner_text()
     admin.locator("[data-testid=actions] a", has_text="分派承办人").click()
-    admin.select_option("#id_assignee", label="a_officer")
+    # The handler is picked by typing (core.widgets.UserPicker): name（user name）.
+    admin.locator("#id_assignee").fill("a_officer（a_officer）")
+    expect(admin.locator("[data-picker-value]")).to_have_value(str(tree.user("a", "officer").pk))
     admin.locator("form button[type=submit]", has_text="分派承办人").click()
     assert "a_officer" in admin.locator("body").inner_text()
     context.close()
