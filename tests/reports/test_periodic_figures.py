@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from documents.models import IssuedDocument
 from institutions import selectors as institution_selectors
 from reports.models import ReportKind
-from reports.periodic import services
+from reports.periodic import content, services
 from tests.documents.conftest import pdftotext, squeeze
 from tests.reports.periodic_records import (
     AFTER_MONTH_END,
@@ -113,3 +113,16 @@ def test_progress_report_carries_the_dashboards_charts_as_text(seeded, tmp_path)
     for n, page in enumerate(pages, start=1):
         assert f"第{n}页共{document.pages}页" in page
     assert document.pages <= 3
+
+
+def test_the_report_documents_queries_are_pinned(seeded, django_assert_num_queries):
+    """What a report is (figures as of its month end, its text, its tables and charts) costs
+    a fixed number of queries whatever the size of the district: the registry's history in
+    one statement, the district's wording, the 12-month trend (four grouped queries), the
+    bureau's parent for the addressee."""
+    report = services.report_owe(bureau=seeded, kind=ReportKind.PROGRESS, due_on=DUE)
+    report = type(report).objects.select_related("bureau").get(pk=report.pk)
+    with django_assert_num_queries(7) as captured:
+        arguments = content.report_document(report=report)
+    assert len(arguments["context"]["charts"]) == 3
+    assert any("institutions_statuschange" in q["sql"] for q in captured.captured_queries)
