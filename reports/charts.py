@@ -123,7 +123,7 @@ def line_chart(title: str, labels, series) -> SafeString:
     series = [{"label": str(s["label"]), "values": _check(s["values"])} for s in series]
     if any(len(s["values"]) != len(labels) for s in series):
         raise ValueError("one value per label in every series")
-    box = Box(height=260, top=48)
+    box = Box(height=210, top=48)
     top = nice_ceiling(max((v for s in series for v in s["values"]), default=0))
     parts = _frame(box, title, top)
     slot = box.inner_width / max(1, len(labels))
@@ -155,6 +155,6 @@ def draw(spec: dict) -> SafeString:
     {"kind": "line", "title", "labels", "series"}. "half" draws it half the page wide."""
     if spec["kind"] == "line":
         return line_chart(spec["title"], spec["labels"], spec["series"])
-    box = Box(width=300, height=220, left=40) if spec.get("half") else Box()
+    box = Box(width=300, height=180, left=12) if spec.get("half") else Box(height=200)
     colour = PALETTE[int(spec.get("colour", 0)) % len(PALETTE)]
     return bar_chart(spec["title"], spec["labels"], spec["values"], box=box, colour=colour)
