@@ -190,7 +190,10 @@ def fill(_size):
                 "kind": "CASE WHEN i.id %% 2 = 0 THEN 'white' ELSE 'black' END",
                 "created_at": "now()",
             },
-            "FROM institutions_institution i WHERE i.name LIKE '基准机构%%' AND i.id %% 40 = 1",
+            "FROM institutions_institution i WHERE i.name LIKE '基准机构%%' AND i.id %% 40 = 1"
+            # A top-up (a larger scale over a kept database) adds only what is missing.
+            " AND NOT EXISTS (SELECT 1 FROM institutions_listentry e"
+            "   WHERE e.institution_id = i.id)",
         )
     have = count("complaints_complaint", "tracking_code LIKE 'JBNAT%%'")
     if have < COUNTS["complaints"]:
@@ -260,7 +263,9 @@ def fill(_size):
             "FROM institutions_institution i CROSS JOIN generate_series(1, %(per)s) k"
             " JOIN inspections_campaignshare s ON s.bureau_id = i.bureau_id"
             " JOIN inspections_campaign c ON c.id = s.campaign_id AND c.name = '基准专项行动'"
-            " WHERE i.name LIKE '基准机构%%'",
+            " WHERE i.name LIKE '基准机构%%'"
+            " AND NOT EXISTS (SELECT 1 FROM inspections_inspection x"
+            "   WHERE x.institution_id = i.id AND x.summary = '基准')",
             {"per": per},
         )
     have = count("inspections_rectificationnotice", "requirements = '基准整改'")
@@ -284,7 +289,9 @@ def fill(_size):
                 "updated_at": "now()",
             },
             "FROM inspections_inspection v WHERE v.summary = '基准' AND v.id %% %(every)s = 0"
-            " AND v.status <> 'planned'",
+            " AND v.status <> 'planned'"
+            " AND NOT EXISTS (SELECT 1 FROM inspections_rectificationnotice r"
+            "   WHERE r.inspection_id = v.id)",
             {"every": every},
         )
     have = count("funds_escrowaccount", "bank = '基准银行'")
@@ -344,7 +351,9 @@ def fill(_size):
                 "created_at": "now()",
             },
             "FROM funds_escrowaccount a CROSS JOIN generate_series(1, %(per)s) k"
-            " WHERE a.bank = '基准银行'",
+            " WHERE a.bank = '基准银行'"
+            " AND NOT EXISTS (SELECT 1 FROM funds_ledgerentry e"
+            "   WHERE e.account_id = a.id AND e.note = '基准')",
             {"per": per},
         )
     with connection.cursor() as cursor:

@@ -8,6 +8,7 @@ costs about a second, which Django's start-up should not pay.
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -50,6 +51,22 @@ def render_html(template: str, context: dict, letterhead: Letterhead) -> str:
         )
 
 
+_local = threading.local()
+
+
+def _font_config():
+    """WeasyPrint's font configuration, one per thread and reused: made anew for each
+    document it reloads fontconfig's configuration and fonts and starts a new Pango font map
+    (losing its caches of glyphs and shaping). Per thread: a Pango font map is not
+    thread-safe. Our templates declare no @font-face, so nothing accumulates in it."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def render_pdf(template: str, context: dict, letterhead: Letterhead) -> tuple[bytes, int]:
     """The PDF bytes and the page count. Fonts are subsetted into the file."""
     # Its per-step progress messages (some at import) are INFO: keep the logs for what matters.
@@ -58,5 +75,7 @@ def render_pdf(template: str, context: dict, letterhead: Letterhead) -> tuple[by
     import weasyprint
 
     html = render_html(template, context, letterhead)
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        font_config=_font_config()
+    )
     return document.write_pdf(), len(document.pages)

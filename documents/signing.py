@@ -7,6 +7,7 @@ never raises on a damaged file, it reports it as not valid.
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -178,22 +179,40 @@ def _pem_certs(text: str):
     return [ax509.Certificate.load(der) for _t, _h, der in pem.unarmor(text.encode(), True)]
 
 
-def sign_pdf(pdf: bytes, *, key: SigningKey, reason: str, location: str) -> bytes:
-    """Sign a PDF (PAdES B-B, ETSI.CAdES.detached) with the bureau's key."""
+@functools.lru_cache(maxsize=32)
+def _signer(private_key_pem: str, certificate_pem: str, chain_pem: str):
+    """The pyHanko signer of a key and the room its signature needs, kept per process (the
+    key's loading and the certificates' parsing were paid for every document). Keyed by the
+    PEMs themselves, so an installed or rotated key is a new entry; the key stays in the
+    process's memory, where it was loaded for every document anyway."""
     from asn1crypto import keys as akeys
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    private = serialization.load_pem_private_key(key.private_key_pem.encode(), None)
+    private = serialization.load_pem_private_key(private_key_pem.encode(), None)
     der = private.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    certificate, chain = _pem_certs(certificate_pem)[0], _pem_certs(chain_pem)
     signer = signers.SimpleSigner(
-        signing_cert=_pem_certs(key.certificate_pem)[0],
+        signing_cert=certificate,
         signing_key=akeys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs(_pem_certs(key.chain_pem or "")),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
     )
+    # The room left for the signature (CMS, written in hex: twice its bytes) in the file: the
+    # certificates it carries and a margin for the signed attributes and the signature
+    # itself. Given, pyHanko need not estimate it by building a whole dummy signature first
+    # (about half of signing's time).
+    reserved = 2 * (sum(len(c.dump()) for c in (certificate, *chain)) + 4096)
+    return signer, reserved
+
+
+def sign_pdf(pdf: bytes, *, key: SigningKey, reason: str, location: str) -> bytes:
+    """Sign a PDF (PAdES B-B, ETSI.CAdES.detached) with the bureau's key."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer, reserved = _signer(key.private_key_pem, key.certificate_pem, key.chain_pem or "")
     meta = signers.PdfSignatureMetadata(
         field_name="JianguanSignature",
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -201,7 +220,9 @@ def sign_pdf(pdf: bytes, *, key: SigningKey, reason: str, location: str) -> byte
         location=location,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
+    return _outside_event_loop(
+        signers.sign_pdf, writer, meta, signer=signer, bytes_reserved=reserved
+    ).getvalue()
 
 
 @dataclass(frozen=True)

@@ -203,3 +203,12 @@ def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
         "trend": trend,
         "as_of": min(times) if times else None,
     }
+
+
+def district_rows(*, bureau: Bureau, since: dt.date) -> dict[dt.date, DistrictSummary]:
+    """A district's summary rows from `since` (its trend, and its slow-moving figures):
+    {month: row}, one query."""
+    rows = DistrictSummary.objects.filter(bureau=bureau, month__gte=since).only(
+        "month", "figures", "flows", "refreshed_at"
+    )
+    return {row.month: row for row in rows}

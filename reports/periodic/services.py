@@ -17,14 +17,13 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus.models import Bureau
 from bureaus.permissions import membership_may
 from core.notifications import district_staff, notify_many
 from documents import services as documents
-from documents.models import IssuedDocument
 from inspections import selectors as inspection_selectors
 from reports.models import (
     PeriodicReport,
@@ -33,53 +32,16 @@ from reports.models import (
     ReportTemplate,
 )
 from reports.models.periodic import DEFAULT_REPORT_DAYS
-from reports.periodic import texts
-from reports.periodic.figures_asof import date_text, month_end_before, report_figures
+from reports.periodic import content, texts
 
 log = logging.getLogger(__name__)
 
 # A report due in this many days before the job runs is still generated (a worker that was
 # down for a while catches up); older ones are the districts' to request by hand.
 LOOKBACK_DAYS = 31
-TEMPLATE = "reports/periodic/pdf/report.html"
-DOCUMENT_KIND = {
-    ReportKind.PROGRESS: IssuedDocument.Kind.PROGRESS_REPORT,
-    ReportKind.CAMPAIGN_SUMMARY: IssuedDocument.Kind.SUMMARY,
-    ReportKind.FINAL: IssuedDocument.Kind.SUMMARY,
-}
-TITLES = {
-    ReportKind.PROGRESS: "关于校外培训机构治理工作进展情况的报告",
-    ReportKind.CAMPAIGN_SUMMARY: "关于{campaign}工作开展情况的总结",
-    ReportKind.FINAL: "关于{campaign}工作的正式报告",
-}
 
 
-# --- what a report is -------------------------------------------------------------------
-
-
-def report_key(*, kind: str, due_on: dt.date, campaign_id=None, on_demand=False) -> str:
-    parts = [kind]
-    if campaign_id is not None:
-        parts.append(f"campaign-{campaign_id}")
-    if on_demand:
-        parts.append("on-demand")
-    parts.append(due_on.isoformat())
-    return ":".join(parts)
-
-
-def _period(*, bureau, kind, due_on, campaign) -> tuple[dt.date, dt.date]:
-    """(first day covered, day the figures stand at)."""
-    if campaign is not None and kind != ReportKind.PROGRESS:
-        start = campaign["campaign__starts_on"]
-        as_of = min(due_on, campaign["campaign__ends_on"])
-        return min(start, as_of), as_of
-    as_of = month_end_before(due_on)  # seed 001 篇1: 截止到…月底
-    if campaign is not None:
-        start = campaign["campaign__starts_on"]
-    else:
-        schedule = ReportSchedule.objects.filter(bureau=bureau).first()
-        start = (schedule and schedule.period_starts_on) or dt.date(as_of.year, 1, 1)
-    return min(start, as_of), as_of
+# --- owing a report ---------------------------------------------------------------
 
 
 @transaction.atomic
@@ -88,11 +50,11 @@ def report_owe(
 ) -> PeriodicReport:
     """The report `bureau` owes: made once per key, returned as it is afterwards."""
     campaign_id = campaign["campaign_id"] if campaign else None
-    key = report_key(kind=kind, due_on=due_on, campaign_id=campaign_id, on_demand=on_demand)
+    key = content.report_key(kind=kind, due_on=due_on, campaign_id=campaign_id, on_demand=on_demand)
     existing = PeriodicReport.objects.filter(bureau=bureau, key=key).first()
     if existing is not None:
         return existing
-    start, as_of = _period(bureau=bureau, kind=kind, due_on=due_on, campaign=campaign)
+    start, as_of = content.report_period(bureau=bureau, kind=kind, due_on=due_on, campaign=campaign)
     try:
         with transaction.atomic():
             return PeriodicReport.objects.create(
@@ -108,92 +70,6 @@ def report_owe(
             )
     except IntegrityError:  # a concurrent run owed it first
         return PeriodicReport.objects.get(bureau=bureau, key=key)
-
-
-def report_text(*, bureau, kind: str) -> str:
-    """The district's own wording of a kind of report, or the default."""
-    own = ReportTemplate.objects.filter(bureau=bureau, kind=kind).first()
-    return own.text if own else texts.DEFAULT_TEXTS[kind]
-
-
-def report_document(*, report: PeriodicReport) -> dict:
-    """The arguments of documents.document_issue for a report: title, paragraphs, tables."""
-    bureau = report.bureau
-    campaign = None
-    if report.campaign_id is not None:
-        campaign = inspection_selectors.share_campaign(
-            bureau_id=bureau.pk, campaign_id=report.campaign_id
-        )
-    figures = report_figures(
-        bureau=bureau,
-        period_starts_on=report.period_starts_on,
-        as_of=report.as_of,
-        due_on=report.due_on,
-        campaign_id=report.campaign_id if campaign else None,
-    )
-    values = figures["values"]
-    if campaign:
-        values.update(
-            campaign_name=campaign["campaign__name"],
-            campaign_start=date_text(campaign["campaign__starts_on"]),
-            campaign_end=date_text(campaign["campaign__ends_on"]),
-        )
-    kind = report.kind if campaign or report.kind == ReportKind.PROGRESS else ReportKind.PROGRESS
-    with translation.override("zh-hans"):
-        paragraphs = texts.text_fill(report_text(bureau=bureau, kind=kind), values)
-        tables = [
-            {
-                "caption": f"表1 主要数据(截止到{values['as_of_month_end']})"
-                if report.kind == ReportKind.PROGRESS
-                else f"表1 主要数据(截至{values['as_of_date']})",
-                "columns": ["项目", "数量"],
-                "rows": [
-                    [str(texts.REGISTRY[name]), values[name]]
-                    for name in (
-                        "institutions_total",
-                        "licensed_before_period",
-                        "academic_business_only",
-                        "rectified",
-                        "licences_issued",
-                        "banned_or_closed",
-                        "suspended",
-                        "operating",
-                        "white_listed",
-                    )
-                ],
-            },
-            {
-                "caption": "表2 分类统计",
-                "columns": ["类别", "机构数", "正常办学", "停办整改", "取缔或停办", "白名单"],
-                "rows": [
-                    [r["label"], r["total"], r["operating"], r["suspended"], r["gone"], r["white"]]
-                    for r in figures["by_category"]
-                    if r["total"]
-                ],
-            },
-        ]
-        if campaign:
-            tables.append(
-                {
-                    "caption": "表3 检查工作情况",
-                    "columns": ["项目", "数量"],
-                    "rows": [
-                        [str(texts.CAMPAIGN[name]), values[name]]
-                        for name in texts.CAMPAIGN
-                        if name not in ("campaign_name", "campaign_start", "campaign_end")
-                    ],
-                }
-            )
-    title = TITLES[report.kind].format(campaign=report.campaign_name)
-    return {
-        "kind": DOCUMENT_KIND[report.kind],
-        "title": title,
-        "template": TEMPLATE,
-        "context": {"paragraphs": paragraphs, "tables": tables},
-        "recipient": bureau.parent.name if bureau.parent_id else "",
-        "topic": f"periodic-report:{report.kind}",
-        "idempotency_key": f"periodic-report:{report.key}",
-    }
 
 
 # --- issuing ----------------------------------------------------------------------------
@@ -226,7 +102,7 @@ def _notify(report: PeriodicReport) -> None:
         )
 
 
-def _mark_issued(report_id: int, document: IssuedDocument, *, today: dt.date) -> PeriodicReport:
+def _mark_issued(report_id: int, document, *, today: dt.date) -> PeriodicReport:
     with transaction.atomic():
         report = PeriodicReport.objects.select_for_update().get(pk=report_id)
         if report.status != PeriodicReport.Status.ISSUED:
@@ -246,7 +122,7 @@ def report_issue(*, report: PeriodicReport, actor=None, today: dt.date | None = 
     if report.status == PeriodicReport.Status.ISSUED:
         return report
     document = documents.document_issue(
-        actor=actor, bureau=report.bureau, subject=report, **report_document(report=report)
+        actor=actor, bureau=report.bureau, subject=report, **content.report_document(report=report)
     )
     return _mark_issued(report.pk, document, today=today or timezone.localdate())
 
@@ -286,7 +162,7 @@ def report_request(
     report = report_owe(bureau=bureau, kind=kind, due_on=today, campaign=campaign, on_demand=True)
     if report.job_id is None and report.status != PeriodicReport.Status.ISSUED:
         job = documents.document_request(
-            actor=actor, bureau=bureau, subject=report, **report_document(report=report)
+            actor=actor, bureau=bureau, subject=report, **content.report_document(report=report)
         )
         PeriodicReport.objects.filter(pk=report.pk, job__isnull=True).update(job=job)
         report.refresh_from_db()

@@ -24,7 +24,7 @@ from reports.models import (
     ReportTemplate,
 )
 from reports.models.periodic import DEFAULT_REPORT_DAYS
-from reports.periodic import forms, services, texts
+from reports.periodic import content, forms, services, texts
 
 
 class PeriodicReportListView(ScopedListView):
@@ -155,7 +155,7 @@ class ReportTemplateView(ScopedPageMixin, FormView):
         kind = self.kind()
         return {
             "kind": kind,
-            "text": services.report_text(bureau=self.membership.bureau, kind=kind),
+            "text": content.report_text(bureau=self.membership.bureau, kind=kind),
         }
 
     def get_context_data(self, **kwargs):

@@ -10,6 +10,8 @@ and their Excel exports: the same figures (reports.figures) on the page and in t
 Every read of these pages goes to the read replica when one is configured (reports.routers).
 """
 
+import functools
+
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -36,20 +38,43 @@ def _url(figure: figures.Figure) -> str:
     return reverse(figure.link) + (f"?{encoded}" if encoded else "")
 
 
+@functools.cache
+def _figure_urls() -> dict[str, str]:
+    """Each figure's link to the list behind it: the same for every request of the process
+    (a reverse() and a query string per figure, 40 of them, otherwise paid on every page)."""
+    return {f.key: _url(f) for f in figures.figures()}
+
+
 def district_context(bureau: Bureau, *, links: bool) -> dict:
     """A district's dashboard: its figures by group (linked to their lists when `links`),
-    the data for its charts and the trend of the last 12 months. Live figures."""
+    the data for its charts and the trend of the last 12 months.
+
+    The figures an officer acts on are live; the slow-moving ones (figures.SLOW_GROUPS) and
+    the trend come from the district's summary rows, with their freshness ("数据截至"),
+    once the periodic refresh has made them (before, everything is live)."""
     today = timezone.localdate()
     months = figures.month_starts(today)
-    values = figures.with_ratios(
-        figures.district_figures(bureau_ids=[bureau.pk], today=today)[bureau.pk]
-    )
-    monthly = figures.monthly_figures(bureau_ids=[bureau.pk], since=months[0])[bureau.pk]
+    summary = summaries.district_rows(bureau=bureau, since=months[0])
+    current = summary.get(months[-1])
+    from_summary = current is not None and all(m in summary for m in months)
+    groups_live = set(figures.GROUPS) - (figures.SLOW_GROUPS if from_summary else set())
+    counted = figures.district_figures(bureau_ids=[bureau.pk], today=today, groups=groups_live)
+    counted = counted[bureau.pk]
+    if from_summary:
+        for f in figures.figures():
+            if f.group not in groups_live and f.key not in figures.RATIOS:
+                counted[f.key] = int((current.figures or {}).get(f.key, 0))
+        monthly = {m: {k: int(summary[m].flows.get(k, 0)) for k in figures.MONTHLY} for m in months}
+    else:
+        monthly = figures.monthly_figures(bureau_ids=[bureau.pk], since=months[0])[bureau.pk]
+    values = figures.with_ratios(counted)
+    urls = _figure_urls() if links else {}
+    shown = figures.figures()
     groups = []
     for key, label in figures.GROUPS.items():
         tiles = [
-            {"figure": f, "value": values[f.key], "url": _url(f) if links else ""}
-            for f in figures.figures()
+            {"figure": f, "value": values[f.key], "url": urls.get(f.key, "")}
+            for f in shown
             if f.group == key
         ]
         if tiles:
@@ -60,6 +85,7 @@ def district_context(bureau: Bureau, *, links: bool) -> dict:
         "groups": groups,
         "trend": [{"month": m, **monthly[m]} for m in months],
         "as_of": timezone.now(),
+        "summary_as_of": current.refreshed_at if from_summary else None,
         "live": True,
         "charts": _charts(values, months, [monthly[m] for m in months]),
     }

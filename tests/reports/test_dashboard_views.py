@@ -184,8 +184,9 @@ def test_rollup_reads_the_summary_not_the_live_tables(filled):
 @pytest.mark.parametrize(
     ("who", "queries"),
     [
-        # The request's own (session, user, memberships, …) and 14 grouped figure queries.
-        (("a", "officer"), 18),
+        # The request's own (session, user, memberships, …), 9 grouped live figure queries
+        # and the district's summary rows (the trend, the course figures: 5 queries fewer).
+        (("a", "officer"), 14),
         # Children, figures per child, trend per month: the same for 2 or 3,000 districts.
         (("city", "supervisor"), 7),
         (("province", "supervisor"), 7),
@@ -198,6 +199,14 @@ def test_query_counts_are_pinned(client, filled, django_assert_num_queries, who,
     for name in ("reports:dashboard", "reports:dashboard-export"):
         with django_assert_num_queries(queries):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_audit_administrator_has_no_dashboard(client, filled):
+    # 三权分立: the audit administrator reads the audit trail only.
+    client.force_login(filled.user("a", "auditor"))
+    for name in ("reports:dashboard", "reports:dashboard-export"):
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get("/").status_code == 200  # the home page, not the dashboard
 
 
 def test_national_rollup_puts_every_province_side_by_side(filled):
@@ -227,3 +236,35 @@ def test_course_rule_violations_are_counted_per_district(client, filled):
     assert values[filled.b.pk]["course_violations"] == 0
     client.force_login(filled.user("a", "officer"))
     assert "课程违规" in client.get(reverse("reports:dashboard")).content.decode()
+
+
+def test_before_any_refresh_the_district_dashboard_is_all_live(
+    client, filled, django_assert_num_queries
+):
+    """No summary row yet: the trend and the course figures are counted live (5 grouped
+    queries more, the summary rows' lookup besides)."""
+    client.force_login(filled.user("a", "officer"))
+    with django_assert_num_queries(19):
+        body = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'data-testid="summary-as-of"' not in body
+
+
+def test_the_trend_and_course_figures_come_from_the_summary_with_their_freshness(client, filled):
+    with acting(system_actor("tests")):
+        summaries_refresh.run()
+    client.force_login(filled.user("a", "officer"))
+    before = client.get(reverse("reports:dashboard")).context
+    with acting(system_actor("tests")):
+        Institution.objects.create(bureau=filled.a, name="甲机构新", category="arts")
+    response = client.get(reverse("reports:dashboard"))
+    body = response.content.decode()
+    assert "趋势与课程数据截至" in body
+    context = response.context
+    # The registry is live: the new institution counts at once…
+    assert context["values"]["institutions"] == before["values"]["institutions"] + 1
+    # …the trend waits for the next refresh (15 minutes), then shows it.
+    assert context["trend"] == before["trend"]
+    with acting(system_actor("tests")):
+        summaries_refresh.run()
+    after = client.get(reverse("reports:dashboard")).context
+    assert after["trend"][-1]["registered"] == before["trend"][-1]["registered"] + 1

@@ -82,3 +82,6 @@ def test_a_campaign_summary_on_demand_reads_the_districts_inspection_figures(
     text = squeeze(pdftotext(report.issued_document.file.read(), tmp_path))
     assert "共出动检查人员46人次、执法车辆16次,检查校外培训机构2所2次" in text
     assert "表3检查工作情况" in text
+    # The campaign's own chart beside the registry's and the trend.
+    assert "检查工作情况" in text.replace("表3检查工作情况", "")
+    assert "执法人次" in text and "下发整改通知" in text and "近12个月趋势" in text

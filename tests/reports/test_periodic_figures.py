@@ -1,13 +1,17 @@
 """The progress report of seed 001 篇1: its figures read from the registry's history as of a
 past month end, in the right sentences of the issued PDF."""
 
+import io
+import subprocess
+
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from documents.models import IssuedDocument
 from institutions import selectors as institution_selectors
 from reports.models import ReportKind
-from reports.periodic import services
+from reports.periodic import content, services
 from tests.documents.conftest import pdftotext, squeeze
 from tests.reports.periodic_records import (
     AFTER_MONTH_END,
@@ -74,3 +78,51 @@ def test_progress_report_reads_the_seed_figures_in_their_sentences(seeded, tmp_p
     # The tables follow the paragraph: the same figures, by name.
     assert "表1主要数据(截止到2026年10月底)" in text
     assert "暂时停办整改" in text and "学科类" in text
+
+
+def _page_texts(data: bytes, tmp_path, pages: int) -> list[str]:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(data)
+    return [
+        squeeze(
+            subprocess.run(
+                ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+        )
+        for n in range(1, pages + 1)
+    ]
+
+
+def test_progress_report_carries_the_dashboards_charts_as_text(seeded, tmp_path):
+    report = services.report_owe(bureau=seeded, kind=ReportKind.PROGRESS, due_on=DUE)
+    document = services.report_issue(report=report, today=DUE).document
+    data = document.file.read()
+    text = squeeze(pdftotext(data, tmp_path))
+    # The status chart: its title, its bars' labels in a row, and their figures.
+    assert "机构办学状态" in text and "正常办学停办整改取缔或停办白名单" in text
+    assert "分类机构数" in text and "学科类" in text
+    # The trend: 12 months up to the figures' month end (November 2025 – October 2026).
+    assert "近12个月趋势" in text and "2025年11月" in text and "2026年1月" in text
+    assert "举报" in text
+    # The pages number as before: "第 n 页 共 N 页" on each, N the document's page count.
+    assert len(PdfReader(io.BytesIO(data)).pages) == document.pages
+    pages = _page_texts(data, tmp_path, document.pages)
+    for n, page in enumerate(pages, start=1):
+        assert f"第{n}页共{document.pages}页" in page
+    assert document.pages <= 3
+
+
+def test_the_report_documents_queries_are_pinned(seeded, django_assert_num_queries):
+    """What a report is (figures as of its month end, its text, its tables and charts) costs
+    a fixed number of queries whatever the size of the district: the registry's history in
+    one statement, the district's wording, the 12-month trend (four grouped queries), the
+    bureau's parent for the addressee."""
+    report = services.report_owe(bureau=seeded, kind=ReportKind.PROGRESS, due_on=DUE)
+    report = type(report).objects.select_related("bureau").get(pk=report.pk)
+    with django_assert_num_queries(7) as captured:
+        arguments = content.report_document(report=report)
+    assert len(arguments["context"]["charts"]) == 3
+    assert any("institutions_statuschange" in q["sql"] for q in captured.captured_queries)
