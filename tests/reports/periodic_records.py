@@ -8,7 +8,7 @@ from institutions.credit_code import make_code
 from institutions.models import Credential, Institution, ListEntry
 from institutions.services import credentials, lifecycle, lists, registry
 from reports.models import PeriodicReport, ReportKind, ReportSchedule, ReportTemplate
-from tests.documents.records import issue
+from tests.documents import records as document_records
 from tests.records import maker
 
 S = Institution.Status
@@ -24,7 +24,9 @@ AFTER_MONTH_END = dt.date(2026, 11, 20)
 
 @maker(PeriodicReport)
 def _periodic_report(bureau, marker):
-    document = issue(bureau, marker, key=f"periodic:{marker}")
+    # Read at call time: tests.documents.records may still be importing (it imports
+    # tests.records, which imports this module).
+    document = document_records.issue(bureau, marker, key=f"periodic:{marker}")
     return PeriodicReport.objects.create(
         bureau=bureau,
         kind=ReportKind.PROGRESS,
