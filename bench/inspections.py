@@ -337,6 +337,9 @@ def main():
     if os.environ.get("INSPECTIONS_BENCH_ONLY") == "draw":  # the draw alone, in a minute
         bench_draw(districts, campaign, officer)
         return
+    if os.environ.get("INSPECTIONS_BENCH_ONLY") == "figures":  # the figures' upkeep alone
+        fill(campaign, districts, officer, SIZES[0][1])
+        return
     as_province = session_cookie(supervisor)
 
     def endpoints(size):

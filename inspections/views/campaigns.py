@@ -8,22 +8,28 @@ from openpyxl import Workbook
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
 from core.spreadsheets import text_cells, workbook_bytes, xlsx_response
+from core.tables import TableListMixin
 from inspections import selectors
 from inspections.models import (
     Campaign,
     CampaignShare,
 )
+from inspections.tables import CampaignTable
 
 
-class CampaignListView(ScopedListView):
-    """Campaigns issued by the user's bureau or below it."""
+class CampaignListView(TableListMixin, ScopedListView):
+    """Campaigns issued by the user's bureau or below it (sortable, page size, page numbers;
+    stacked cards on a phone)."""
 
     model = Campaign
     permission_object = "campaign"
     paginate_by = 50
+    table_class = CampaignTable
+    list_key = "campaigns"
+    choice_labels = ("kind",)
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("bureau")
+        return self.table_order(queryset).select_related("bureau")
 
 
 class CampaignDetailView(ScopedDetailView):

@@ -12,6 +12,7 @@ from django.views.generic import FormView
 
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
 from core.errors import form_add_errors
+from core.tables import TableListMixin
 from core.views import RecordActionView
 from inspections import forms
 from inspections.models import (
@@ -19,6 +20,7 @@ from inspections.models import (
     RectificationNotice,
 )
 from inspections.services import notice_documents, notices
+from inspections.tables import NoticeTable
 from inspections.views.visits import InspectionStepView
 
 
@@ -37,10 +39,16 @@ class NoticeIssueView(InspectionStepView):
         notices.notice_issue(actor=self.request.user, inspection=self.object, **form.cleaned_data)
 
 
-class NoticeListView(ScopedListView):
+class NoticeListView(TableListMixin, ScopedListView):
+    """Rectification notices (sortable, page size, page numbers, the district filter and
+    grouping for superiors; stacked cards on a phone)."""
+
     model = RectificationNotice
     permission_object = "rectificationnotice"
     paginate_by = 50
+    table_class = NoticeTable
+    list_key = "rectificationnotices"
+    choice_labels = ("status",)
 
     def scope_queryset(self, queryset):
         queryset = queryset.select_related("inspection__institution", "bureau")
@@ -53,7 +61,7 @@ class NoticeListView(ScopedListView):
             queryset = queryset.exclude(closed)
         if self.request.GET.get("overdue"):
             queryset = queryset.filter(overdue_since__isnull=False).exclude(closed)
-        return queryset
+        return self.table_order(queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

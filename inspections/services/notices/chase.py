@@ -14,7 +14,7 @@ from core import deadlines, notifications
 from core.workdays import add_working_days
 from inspections import warnings
 from inspections.models import InspectionPolicy, RectificationNotice
-from inspections.services.figures import figures_refresh_for_notices
+from inspections.services.figures import figures_add_overdue
 from inspections.services.notices.workflow import REMIND_WORKING_DAYS, N, link
 
 
@@ -94,13 +94,13 @@ def _escalate_to_district(today: dt.date) -> int:
     return len(ids)
 
 
-def _escalate_to_city(today: dt.date) -> int:
+def _escalate_to_city(today: dt.date) -> list[int]:
     """Notices still escalated (nothing received) once the district's further period has run
     since they went overdue: marked in one statement, then the city's staff are told, once."""
     waiting = RectificationNotice.objects.filter(status=N.ESCALATED, city_escalated_at__isnull=True)
     candidates = list(waiting.values_list("pk", "bureau_id", "overdue_since"))
     if not candidates:
-        return 0
+        return []
     days = city_escalation_days(b for _pk, b, _since in candidates)
     limits: dict[tuple, dt.date] = {}
     due_ids = []
@@ -111,7 +111,7 @@ def _escalate_to_city(today: dt.date) -> int:
         if limits[key] <= today:
             due_ids.append(pk)
     if not due_ids:
-        return 0
+        return []
     with transaction.atomic():
         ids = _lock_ids(waiting.filter(pk__in=due_ids))
         RectificationNotice.objects.filter(pk__in=ids).update(city_escalated_at=timezone.now())
@@ -145,7 +145,7 @@ def _escalate_to_city(today: dt.date) -> int:
         if city_id is not None
         for user in staff(city_id)
     )
-    return len(ids)
+    return ids
 
 
 def notices_chase(*, today: dt.date | None = None) -> dict:
@@ -172,15 +172,22 @@ def notices_chase(*, today: dt.date | None = None) -> dict:
     )
     with transaction.atomic():
         marked = deadlines.mark_overdue(RectificationNotice.objects.all(), today=today)
-        figures_refresh_for_notices(marked)
+        figures_add_overdue(marked)
     escalated = _escalate_to_district(today)
-    city = _escalate_to_city(today)
-    # The institutions' warnings (overdue, escalated to the city): set-based, idempotent.
-    changed = warnings.sync_all()
+    city_ids = _escalate_to_city(today)
+    # The institutions' warnings (overdue, escalated to the city): those of the notices this
+    # run marked or sent to the city, set-based and idempotent (every transition of a notice
+    # puts its institution's warnings right in its own transaction; warnings.sync_all() is
+    # the full pass, for data loaded in bulk).
+    changed = warnings.institutions_sync(
+        RectificationNotice.objects.filter(pk__in=[*marked, *city_ids])
+        .values_list("inspection__institution_id", flat=True)
+        .distinct()
+    )
     return {
         "reminded": reminded,
         "marked": len(marked),
         "escalated": escalated,
-        "city": city,
+        "city": len(city_ids),
         "warnings": changed,
     }
