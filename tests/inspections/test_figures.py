@@ -15,6 +15,7 @@ from inspections.models import Finding, RectificationNotice, ShareFigures
 from inspections.models.figures import FIGURES
 from inspections.services import notices, visits
 from inspections.services.figures import figures_rebuild, figures_refresh, live_figures
+from tests.concurrency import run_concurrently
 from tests.inspections.conftest import act, answer_all, make_institution
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,36 @@ def test_statistics_read_the_figures_in_a_fixed_number_of_queries(
 # Per request: session, user, membership, bureau (the auth stack), the campaign, its shares'
 # names, the figures rows (the streets' names too when a visited institution has one).
 QUERIES = {"statistics": 9, "street-statistics": 9}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_to_one_share_lose_nothing(tree, share_a):
+    """Six visits of one share concluded at once, each on its own connection: the share's
+    figures count all six (each refresh waits for the one before it to commit)."""
+    inspector = act(tree.user("a", "inspector"))
+    started = []
+    for i in range(6):
+        visit = visits.inspection_plan(
+            actor=inspector,
+            share=share_a,
+            institution=make_institution(tree.a, f"并发机构{i}"),
+            planned_on=timezone.localdate(),
+        )
+        visit = visits.inspection_start(actor=inspector, inspection=visit)
+        answer_all(visit, inspector, violations=1)
+        started.append(visit)
+
+    def conclude(i):
+        return visits.inspection_conclude(
+            actor=act(tree.user("a", "inspector")),
+            inspection=started[i],
+            outcome="rectify",
+            personnel_times=2,
+            vehicle_trips=1,
+        )
+
+    results = run_concurrently(conclude, 6)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    rows = assert_current(share_a)
+    assert sum(r["personnel_times"] for r in rows.values()) == 12
+    assert sum(r["vehicle_trips"] for r in rows.values()) == 6
