@@ -338,7 +338,8 @@ def main():
         bench_draw(districts, campaign, officer)
         return
     if os.environ.get("INSPECTIONS_BENCH_ONLY") == "figures":  # the figures' upkeep alone
-        fill(campaign, districts, officer, SIZES[0][1])
+        for _label, size in SIZES:
+            fill(campaign, districts, officer, size)
         return
     as_province = session_cookie(supervisor)
 
