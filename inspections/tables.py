@@ -1,5 +1,6 @@
-"""The columns of the inspections' staff lists (core.tables): campaigns and rectification
-notices. Sorting only on keys their indexes serve (or small tables), with the id tiebreak."""
+"""The columns of the inspections' staff lists (core.tables): campaigns, shares and
+rectification notices. Sorting only on keys their indexes serve (or small tables), with the
+id tiebreak."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,3 +29,14 @@ class NoticeTable(ListTable):
     district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "due_on"))
     due_on = Column(_("Due"), orderable=True, order_by=sort("due_on"))
     status = Column(_("Status"), orderable=True, order_by=sort("status", "due_on"))
+
+
+class ShareTable(ListTable):
+    class Meta(ListTable.Meta):
+        pass
+
+    campaign = Column(_("Campaign"), orderable=True, order_by=sort("campaign_id"))
+    district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "campaign_id"))
+    kind = Column(_("Kind"), empty_values=())
+    starts_on = Column(_("Starts"), orderable=True, order_by=sort("campaign__starts_on"))
+    ends_on = Column(_("Ends"), orderable=True, order_by=sort("campaign__ends_on"))

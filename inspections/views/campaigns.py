@@ -14,7 +14,7 @@ from inspections.models import (
     Campaign,
     CampaignShare,
 )
-from inspections.tables import CampaignTable
+from inspections.tables import CampaignTable, ShareTable
 
 
 class CampaignListView(TableListMixin, ScopedListView):
@@ -117,16 +117,19 @@ def statistics_workbook(stats: dict, *, title: str, streets: dict | None = None)
     return workbook_bytes(workbook)
 
 
-class ShareListView(ScopedListView):
-    """The campaign shares a district runs (a superior: those of its districts)."""
+class ShareListView(TableListMixin, ScopedListView):
+    """The campaign shares a district runs (a superior: those of its districts, with the
+    district filter and grouping)."""
 
     model = CampaignShare
     permission_object = "campaignshare"
     paginate_by = 50
     template_name = "inspections/share_list.html"
+    table_class = ShareTable
+    list_key = "campaignshares"
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("campaign", "bureau")
+        return self.table_order(queryset).select_related("campaign", "bureau")
 
 
 class ShareDetailView(ScopedDetailView):

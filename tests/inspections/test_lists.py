@@ -76,3 +76,15 @@ def test_campaign_list_sorts(tree, campaign):
     assert response.status_code == 200
     body = response.content.decode()
     assert campaign.name in body and "table-stack" in body and "?sort=name" in body
+
+
+def test_share_list_sorts_and_filters_by_district(tree, share_a, share_b):
+    city = client(tree.user("city", "supervisor"))
+    body = city.get("/inspections/?sort=district").content.decode()
+    assert "table-stack" in body and 'name="district"' in body
+    assert f"/inspections/shares/{share_a.pk}/" in body
+    assert f"/inspections/shares/{share_b.pk}/" in body
+    body = city.get(f"/inspections/?district={tree.a.pk}").content.decode()
+    assert f"/inspections/shares/{share_b.pk}/" not in body
+    own = client(tree.user("a", "officer")).get("/inspections/?sort=-starts_on").content.decode()
+    assert f"/inspections/shares/{share_b.pk}/" not in own and 'name="district"' not in own
