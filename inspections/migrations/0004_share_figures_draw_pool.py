@@ -99,11 +99,26 @@ def _figures(apps, now):
     )
 
 
+def backward(apps, schema_editor):
+    """Back to the previous release: the pool and weights onto the draw row again."""
+    Draw = apps.get_model("inspections", "Draw")
+    DrawPool = apps.get_model("inspections", "DrawPool")
+    for stored in DrawPool.objects.order_by("pk").iterator(chunk_size=50):
+        data = bytes(stored.ids)
+        pool = list(struct.unpack(f">{len(data) // 8}q", data))
+        packed = bytes(stored.weights)
+        weights = struct.unpack(f">{len(packed) // 8}q", packed) if packed else ()
+        Draw.objects.filter(pk=stored.draw_id).update(
+            pool=pool, weights={str(pk): w for pk, w in zip(pool, weights, strict=False)}
+        )
+    Draw.objects.filter(pool__isnull=True).update(pool=[])
+
+
 def forward(apps, schema_editor):
     Draw = apps.get_model("inspections", "Draw")
     DrawPool = apps.get_model("inspections", "DrawPool")
     for draw in Draw.objects.order_by("pk").iterator(chunk_size=50):
-        pool = sorted(draw.pool)
+        pool = sorted(draw.pool or [])
         weights = _pack(draw.weights.get(str(pk), 1) for pk in pool) if draw.weights else b""
         ids = _pack(pool)
         Draw.objects.filter(pk=draw.pk).update(
@@ -226,7 +241,13 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forward, migrations.RunPython.noop),
+        # Nullable while the data moves, so that going back re-adds it empty and refills it.
+        migrations.AlterField(
+            model_name="draw",
+            name="pool",
+            field=models.JSONField(null=True, verbose_name="Pool"),
+        ),
+        migrations.RunPython(forward, backward),
         migrations.RemoveField(
             model_name="draw",
             name="pool",
