@@ -37,7 +37,7 @@ from inspections.models import (  # noqa: E402
     Inspection,
     RectificationNotice,
 )
-from inspections.services import draws  # noqa: E402
+from inspections.services import draws, figures  # noqa: E402
 from inspections.tasks import notices_chase  # noqa: E402
 from institutions.models import Institution  # noqa: E402
 
@@ -253,6 +253,32 @@ def fill(campaign, districts, issuer, visits_wanted):
         f"in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
+    # Data made by INSERT … SELECT bypasses the services that keep the figures per share
+    # current: rebuild them (set-based), and time one share's refresh (what a write adds).
+    timer = SqlTimer()
+    started = time.perf_counter()
+    with (
+        acting(system_actor("bench figures")),
+        rls.platform_access("bench figures"),
+        connection.execute_wrapper(timer),
+    ):
+        rows = figures.figures_rebuild()
+    print(
+        f"figures rebuilt for {len(shares)} shares ({rows:,} rows) in "
+        f"{time.perf_counter() - started:.2f} s (SQL {timer.seconds:.2f} s)"
+    )
+    with acting(system_actor("bench figures")), rls.platform_access("bench figures"):
+        one = []
+        for _n in range(5):
+            started = time.perf_counter()
+            figures.figures_refresh([shares[ids[0]]])
+            one.append(time.perf_counter() - started)
+    print(
+        f"one share's refresh (what each visit/notice write adds, in its transaction): "
+        f"median {sorted(one)[2] * 1000:.1f} ms over {visits_wanted // DISTRICTS:,} visits and "
+        f"{visits_wanted // DISTRICTS * NOTICES_PER_VISIT:,} notices",
+        flush=True,
+    )
 
 
 def job(today):
@@ -296,7 +322,7 @@ def bench_draw(districts, campaign, officer):
         times.append(time.perf_counter() - started)
         sql.append(timer.seconds)
         print(
-            f"draw of {DRAW:,} from {len(draw.pool):,} ({draw.algorithm}): "
+            f"draw of {DRAW:,} from {draw.pool_size:,} ({draw.algorithm}): "
             f"{times[-1]:.2f} s (SQL {timer.seconds:.2f} s in {timer.statements} statements)"
         )
         started = time.perf_counter()
@@ -310,6 +336,10 @@ def main():
     institutions(districts)
     if os.environ.get("INSPECTIONS_BENCH_ONLY") == "draw":  # the draw alone, in a minute
         bench_draw(districts, campaign, officer)
+        return
+    if os.environ.get("INSPECTIONS_BENCH_ONLY") == "figures":  # the figures' upkeep alone
+        for _label, size in SIZES:
+            fill(campaign, districts, officer, size)
         return
     as_province = session_cookie(supervisor)
 

@@ -27,12 +27,13 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         # The case chain on the pages of the apps below (they never import inspections).
         from complaints import extensions as complaint_extensions
-        from inspections import panels
+        from inspections import panels, warnings
         from institutions import extensions as institution_extensions
 
         complaint_extensions.register_panel(
             template="inspections/_complaint_panel.html", context=panels.complaint_panel
         )
+        warnings.register()
         institution_extensions.register_panel(
             page="staff", template="institutions/_panel.html", context=panels.institution_panel
         )

@@ -1,9 +1,19 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bureaus.forms import ScopedForm, ScopedModelChoiceField
+from bureaus.models import Street
+from complaints.models import Complaint
 from inspections.models import CampaignShare, Finding, Inspection, RectificationNotice
+from inspections.services.citations import citable_visits
+from inspections.services.draws import FLAGS
+from institutions.models import Institution
+
+Category = Institution.Category
+InstitutionStatus = Institution.Status
 
 
 class AnswerForm(forms.Form):
@@ -125,3 +135,91 @@ class VisitFromComplaintForm(ScopedForm):
         label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     unannounced = forms.BooleanField(label=_("Unannounced"), required=False, initial=True)
+
+
+class ConcludeCitingVisitForm(ScopedForm):
+    """A tip-off's conclusion citing a visit of its institution (complaints' conclusion, with
+    the visit named in the timeline and linked from both sides)."""
+
+    inspection = ScopedModelChoiceField(Inspection.objects.all(), label=_("Visit"))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Complaint.Outcome.choices)
+    public_reply = forms.CharField(
+        label=_("Reply to the reporter"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["inspection"]
+        field.queryset = field.queryset & citable_visits(complaint)
+        field.label_from_instance = citation_label
+
+
+class DrawForm(ScopedForm):
+    """A random draw (双随机) of the district's share: by count or by ratio of the pool, the
+    pool narrowed by filters, optionally weighted by risk. The service checks the rest (a draw
+    larger than the pool is refused on the count field, nothing written)."""
+
+    count = forms.IntegerField(label=_("Number of institutions"), required=False, min_value=1)
+    ratio = forms.DecimalField(
+        label=_("Ratio of the pool"),
+        required=False,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(1),
+        decimal_places=4,
+        help_text=_("e.g. 0.1 draws a tenth of the institutions matching the filters"),
+    )
+    weighted = forms.BooleanField(
+        label=_("Weight by risk"),
+        required=False,
+        help_text=_(
+            "Institutions with warnings, overdue notices or open tip-offs are more likely "
+            "to be drawn."
+        ),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", "---------"), *Category.choices]
+    )
+    street = ScopedModelChoiceField(Street.objects.all(), label=_("Street"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", "---------"), *InstitutionStatus.choices],
+    )
+    warnings = forms.BooleanField(label=_("With warnings"), required=False)
+    overdue_notices = forms.BooleanField(label=_("With an overdue notice"), required=False)
+    open_tipoffs = forms.BooleanField(label=_("With an open tip-off"), required=False)
+    seed = forms.CharField(
+        label=_("Seed"),
+        required=False,
+        max_length=64,
+        help_text=_("Leave empty for a random seed."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") and data.get("ratio"):
+            self.add_error("ratio", _("Give a count or a ratio, not both."))
+        elif not data.get("count") and not data.get("ratio") and not self.errors:
+            self.add_error("count", _("Give the number of institutions to draw."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        filters = {k: data.get(k) for k in ("category", "status", *FLAGS)}
+        filters["street"] = data["street"].pk if data.get("street") else None
+        return {
+            "count": data.get("count"),
+            "ratio": data.get("ratio"),
+            "weighted": data.get("weighted", False),
+            "filters": filters,
+            "seed": data.get("seed", ""),
+        }
+
+
+def citation_label(visit) -> str:
+    return (
+        f"{visit.planned_on:%Y-%m-%d} · {visit.share.campaign.name} · {visit.get_outcome_display()}"
+    )

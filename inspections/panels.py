@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bureaus.permissions import membership_may
-from inspections.models import Inspection, RectificationNotice
+from complaints.models import Complaint
+from inspections.models import ComplaintCitation, Inspection, RectificationNotice
+from inspections.services.citations import citable_visits, citation_text
 
 LIMIT = 20
 
@@ -69,10 +71,34 @@ def complaint_panel(request, complaint):
         and membership_may(membership, "inspection.change")
         and complaint.institution_id is not None
     )
+    items = _items(user, list(_visits(user, complaint=complaint)))
+    cited = (
+        ComplaintCitation.objects.visible_to(user)
+        .filter(complaint=complaint)
+        .select_related("inspection__share__campaign")
+        .first()
+    )
+    if cited is not None:
+        items.append(
+            {
+                "text": _("The conclusion: %(citation)s")
+                % {"citation": citation_text(cited.inspection)},
+                "url": reverse("inspections:inspection-detail", args=[cited.inspection_id]),
+            }
+        )
+    may_cite = (
+        membership.bureau_id == complaint.bureau_id
+        and membership_may(membership, "complaint.change")
+        and complaint.status == Complaint.Status.INVESTIGATING
+        and citable_visits(complaint).exists()
+    )
     return {
         "title": _("Inspections"),
-        "items": _items(user, list(_visits(user, complaint=complaint))),
+        "items": items,
         "open_url": reverse("inspections:complaint-visit", args=[complaint.pk]) if may_open else "",
+        "cite_url": reverse("inspections:complaint-conclude-citing", args=[complaint.pk])
+        if may_cite
+        else "",
     }
 
 

@@ -13,10 +13,11 @@ from inspections.models import (
     Campaign,
     CampaignShare,
     Draw,
-    Finding,
     Inspection,
     RectificationNotice,
+    ShareFigures,
 )
+from inspections.models.figures import FIGURES
 from institutions.models import Institution
 
 N = RectificationNotice.Status
@@ -31,98 +32,47 @@ def campaign_list(*, user):
     return Campaign.objects.visible_to(user).select_related("bureau")
 
 
-EMPTY = {
-    "visits": 0,
-    "institutions": 0,
-    "personnel_times": 0,
-    "vehicle_trips": 0,
-    "suspended": 0,
-    "banned": 0,
-    "issued": 0,
-    "closed": 0,
-    "overdue": 0,
-}
+EMPTY = dict.fromkeys(FIGURES, 0)
 
 
 def statistics(shares, *, by: str = "district") -> dict:
     """The figures for a set of shares (one district's share, or every share of a campaign the
     user sees): per district (`by="district"`) or per street of the institutions visited
-    (`by="street"`), and in total. Four grouped queries whatever the number of districts or
-    streets."""
-    share_ids = list(shares.values_list("pk", flat=True))
-    # The street of the institution visited: through the visit, the notice's visit, the
-    # finding's visit.
-    street = {
-        "visit": "institution__street_id",
-        "notice": "inspection__institution__street_id",
-        "finding": "inspection__institution__street_id",
-    }
-    by_street = by == "street"
-
-    def group(kind):
-        return ["bureau_id", street[kind]] if by_street else ["bureau_id"]
-
-    def key(row, kind):
-        return (row["bureau_id"], row[street[kind]]) if by_street else (row["bureau_id"],)
-
-    visits = (
-        Inspection.objects.filter(share_id__in=share_ids, status__in=STARTED)
-        .values(*group("visit"))
-        .annotate(
-            visits=Count("pk"),
-            institutions=Count("institution_id", distinct=True),
-            personnel_times=Sum("personnel_times"),
-            vehicle_trips=Sum("vehicle_trips"),
-            suspended=Count("pk", filter=Q(outcome=Inspection.Outcome.SUSPEND)),
-            banned=Count("pk", filter=Q(outcome=Inspection.Outcome.BAN)),
-        )
-        .order_by()
-    )
-    notices = (
-        RectificationNotice.objects.filter(inspection__share_id__in=share_ids)
-        .values(*group("notice"))
-        .annotate(
-            issued=Count("pk"),
-            closed=Count("pk", filter=Q(status=N.CLOSED)),
-            overdue=Count("pk", filter=Q(overdue_since__isnull=False) & ~Q(status=N.CLOSED)),
-        )
-        .order_by()
-    )
-    areas = (
-        Finding.objects.filter(inspection__share_id__in=share_ids, result=Finding.Result.VIOLATION)
-        .values(*group("finding"), "item__area")
-        .annotate(n=Count("pk"))
-        .order_by("item__area")
-    )
+    (`by="street"`), and in total. Read from the figures kept per share and street
+    (ShareFigures, current in the same transaction as every write: services/figures.py):
+    three queries whatever the number of districts, streets and visits."""
     names = dict(shares.values_list("bureau_id", "bureau__name"))
+    by_street = by == "street"
+    stored = ShareFigures.objects.filter(share__in=shares.values("pk")).values_list(
+        "bureau_id", "street_id", *FIGURES, "areas"
+    )
     rows: dict[tuple, dict] = {}
 
     def row_for(k):
         if k not in rows:
-            label = names.get(k[0], "")
-            rows[k] = {"district": label, **EMPTY, "areas": {}}
-            if by_street:
-                rows[k]["street_id"] = k[1]
+            rows[k] = {"district": names.get(k[0], ""), **EMPTY, "areas": {}}
         return rows[k]
 
     if not by_street:
         for bureau_id in names:
             row_for((bureau_id,))
-    for row in visits:
-        row_for(key(row, "visit")).update({k: row[k] or 0 for k in EMPTY if k in row})
-    for row in notices:
-        row_for(key(row, "notice")).update({k: row[k] for k in ("issued", "closed", "overdue")})
-    for row in areas:
-        row_for(key(row, "finding"))["areas"][row["item__area"]] = row["n"]
+    for bureau_id, street_id, *counted, areas in stored:
+        row = row_for((bureau_id, street_id) if by_street else (bureau_id,))
+        for k, n in zip(FIGURES, counted, strict=True):
+            row[k] += n
+        for area, n in areas.items():
+            row["areas"][area] = row["areas"].get(area, 0) + n
     if by_street:
         street_names = dict(
-            Street.objects.filter(pk__in={r["street_id"] for r in rows.values()}).values_list(
+            Street.objects.filter(pk__in={k[1] for k in rows if k[1] is not None}).values_list(
                 "pk", "name"
             )
         )
         unassigned = _("No street")
-        for r in rows.values():
-            r["street"] = street_names.get(r.pop("street_id"), unassigned)
+        for k, r in rows.items():
+            r["street"] = street_names.get(k[1], unassigned)
+    for r in rows.values():
+        r["areas"] = dict(sorted(r["areas"].items()))
     total = {k: sum(r[k] for r in rows.values()) for k in EMPTY}
     total_areas: dict[str, int] = {}
     for r in rows.values():
@@ -185,7 +135,7 @@ def public_draw_results(*, limit: int = 50) -> list[dict]:
                 "drawn_at": d.drawn_at,
                 "seed": d.seed,
                 "algorithm": d.algorithm,
-                "pool_size": len(d.pool),
+                "pool_size": d.pool_size,
                 "rows": rows,
             }
         )

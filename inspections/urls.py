@@ -47,5 +47,11 @@ urlpatterns = [
         views.VisitFromComplaintView.as_view(),
         name="complaint-visit",
     ),
+    path(
+        "tip-offs/<int:pk>/conclude/",
+        views.ConcludeCitingVisitView.as_view(),
+        name="complaint-conclude-citing",
+    ),
     path("draws/<int:pk>/", views.DrawDetailView.as_view(), name="draw-detail"),
+    path("shares/<int:pk>/draw/", views.DrawMakeView.as_view(), name="draw-make"),
 ]

@@ -227,6 +227,9 @@ class ReissueSerializer(serializers.Serializer):
 
 class DrawSerializer(serializers.ModelSerializer):
     campaign_name = serializers.CharField(source="share.campaign.name", read_only=True)
+    # Stored packed in DrawPool (the digest proves them unchanged).
+    pool = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    weights = serializers.DictField(child=serializers.IntegerField(), read_only=True)
 
     class Meta:
         model = Draw
@@ -239,6 +242,8 @@ class DrawSerializer(serializers.ModelSerializer):
             "algorithm",
             "filters",
             "pool",
+            "pool_size",
+            "pool_digest",
             "count",
             "ratio",
             "weights",

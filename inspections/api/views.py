@@ -257,7 +257,7 @@ class RectificationNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Random draws (双随机). POST on the list draws; `replay` recomputes and compares."""
 
-    queryset = Draw.objects.all()
+    queryset = Draw.objects.select_related("share__campaign", "pool_data")
     serializer_class = s.DrawSerializer
     permission_object = "draw"
     permission_verbs = {"post": "make"}

@@ -1,6 +1,8 @@
 """Random draws (双随机): targets drawn from a pool of the district's institutions, inspectors
 drawn per department from a roster with recusal. Everything the draw used is recorded (seed,
-pool, roster, algorithm version), so a replay recomputes it and compares.
+pool, roster, algorithm version), so a replay recomputes it and compares. The pool (and the
+weights) are stored packed in DrawPool, written once and not copied field by field into the
+audit trail; the draw's audited row keeps their SHA-256 digest, which the replay checks first.
 
 Algorithm "sha256-rank-1": each candidate is ranked by SHA-256 of "<seed>:<key>" and the
 lowest ranks win; it depends on nothing but the recorded inputs (no Python `random`, whose
@@ -30,6 +32,7 @@ from bureaus.models import Membership
 from bureaus.permissions import allowed_roles, membership_may
 from complaints.models import Complaint
 from inspections.models import Draw, Inspection, InspectorRecusal, RectificationNotice
+from inspections.models.draws import DrawPool, pack_ids, pool_digest
 from institutions.models import Institution
 
 ALGORITHM = "sha256-rank-1"
@@ -249,21 +252,27 @@ def draw_make(
     result = draw_compute(
         seed=seed, pool=pool, count=count, roster=roster, weights=weights, chosen=targets
     )
+    packed_ids = pack_ids(pool)
+    packed_weights = pack_ids(weights[str(pk)] for pk in pool) if weights else b""
     draw = Draw(
         share=share,
         seed=seed,
         algorithm=WEIGHTED if weighted else ALGORITHM,
         filters=clean_filters(filters),
-        pool=pool,
+        pool_size=len(pool),
+        pool_digest=pool_digest(packed_ids, packed_weights),
         count=count,
         ratio=ratio,
-        weights=weights,
         roster=roster,
         result=result,
         drawn_by=actor,
     )
     draw.full_clean()
     draw.save()
+    # The packed pool: one row, its digest already on the audited draw.
+    DrawPool.objects.dangerously_unaudited().bulk_create(
+        [DrawPool(draw=draw, ids=packed_ids, weights=packed_weights)]
+    )
     return draw
 
 
@@ -272,13 +281,23 @@ def draw_replay(draw: Draw) -> dict:
     recorded result is not what they give (the draw was tampered with)."""
     if draw.algorithm not in ALGORITHMS:
         return {"matches": False, "recomputed": [], "reason": "unknown algorithm"}
-    if (draw.algorithm == WEIGHTED) != bool(draw.weights):
+    stored = DrawPool.objects.filter(draw_id=draw.pk).first()
+    if stored is None:
+        return {"matches": False, "recomputed": [], "reason": "pool missing"}
+    ids, packed_weights = bytes(stored.ids), bytes(stored.weights)
+    if pool_digest(ids, packed_weights) != draw.pool_digest:
+        return {"matches": False, "recomputed": [], "reason": "pool does not match its digest"}
+    draw.pool_data = stored
+    pool, weights = draw.pool, draw.weights
+    if len(pool) != draw.pool_size:
+        return {"matches": False, "recomputed": [], "reason": "pool size differs"}
+    if (draw.algorithm == WEIGHTED) != bool(weights):
         return {"matches": False, "recomputed": [], "reason": "weights do not fit the algorithm"}
     recomputed = draw_compute(
         seed=draw.seed,
-        pool=draw.pool,
+        pool=pool,
         count=draw.count,
         roster=draw.roster,
-        weights=draw.weights if draw.algorithm == WEIGHTED else None,
+        weights=weights if draw.algorithm == WEIGHTED else None,
     )
     return {"matches": recomputed == draw.result, "recomputed": recomputed, "reason": ""}

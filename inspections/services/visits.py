@@ -26,6 +26,7 @@ from inspections.models import (
     Inspection,
     InspectionAcknowledgement,
 )
+from inspections.services.figures import figures_refresh
 
 S = Inspection.Status
 CHANGE = "inspection.change"
@@ -98,6 +99,7 @@ def inspection_plan(
     inspection.save()
     inspection.departments.set(departments)
     inspection.inspectors.set(inspectors)
+    figures_refresh([share.pk])
     return inspection
 
 
@@ -106,7 +108,9 @@ def inspection_start(*, actor, inspection: Inspection) -> Inspection:
     """The team arrives: the visit starts and answers may be given."""
     step = VISIT.begin(inspection, "start", actor=actor)
     step.record.started_at = timezone.now()
-    return step.finish(fields=["started_at"])
+    visit = step.finish(fields=["started_at"])
+    figures_refresh([visit.share_id])
+    return visit
 
 
 @transaction.atomic
@@ -137,9 +141,11 @@ def inspection_conclude(
     record.vehicle_trips = vehicle_trips
     record.summary = summary.strip()
     record.ended_at = timezone.now()
-    return step.finish(
+    visit = step.finish(
         fields=["outcome", "personnel_times", "vehicle_trips", "summary", "ended_at"]
     )
+    figures_refresh([visit.share_id])
+    return visit
 
 
 @transaction.atomic
@@ -173,6 +179,9 @@ def finding_save(*, actor, inspection: Inspection, item, result: str, note: str 
         finding.result, finding.note = result, note
         finding.answered_by, finding.answered_at = actor, timezone.now()
         finding.save(update_fields=["result", "note", "answered_by", "answered_at"])
+    else:
+        return finding  # the same answer again: nothing changed
+    figures_refresh([locked.share_id])
     return finding
 
 

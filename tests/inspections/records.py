@@ -18,6 +18,7 @@ from inspections.models import (
     InspectionPolicy,
     RectificationNotice,
 )
+from inspections.models.draws import pack_ids, pool_digest
 from institutions.models import Institution
 from tests.records import maker
 
@@ -101,7 +102,8 @@ def _draw(bureau, marker):
         share=share,
         seed="isolation",
         algorithm="sha256-rank-1",
-        pool=[1],
+        pool_size=1,
+        pool_digest=pool_digest(pack_ids([1]), b""),
         count=1,
         result=[{"institution": 1, "inspectors": {}}],
         drawn_by=drawer,

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bureaus.context import acting, system_actor
-from inspections.models import Draw, RectificationNotice
+from inspections.models import Draw, DrawPool, RectificationNotice
+from inspections.models.draws import pack_ids, pool_digest
 from inspections.services import draws
 from institutions.models import Institution
 from tests.complaints.records import make_complaint
@@ -102,10 +103,18 @@ def test_weighted_draw_favours_risk_and_replays(tree, share_a, pool):
     assert again.result == first.result
     Institution.objects.update(warning_codes=[])
     assert draws.draw_replay(first)["matches"] is True
-    tampered = {k: 1 for k in first.weights}
-    Draw.objects.filter(pk=first.pk).update(weights=tampered)
-    first.refresh_from_db()
-    assert draws.draw_replay(first)["matches"] is False
+    # Every weight set to 1 in the stored pool: the digest on the draw no longer fits it.
+    flat = pack_ids([1] * first.pool_size)
+    DrawPool.objects.dangerously_unaudited().filter(draw=first).update(weights=flat)
+    first = Draw.objects.get(pk=first.pk)
+    replay = draws.draw_replay(first)
+    assert replay["matches"] is False and replay["reason"] == "pool does not match its digest"
+    # … and with the digest forged to fit (the draw's row is audited), the recomputed
+    # result differs from the recorded one.
+    Draw.objects.filter(pk=first.pk).update(pool_digest=pool_digest(first.pool_data.ids, flat))
+    first = Draw.objects.get(pk=first.pk)
+    replay = draws.draw_replay(first)
+    assert replay["reason"] == "" and replay["matches"] is False
 
 
 def test_api_draws_by_ratio_weighted_and_refuses_bad_ratio(tree, share_a, pool):

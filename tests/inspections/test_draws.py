@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bureaus.context import acting, system_actor
-from bureaus.models import Department, Membership
-from inspections.models import Draw, InspectorRecusal
+from bureaus.models import AuditEvent, Department, Membership
+from inspections.models import Draw, DrawPool, InspectorRecusal
+from inspections.models.draws import pack_ids
 from inspections.services import draws, visits
 from tests.conftest import make_user
 from tests.inspections.conftest import act, make_institution
@@ -56,6 +57,29 @@ def test_replay_matches_and_detects_tampering(tree, share_a, pool, roster):
     draw.refresh_from_db()
     replay = draws.draw_replay(draw)
     assert replay["matches"] is False and replay["recomputed"] != draw.result
+
+
+def test_the_pool_is_stored_once_packed_and_checked_by_its_digest(tree, share_a, pool):
+    """The pool is not on the audited draw row (its digest is): the audit event of the draw
+    holds no pool, and a pool changed after the draw fails the replay."""
+    draw = draws.draw_make(actor=act(tree.user("a", "officer")), share=share_a, count=3)
+    assert draw.pool_size == len(pool) and len(draw.pool_digest) == 64
+    event = AuditEvent.objects.filter(model="inspections.draw", object_id=str(draw.pk)).get()
+    assert "pool" not in str(event.changes).replace("pool_size", "").replace("pool_digest", "")
+    assert not AuditEvent.objects.filter(model="inspections.drawpool").exists()
+    # One institution swapped for another in the stored pool.
+    ids = draw.pool
+    ids[0] = ids[0] + 10_000
+    DrawPool.objects.dangerously_unaudited().filter(draw=draw).update(ids=pack_ids(ids))
+    replay = draws.draw_replay(Draw.objects.get(pk=draw.pk))
+    assert replay == {
+        "matches": False,
+        "recomputed": [],
+        "reason": "pool does not match its digest",
+    }
+    # The pool missing altogether.
+    DrawPool.objects.dangerously_unaudited().filter(draw=draw).delete()
+    assert draws.draw_replay(Draw.objects.get(pk=draw.pk))["matches"] is False
 
 
 def test_recused_and_last_time_inspectors_are_never_drawn(tree, share_a, pool, roster):

@@ -144,18 +144,21 @@ def test_job_reminds_marks_overdue_escalates_once(tree, notice):
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
     assert notices_chase(today="2026-10-08") == {
         "reminded": 0,
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
     assert notices_chase(today="2026-10-10") == {
         "reminded": 0,
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
     # The day after the deadline: overdue, escalated to the district administrator.
     assert notices_chase(today="2026-10-11") == {
@@ -163,6 +166,7 @@ def test_job_reminds_marks_overdue_escalates_once(tree, notice):
         "marked": 1,
         "escalated": 1,
         "city": 0,
+        "warnings": 1,
     }
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED and notice.overdue_since == dt.date(2026, 10, 11)
@@ -175,12 +179,14 @@ def test_job_reminds_marks_overdue_escalates_once(tree, notice):
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
     assert notices_chase(today="2026-10-12") == {
         "reminded": 0,
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
     assert Notification.objects.count() == before
     # Evidence may still arrive on an escalated notice.
@@ -200,6 +206,7 @@ def test_job_leaves_answered_notices_alone(tree, notice):
         "marked": 0,
         "escalated": 0,
         "city": 0,
+        "warnings": 0,
     }
 
 
@@ -213,9 +220,21 @@ def test_the_job_runs_through_a_real_worker(tree, notice):
     _move_due(notice, dt.date(2026, 10, 10))
     with celery_worker_process() as queue:
         result = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert result.get(timeout=60) == {"reminded": 0, "marked": 1, "escalated": 1, "city": 0}
+        assert result.get(timeout=60) == {
+            "reminded": 0,
+            "marked": 1,
+            "escalated": 1,
+            "city": 0,
+            "warnings": 1,
+        }
         again = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert again.get(timeout=60) == {"reminded": 0, "marked": 0, "escalated": 0, "city": 0}
+        assert again.get(timeout=60) == {
+            "reminded": 0,
+            "marked": 0,
+            "escalated": 0,
+            "city": 0,
+            "warnings": 0,
+        }
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED
 

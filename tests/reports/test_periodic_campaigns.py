@@ -11,6 +11,7 @@ from documents import tasks as document_tasks
 from documents.models import IssuedDocument
 from inspections.models import Inspection
 from inspections.services import campaigns
+from inspections.services.figures import figures_refresh
 from institutions.models import Institution
 from reports.models import PeriodicReport, ReportKind
 from reports.periodic import services
@@ -48,6 +49,8 @@ def campaign(tree, as_system):
             personnel_times=persons,
             vehicle_trips=vehicles,
         )
+    # Visits made without inspections' services: their figures per share are rebuilt.
+    figures_refresh([share.pk])
     return campaign
 
 

@@ -1,11 +1,6 @@
-"""Rectification notices (整改通知书): issued from violation findings with a deadline in working
-days, then chased through evidence, verification, rejection and re-issue, or overdue and
-escalation. Every step goes through the workflow (row locked, state re-checked).
-
-The official PDF (整改通知书, sealed and signed) is issued through `documents/`
-(`notice_document`), one per deadline: a re-issue gets its own document. An outcome that
-changes the institution (停办整改 / 取缔) goes through the registry's lifecycle service
-(`notice_sanction`), with the students placed and the fees refunded recorded as numbers."""
+"""The notice's workflow: issued from violation findings with a deadline in working days,
+then evidence, verification, rejection and re-issue, or a sanction. Every step goes through
+the workflow (row locked, state re-checked) and recomputes its share's figures."""
 
 import datetime as dt
 
@@ -16,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bureaus.permissions import membership_may
-from core import deadlines, notifications
 from core.numbering import next_number
 from core.workdays import add_working_days
 from core.workflow import Transition, Workflow
-from inspections.models import Finding, Inspection, InspectionPolicy, RectificationNotice
+from inspections import warnings
+from inspections.models import Finding, Inspection, RectificationNotice
+from inspections.services.figures import figures_refresh
 from institutions.models import Institution
 from institutions.services.lifecycle import institution_change_status
 
@@ -141,6 +137,18 @@ def notice_issue(
     notice.number = f"{number_prefix(inspection.bureau)}〔{year}〕{n}号"
     notice.save()
     notice.findings.set(findings)
+    figures_refresh([visit.share_id])
+    return notice
+
+
+def _refreshed(notice: RectificationNotice) -> RectificationNotice:
+    """The notice after a transition: its share's figures recomputed and its institution's
+    inspection warnings put right (closed or sanctioned clears them), same transaction."""
+    share_id, institution_id = Inspection.objects.values_list("share_id", "institution_id").get(
+        pk=notice.inspection_id
+    )
+    figures_refresh([share_id])
+    warnings.institutions_sync([institution_id])
     return notice
 
 
@@ -165,7 +173,7 @@ def notice_submit_evidence(*, actor, notice: RectificationNotice, evidence: str)
         raise ValidationError({"evidence": _("Describe the evidence of rectification.")})
     step.record.evidence = evidence.strip()
     step.record.evidence_at = timezone.now()
-    return step.finish(fields=["evidence", "evidence_at"])
+    return _refreshed(step.finish(fields=["evidence", "evidence_at"]))
 
 
 @transaction.atomic
@@ -184,7 +192,7 @@ def notice_submit_evidence_from_institution(
     step = NOTICE.begin_as_system(notice, "submit")
     step.record.evidence = evidence.strip()
     step.record.evidence_at = timezone.now()
-    return step.finish(fields=["evidence", "evidence_at"])
+    return _refreshed(step.finish(fields=["evidence", "evidence_at"]))
 
 
 @transaction.atomic
@@ -194,7 +202,7 @@ def notice_verify(*, actor, notice: RectificationNotice, note: str = ""):
     step.record.review_note = note.strip()
     step.record.verified_at = timezone.now()
     step.record.verified_by = actor
-    return step.finish(fields=["review_note", "verified_at", "verified_by"])
+    return _refreshed(step.finish(fields=["review_note", "verified_at", "verified_by"]))
 
 
 @transaction.atomic
@@ -204,7 +212,7 @@ def notice_reject(*, actor, notice: RectificationNotice, note: str):
     if not note.strip():
         raise ValidationError({"note": _("Say why the evidence is not enough.")})
     step.record.review_note = note.strip()
-    return step.finish(fields=["review_note"])
+    return _refreshed(step.finish(fields=["review_note"]))
 
 
 @transaction.atomic
@@ -217,8 +225,10 @@ def notice_reissue(*, actor, notice: RectificationNotice, working_days: int):
     record.overdue_since = None
     record.reissue_count += 1
     record.issued_at = timezone.now()
-    return step.finish(
-        fields=["due_on", "working_days", "overdue_since", "reissue_count", "issued_at"]
+    return _refreshed(
+        step.finish(
+            fields=["due_on", "working_days", "overdue_since", "reissue_count", "issued_at"]
+        )
     )
 
 
@@ -279,162 +289,4 @@ def notice_sanction(
     record.refund_students = refund_students
     record.refunded_fen = refunded_fen
     fields = ["sanction", "sanction_reason", "sanctioned_at", "students_placed"]
-    return step.finish(fields=[*fields, "refund_students", "refunded_fen"])
-
-
-def city_escalation_days(bureau_ids) -> dict[int, int]:
-    """Each district's further period (working days) before an escalated notice goes to the
-    city: its InspectionPolicy, else the default."""
-    bureau_ids = set(bureau_ids)
-    default = InspectionPolicy._meta.get_field("city_escalation_days").default
-    found = dict(
-        InspectionPolicy.objects.filter(bureau_id__in=bureau_ids).values_list(
-            "bureau_id", "city_escalation_days"
-        )
-    )
-    return {pk: found.get(pk, default) for pk in bureau_ids}
-
-
-def policy_set(*, actor, city_escalation_days: int) -> InspectionPolicy:
-    """The acting district's period before an escalated notice goes on to the city."""
-    membership = getattr(actor, "membership", None)
-    if membership is None or not membership_may(membership, "inspectionpolicy.change"):
-        raise PermissionDenied
-    policy = InspectionPolicy.objects.filter(bureau_id=membership.bureau_id).first()
-    policy = policy or InspectionPolicy(bureau_id=membership.bureau_id)
-    policy.city_escalation_days = city_escalation_days
-    policy.full_clean()
-    policy.save()
-    return policy
-
-
-def _lock_ids(queryset) -> list[int]:
-    """The ids of the rows this run takes (rows another run holds locked are its own)."""
-    return list(
-        queryset.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
-    )
-
-
-class _Staff:
-    """Whom to tell in each bureau, read once per bureau per run."""
-
-    def __init__(self, action: str):
-        self.action, self.cache = action, {}
-
-    def __call__(self, bureau_id: int) -> list:
-        if bureau_id not in self.cache:
-            self.cache[bureau_id] = notifications.district_staff(bureau_id, action=self.action)
-        return self.cache[bureau_id]
-
-
-def _escalate_to_district(today: dt.date) -> int:
-    """The newly overdue notices (still issued): escalated in one statement (audited as a bulk
-    update), then the district's administrators are told, once per notice."""
-    with transaction.atomic():
-        ids = _lock_ids(
-            RectificationNotice.objects.filter(status=N.ISSUED, overdue_since__isnull=False)
-        )
-        if not ids:
-            return 0
-        RectificationNotice.objects.filter(pk__in=ids).update(
-            status=N.ESCALATED, escalated_at=timezone.now()
-        )
-    staff = _Staff("deadline.escalate")
-    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
-        "pk", "bureau_id", "number", "due_on"
-    )
-    notifications.notify_bulk(
-        (
-            user,
-            bureau_id,
-            _("Rectification notice %(number)s is overdue: it was due on %(due)s.")
-            % {"number": number, "due": due_on.isoformat()},
-            link(pk),
-            f"notice-escalated:{pk}:{due_on.isoformat()}",
-        )
-        for pk, bureau_id, number, due_on in rows.iterator()
-        for user in staff(bureau_id)
-    )
-    return len(ids)
-
-
-def _escalate_to_city(today: dt.date) -> int:
-    """Notices still escalated (nothing received) once the district's further period has run
-    since they went overdue: marked in one statement, then the city's staff are told, once."""
-    waiting = RectificationNotice.objects.filter(status=N.ESCALATED, city_escalated_at__isnull=True)
-    candidates = list(waiting.values_list("pk", "bureau_id", "overdue_since"))
-    if not candidates:
-        return 0
-    days = city_escalation_days(b for _pk, b, _since in candidates)
-    limits: dict[tuple, dt.date] = {}
-    due_ids = []
-    for pk, bureau_id, since in candidates:
-        key = (since, days[bureau_id])
-        if key not in limits:
-            limits[key] = add_working_days(since, days[bureau_id])
-        if limits[key] <= today:
-            due_ids.append(pk)
-    if not due_ids:
-        return 0
-    with transaction.atomic():
-        ids = _lock_ids(waiting.filter(pk__in=due_ids))
-        RectificationNotice.objects.filter(pk__in=ids).update(city_escalated_at=timezone.now())
-    staff = _Staff("campaign.change")
-    rows = RectificationNotice.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "bureau__parent_id",
-        "bureau__name",
-        "inspection__institution__name",
-        "number",
-        "due_on",
-    )
-    notifications.notify_bulk(
-        (
-            user,
-            city_id,
-            _(
-                "Rectification notice %(number)s of %(district)s (%(institution)s) is still "
-                "overdue: it was due on %(due)s."
-            )
-            % {
-                "number": number,
-                "district": district,
-                "institution": institution,
-                "due": due_on.isoformat(),
-            },
-            link(pk),
-            f"notice-city:{pk}:{due_on.isoformat()}",
-        )
-        for pk, city_id, district, institution, number, due_on in rows.iterator()
-        if city_id is not None
-        for user in staff(city_id)
-    )
-    return len(ids)
-
-
-def notices_chase(*, today: dt.date | None = None) -> dict:
-    """The periodic job: remind 3 working days before the deadline, mark overdue the day
-    after it, escalate the newly overdue to the district administrators, and those still
-    overdue after the district's further period (InspectionPolicy) to the city. Set-based and
-    idempotent: a second run on the same day marks, escalates and sends nothing."""
-    today = today or timezone.localdate()
-    remind_until = add_working_days(today, REMIND_WORKING_DAYS)
-    owed = RectificationNotice.objects.filter(RectificationNotice.owed_q())
-    soon = owed.filter(due_on__gte=today, due_on__lte=remind_until).values_list(
-        "pk", "issued_by_id", "bureau_id", "number", "due_on"
-    )
-    reminded = notifications.notify_bulk(
-        (
-            issued_by,
-            bureau_id,
-            _("Rectification notice %(number)s is due on %(due)s.")
-            % {"number": number, "due": due_on.isoformat()},
-            link(pk),
-            f"notice-remind:{pk}:{due_on.isoformat()}",
-        )
-        for pk, issued_by, bureau_id, number, due_on in soon.iterator()
-    )
-    marked = deadlines.mark_overdue(RectificationNotice.objects.all(), today=today)
-    escalated = _escalate_to_district(today)
-    city = _escalate_to_city(today)
-    return {"reminded": reminded, "marked": len(marked), "escalated": escalated, "city": city}
+    return _refreshed(step.finish(fields=[*fields, "refund_students", "refunded_fen"]))
