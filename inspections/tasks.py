@@ -4,7 +4,8 @@ from celery import shared_task
 
 from bureaus import rls
 from bureaus.context import acting, system_actor
-from inspections.services import notices
+from inspections import warnings
+from inspections.services import figures, notices
 
 
 @shared_task
@@ -17,3 +18,18 @@ def notices_chase(today: str | None = None) -> dict:
         rls.platform_access("job inspections notices_chase"),
     ):
         return notices.notices_chase(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task
+def figures_and_warnings_rebuild() -> dict:
+    """Nightly: every share's figures anew and every institution's inspection warnings
+    re-derived (idempotent). Writes keep both current as they happen; this catches what no
+    inspections write sees, such as an institution moved to another street in the registry."""
+    with (
+        acting(system_actor("inspections_figures_rebuild")),
+        rls.platform_access("job inspections figures_and_warnings_rebuild"),
+    ):
+        return {
+            "figure_rows": figures.figures_rebuild(),
+            "institutions_changed": warnings.sync_all(),
+        }

@@ -302,6 +302,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.notices_chase",
         "schedule": crontab(hour=6, minute=15),
     },
+    # inspections/: figures and warnings re-derived for what their writes cannot see (an
+    # institution moved to another street); idempotent.
+    "inspections-rebuild-figures": {
+        "task": "inspections.tasks.figures_and_warnings_rebuild",
+        "schedule": crontab(hour=3, minute=5),
+    },
     # reports/: every district's due progress reports, issued once each (seed 002 §四).
     "reports-generate-due": {
         "task": "reports.tasks.reports_generate_due",

@@ -195,3 +195,26 @@ def test_concurrent_writers_to_one_share_lose_nothing(tree, share_a):
     rows = assert_current(share_a)
     assert sum(r["personnel_times"] for r in rows.values()) == 12
     assert sum(r["vehicle_trips"] for r in rows.values()) == 6
+
+
+def test_the_nightly_job_follows_an_institution_moved_to_another_street(tree, share_a):
+    # No inspections write sees a registry edit; the nightly job re-derives the figures.
+    from inspections.tasks import figures_and_warnings_rebuild
+
+    with acting(system_actor("tests")):
+        street = Street.objects.create(bureau=tree.a, name="南山街道")
+    moved = make_institution(tree.a, "南山培训")
+    inspector = act(tree.user("a", "inspector"))
+    planned = visits.inspection_plan(
+        actor=inspector, share=share_a, institution=moved, planned_on=timezone.localdate()
+    )
+    visits.inspection_start(actor=inspector, inspection=planned)
+    assert set(assert_current(share_a)) == {(share_a.pk, None)}
+    with acting(system_actor("tests")):
+        type(moved).objects.filter(pk=moved.pk).update(street=street)
+    assert set(stored([share_a.pk])) == {(share_a.pk, None)}  # stale until the job runs
+    figures_and_warnings_rebuild.run()
+    assert set(assert_current(share_a)) == {(share_a.pk, street.pk)}
+    before = stored([share_a.pk])
+    assert figures_and_warnings_rebuild.run()["institutions_changed"] == 0
+    assert stored([share_a.pk]) == before
