@@ -10,7 +10,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
+from bureaus import copying
 from bureaus.context import current_actor
 from bureaus.models import AuditEvent
 
@@ -174,6 +176,50 @@ def record_bulk_delete(model, rows) -> None:
 
 def record_bulk_create(model, rows) -> None:
     _record_rows(model, rows, action=AuditEvent.Action.CREATE)
+
+
+def record_bulk_copy(model, rows, *, using: str = "default") -> None:
+    """record_bulk_create written with COPY (bureaus.copying), for `bulk_copy`: the same audit
+    rows, column for column (the actor, the record's text, its redacted values as JSON), ids
+    reserved from the trail's sequence in the order of `rows`, so that the day's digest and
+    seal read them as they would read bulk_create's."""
+    rows = list(rows)
+    if not rows:
+        return
+    actor = current_actor()
+    ids = copying.reserve_ids(AuditEvent, len(rows), using=using)
+    now = timezone.now()
+    label = model._meta.label_lower
+    actor_id = actor.user_id if actor else None
+    actor_repr = (actor.user_repr if actor else "system")[:150]
+    request_id = actor.request_id if actor else ""
+    ip = actor.ip if actor else None
+    encode = DjangoJSONEncoder().encode  # what json.dumps(cls=DjangoJSONEncoder) writes
+    action = AuditEvent.Action.CREATE.value
+    columns = ["id", "at", "bureau_id", "actor_id", "actor_repr", "action", "model"]
+    columns += ["object_id", "object_repr", "changes", "request_id", "ip"]
+    copying.copy_rows(
+        AuditEvent,
+        [AuditEvent._meta.get_field(name).column for name in columns],
+        (
+            (
+                event_id,
+                now,
+                row.bureau_id,
+                actor_id,
+                actor_repr,
+                action,
+                label,
+                str(row.pk),
+                str(row)[:200],
+                encode(_redact(model, _fields_dict(row))),
+                request_id,
+                ip,
+            )
+            for event_id, row in zip(ids, rows, strict=True)
+        ),
+        using=using,
+    )
 
 
 def day_digest(rows: models.QuerySet) -> tuple[int, str]:

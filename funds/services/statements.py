@@ -284,7 +284,7 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
             last_day[account_id] = values["day"]
     if errors:
         return 0, duplicates, errors
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
+    LedgerEntry.objects.bulk_copy(entries)
     for account_id in last_day:
         state = books[account_id]
         EscrowAccount.objects.filter(pk=account_id).update(balance_fen=state.balance)
