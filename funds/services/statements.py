@@ -266,19 +266,21 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
             deposited[record.pk] = deposited.get(record.pk, 0) + amount
         elif kind in (K.RELEASE, K.REFUND) and state._liability is not None:
             state._liability += amount
-        entries.append(
-            LedgerEntry(
-                bureau_id=state.account.bureau_id,
-                account=state.account,
-                kind=kind,
-                amount_fen=amount,
-                balance_after_fen=new_balance,
-                booked_on=values["day"],
-                fee_record=record if kind == K.FEE else None,
-                bank_reference=values["reference"],
-                note=values["note"],
-            )
+        # By the fields' attnames (no related-object descriptor per line); the account is
+        # cached on the entry, so that inherit_bureau reads it without a query.
+        entry = LedgerEntry(
+            bureau_id=state.account.bureau_id,
+            account_id=account_id,
+            kind=kind,
+            amount_fen=amount,
+            balance_after_fen=new_balance,
+            booked_on=values["day"],
+            fee_record_id=record.pk if kind == K.FEE else None,
+            bank_reference=values["reference"],
+            note=values["note"],
         )
+        entry._state.fields_cache["account"] = state.account
+        entries.append(entry)
         day = last_day.get(account_id)
         if day is None or day < values["day"]:
             last_day[account_id] = values["day"]
