@@ -221,6 +221,8 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
     accounts once (in id order, so two imports never deadlock), one query for references
     already booked, the ledger's rules and running balances in Python, one bulk insert of the
     entries with their audit rows, one balance update per account, the accounts' warnings."""
+    fields = tuple(f.attname for f in LedgerEntry._meta.concrete_fields)
+    assert fields == ENTRY_FIELDS, f"LedgerEntry's fields changed: {fields}"
     account_ids = sorted({r.values["account"].pk for r in rows})
     # Lock first, then look: a concurrent import of the same file waits here and then sees
     # the references the first one booked.
@@ -266,25 +268,31 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
             deposited[record.pk] = deposited.get(record.pk, 0) + amount
         elif kind in (K.RELEASE, K.REFUND) and state._liability is not None:
             state._liability += amount
-        entries.append(
-            LedgerEntry(
-                bureau_id=state.account.bureau_id,
-                account=state.account,
-                kind=kind,
-                amount_fen=amount,
-                balance_after_fen=new_balance,
-                booked_on=values["day"],
-                fee_record=record if kind == K.FEE else None,
-                bank_reference=values["reference"],
-                note=values["note"],
-            )
+        # Positional, in the order of ENTRY_FIELDS (Model.__init__'s fast path: no keyword
+        # or related-object descriptor per line); the account is cached on the entry, so
+        # that inherit_bureau reads it without a query.
+        entry = LedgerEntry(
+            None,
+            state.account.bureau_id,
+            account_id,
+            kind,
+            amount,
+            new_balance,
+            values["day"],
+            record.pk if kind == K.FEE else None,
+            None,
+            values["reference"],
+            values["note"],
+            None,
         )
+        entry._state.fields_cache["account"] = state.account
+        entries.append(entry)
         day = last_day.get(account_id)
         if day is None or day < values["day"]:
             last_day[account_id] = values["day"]
     if errors:
         return 0, duplicates, errors
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
+    LedgerEntry.objects.bulk_copy(entries)
     for account_id in last_day:
         state = books[account_id]
         EscrowAccount.objects.filter(pk=account_id).update(balance_fen=state.balance)
@@ -298,7 +306,21 @@ def _book(rows, *, actor) -> tuple[int, int, list]:
     return len(entries), duplicates, errors
 
 
-BATCH = 5000
+# LedgerEntry's concrete fields, in the order _book passes them (checked at each import).
+ENTRY_FIELDS = (
+    "id",
+    "bureau_id",
+    "account_id",
+    "kind",
+    "amount_fen",
+    "balance_after_fen",
+    "booked_on",
+    "fee_record_id",
+    "reverses_id",
+    "bank_reference",
+    "note",
+    "created_at",
+)
 PROGRESS_EVERY = 20_000
 
 
