@@ -53,3 +53,18 @@ class FeeRecordTable(ListTable):
     class_hours = Column(_("Class hours"))
     violation = Column(_("Violation"))
     district = Column(_("District"), orderable=True, order_by=sort("bureau_id", "institution_id"))
+
+
+class StatementImportTable(ListTable):
+    class Meta(ListTable.Meta):
+        pass
+
+    # Sorts only on the primary key (created_at is set on insert, so the id is its order) or
+    # the district's foreign key.
+    file = Column(_("File"))
+    state = Column(_("State"))
+    lines = Column(_("Lines"))
+    booked = Column(_("Booked"))
+    duplicates = Column(_("Already booked"))
+    imported_at = Column(_("Imported at"), orderable=True, order_by=sort())
+    district = Column(_("District"), orderable=True, order_by=sort("bureau_id"))

@@ -5,10 +5,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bureaus.context import acting, system_actor
-from funds.models import FeeRecord, FundWarning
+from funds.models import FeeRecord, FundWarning, StatementImport
 from tests.funds.conftest import ACCOUNT_NUMBER, make_institution, open_account
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +194,55 @@ def test_fee_records_district_filter_for_the_city(client, tree, fees):
     response = client.get(FEES, {"district": tree.b.pk})
     assert _contracts(response) == ["HT-B1"]
     assert "赵一鸣" not in response.content.decode()
+
+
+IMPORTS = reverse("funds:statementimport-list")
+
+
+@pytest.fixture
+def imports(tree):
+    with acting(system_actor("tests")):
+        return [
+            StatementImport.objects.create(
+                bureau=bureau, original_name=name, state=StatementImport.State.DONE, lines=1
+            )
+            for bureau, name in (
+                (tree.a, "甲回单1.csv"),
+                (tree.a, "甲回单2.csv"),
+                (tree.b, "乙回单.csv"),
+            )
+        ]
+
+
+def _files(response):
+    assert response.status_code == 200
+    return re.findall(r">((?:甲|乙)回单\d?\.csv)</a>", response.content.decode())
+
+
+def test_imports_sort_page_size_and_district_filter(client, tree, imports):
+    client.force_login(tree.user("a", "officer"))
+    body = client.get(IMPORTS).content.decode()
+    assert "table-stack" in body and "sort-link" in body and 'name="file"' in body
+    assert _files(client.get(IMPORTS)) == ["甲回单2.csv", "甲回单1.csv"]
+    assert _files(client.get(IMPORTS, {"sort": "imported_at"})) == ["甲回单1.csv", "甲回单2.csv"]
+    assert _files(client.get(IMPORTS, {"sort": "lines"})) == ["甲回单2.csv", "甲回单1.csv"]
+    assert client.get(IMPORTS, {"per_page": "25"}).context["paginator"].per_page == 25
+    client.force_login(tree.user("city", "supervisor"))
+    assert len(_files(client.get(IMPORTS))) == 3
+    assert _files(client.get(IMPORTS, {"district": tree.b.pk})) == ["乙回单.csv"]
+
+
+def test_sorting_and_page_size_add_no_query_per_row(client, tree, fund_warnings, two_districts):
+    client.force_login(tree.user("city", "supervisor"))
+
+    def count(**params):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(WARNINGS, params).status_code == 200
+        return len(captured.captured_queries)
+
+    few = count(sort="-status", group="district")
+    few_paged = count(sort="raised", per_page="100")
+    for n in range(10):
+        _warn(two_districts[n % 2], f"补充{n}")
+    assert count(sort="-status", group="district") == few
+    assert count(sort="raised", per_page="100") == few_paged
