@@ -6,25 +6,32 @@ from django.utils.translation import gettext as gettext_now
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
 from core import spreadsheets as sheets
+from core.tables import TableListMixin
 from funds import forms, selectors
 from funds.models import (
     EscrowAccount,
     LedgerEntry,
 )
 from funds.services import warnings
+from funds.tables import AccountTable
 
 
-class AccountListView(ScopedListView):
-    """Escrow accounts of the user's subtree, with coverage per district."""
+class AccountListView(TableListMixin, ScopedListView):
+    """Escrow accounts of the user's subtree, with coverage per district. Sortable columns,
+    page size, column choice, saved filters, a district filter for superiors (core.tables)."""
 
     model = EscrowAccount
     permission_object = "escrowaccount"
     template_name = "funds/account_list.html"
     paginate_by = 50
+    table_class = AccountTable
+    list_key = "escrow-accounts"
 
     def scope_queryset(self, queryset):
         self.scoped = queryset
-        return queryset.select_related("institution", "bureau").order_by("bureau__code", "id")
+        return self.table_order(
+            queryset.select_related("institution", "bureau").order_by("bureau__code", "id")
+        )
 
     def get_context_data(self, **kwargs):
         rows = selectors.coverage(bureau_ids=self.membership.bureau.subtree_ids())

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as gettext_now
 
 from bureaus.pages import ScopedDetailView, ScopedListView
 from core import notifications
+from core.tables import TableListMixin
 from funds import selectors
 from funds.models import (
     FeeRecord,
 )
+from funds.tables import FeeRecordTable
 
 
 def _safe(value: str) -> str:
@@ -18,19 +20,24 @@ def _safe(value: str) -> str:
     return ("'" + value) if value[:1] in "=+-@" else value
 
 
-class FeeRecordListView(ScopedListView):
-    """Fee records (students masked), violations of the fee cap listed per institution."""
+class FeeRecordListView(TableListMixin, ScopedListView):
+    """Fee records (students masked), violations of the fee cap listed per institution.
+    Sortable columns, page size, column choice, saved filters, a district filter for superiors
+    (core.tables)."""
 
     model = FeeRecord
     permission_object = "feerecord"
     template_name = "funds/feerecord_list.html"
     paginate_by = 50
+    table_class = FeeRecordTable
+    list_key = "fee-records"
+    extra_params = ("violations",)
 
     def scope_queryset(self, queryset):
         self.scoped = queryset
         if self.request.GET.get("violations"):
             queryset = queryset.filter(violates_cap=True)
-        return queryset.select_related("institution", "bureau")
+        return self.table_order(queryset.select_related("institution", "bureau"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(violations=selectors.violations(self.scoped), **kwargs)

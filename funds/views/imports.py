@@ -6,23 +6,29 @@ from django.shortcuts import redirect
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
 from core import spreadsheets as sheets
+from core.tables import TableListMixin
 from funds import forms
 from funds.models import (
     StatementImport,
 )
 from funds.services import statements
+from funds.tables import StatementImportTable
 
 
-class StatementImportListView(ScopedListView):
-    """Statement imports of the subtree; the district's officers upload a file here."""
+class StatementImportListView(TableListMixin, ScopedListView):
+    """Statement imports of the subtree, newest first; the district's officers upload a file
+    here. Sortable columns, page size, column choice, saved filters, a district filter for
+    superiors (core.tables)."""
 
     model = StatementImport
     permission_object = "statementimport"
     template_name = "funds/statementimport_list.html"
     paginate_by = 50
+    table_class = StatementImportTable
+    list_key = "statement-imports"
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("bureau")
+        return self.table_order(queryset.select_related("bureau"))
 
     def _may_upload(self):
         return membership_may(self.membership, "statementimport.change")

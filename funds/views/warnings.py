@@ -5,21 +5,28 @@ from django.utils.translation import gettext_lazy as _
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
 from core import notifications
+from core.tables import TableListMixin
 from core.views import RecordActionView
 from funds import forms
 from funds.models import (
     FundWarning,
 )
 from funds.services import suspension, warnings
+from funds.tables import WarningTable
 
 
-class WarningListView(ScopedListView):
-    """The district's warning inbox (unresolved first); superiors read their districts'."""
+class WarningListView(TableListMixin, ScopedListView):
+    """The district's warning inbox (the unresolved ones unless asked otherwise), newest
+    first; superiors read their districts'. Sortable columns, page size, column choice, saved
+    filters, a district filter for superiors (core.tables)."""
 
     model = FundWarning
     permission_object = "fundwarning"
     template_name = "funds/warning_list.html"
     paginate_by = 50
+    table_class = WarningTable
+    list_key = "fund-warnings"
+    extra_params = ("status", "level", "all")
 
     def scope_queryset(self, queryset):
         status = self.request.GET.get("status", "")
@@ -30,7 +37,14 @@ class WarningListView(ScopedListView):
         level = self.request.GET.get("level", "")
         if level in FundWarning.Level.values:
             queryset = queryset.filter(level=level)
-        return queryset.select_related("account__institution", "bureau")
+        return self.table_order(queryset.select_related("account__institution", "bureau"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            status_choices=FundWarning.Status.choices,
+            level_choices=FundWarning.Level.choices,
+            **kwargs,
+        )
 
 
 class WarningDetailView(ScopedDetailView):
