@@ -120,6 +120,22 @@ def test_list_rows_equal_the_detail_for_every_field(tree):
     assert row["closed_at"] and row["observed_on"] == "2026-03-01"
 
 
+def test_inbox_rows_link_to_their_records(tree, late_complaints):
+    """The rows' links are made from one reverse() per request (bureaus.pages row_urls), and
+    each is the record's own detail URL."""
+    from django.urls import reverse
+
+    page = Client()
+    page.force_login(tree.user("a", "officer"))
+    html = page.get("/complaints/").content.decode()
+    shown = Complaint.objects.filter(bureau=tree.a)
+    assert shown.exists()
+    for pk in shown.values_list("pk", flat=True):
+        assert f'href="{reverse("complaints:complaint-detail", args=[pk])}"' in html
+    other = Complaint.objects.get(bureau=tree.b)
+    assert f'href="{reverse("complaints:complaint-detail", args=[other.pk])}"' not in html
+
+
 def test_the_direct_representation_equals_drfs_field_walk(tree):
     """The serializers read their fields directly (issue 11); DRF's generic walk of the same
     declared fields gives the same output, for an open tip-off and a closed one with every
