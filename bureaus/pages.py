@@ -14,6 +14,7 @@ import functools
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from bureaus import rls
@@ -67,12 +68,20 @@ class ScopedPageMixin(LoginRequiredMixin):
         return self.scope_queryset(scoped)
 
 
+# A pk no record has, marking where a row's pk goes in its reversed link.
+_PK_MARK = 987654321987
+
+
 class ScopedListView(ScopedPageMixin, ListView):
     paginate_by = 50
     paginator_class = CappedPaginator  # no page view counts a whole province's rows
     # Choice fields whose labels the rows show: resolved once per request and set on each row
     # as `<field>_label`, instead of a translated get_FOO_display() call per row and field.
     choice_labels: tuple[str, ...] = ()
+    # Links of each row by its pk, set on the row as the attribute named:
+    # {"detail_url": "complaints:complaint-detail"}. Reversed once per request, not with a
+    # {% url %} per row (a reverse() cost ~0.15 ms, 50 rows a tenth of the inbox page).
+    row_urls: dict[str, str] = {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -83,6 +92,12 @@ class ScopedListView(ScopedPageMixin, ListView):
                 for name, by_value in labels.items():
                     value = getattr(row, name)
                     setattr(row, f"{name}_label", by_value.get(value, value))
+        for attr, url_name in self.row_urls.items():
+            before, mark, after = reverse(url_name, args=[_PK_MARK]).rpartition(str(_PK_MARK))
+            if not mark:
+                raise ValueError(f"{url_name} does not take the row's pk as its argument")
+            for row in context["object_list"]:
+                setattr(row, attr, f"{before}{int(row.pk)}{after}")
         return context
 
 

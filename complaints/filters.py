@@ -42,6 +42,15 @@ class ComplaintFilterSet(django_filters.FilterSet):
         model = Complaint
         fields = ["status", "category", "channel"]
 
+    def get_form_class(self):
+        # The form's fields depend on nothing of the request (fixed choices, no queryset):
+        # made once per process, not on every inbox request (issue 11). Each form still
+        # deep-copies them, as every Django form does, so a form may change its own fields.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_open(self, queryset, name, value):
         if value is None:
             return queryset

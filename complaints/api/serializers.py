@@ -61,26 +61,16 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_allowed_transitions(self, obj) -> list[str]:
         return handling.allowed_transitions(obj)
 
-
-class ComplaintListSerializer(ComplaintSerializer):
-    """The list's rows: the same fields, with "reporter left a name and phone" read from the
-    `reporter_named` column of selectors.complaint_list_rows, so no row decrypts the
-    reporter's identity."""
-
-    reporter_named = serializers.BooleanField(read_only=True)
-
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue_on(self.context["today"])
-
     @cached_property
     def _when(self):
-        # One field for the whole list (the list serializer's child is one instance), not one
-        # per row.
+        # One field per serializer (a list's child is one instance), not one per row.
         return serializers.DateTimeField().to_representation
 
     def to_representation(self, obj):
-        # The fields above, read directly: DRF's generic field walk cost more per row than
-        # the whole page's SQL (issue 11). The tests compare a row with the detail's output.
+        # The fields above, read directly: DRF's generic field walk (and, for one record,
+        # ModelSerializer building its fields from the model on every request) cost more than
+        # the SQL (issue 11). tests/complaints/test_flat_cost.py compares this with DRF's own
+        # walk of the declared fields, and a list row with the detail.
         when = self._when
 
         def day(value):
@@ -99,7 +89,7 @@ class ComplaintListSerializer(ComplaintSerializer):
             "category": obj.category,
             "description": obj.description,
             "observed_on": day(obj.observed_on),
-            "reporter_named": obj.reporter_named,
+            "reporter_named": self.get_reporter_named(obj),
             "status": obj.status,
             "outcome": obj.outcome,
             "public_reply": obj.public_reply,
@@ -113,6 +103,20 @@ class ComplaintListSerializer(ComplaintSerializer):
             "closed_at": when(obj.closed_at) if obj.closed_at else None,
             "allowed_transitions": self.get_allowed_transitions(obj),
         }
+
+
+class ComplaintListSerializer(ComplaintSerializer):
+    """The list's rows: the same fields, with "reporter left a name and phone" read from the
+    `reporter_named` column of selectors.complaint_list_rows, so no row decrypts the
+    reporter's identity."""
+
+    reporter_named = serializers.BooleanField(read_only=True)
+
+    def get_reporter_named(self, obj) -> bool:
+        return obj.reporter_named
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue_on(self.context["today"])
 
 
 class NoteSerializer(serializers.Serializer):

@@ -43,6 +43,14 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             return selectors.complaint_list_rows(queryset)
         return queryset.select_related("bureau")
 
+    def filter_queryset(self, queryset):
+        # The inbox filters narrow the list; a record's own URL (its detail, a workflow step)
+        # names it already. Building the filter form there cost more than the record's SQL
+        # (issue 11).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         return s.ComplaintListSerializer if self.action == "list" else s.ComplaintSerializer
 

@@ -38,6 +38,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
     permission_object = "complaint"
     template_name = "complaints/complaint_list.html"
     choice_labels = ("category", "channel", "status")
+    row_urls = {"detail_url": "complaints:complaint-detail"}
     table_class = ComplaintTable
     list_key = "complaints"
 

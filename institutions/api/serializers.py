@@ -1,3 +1,5 @@
+import copy
+
 from rest_framework import serializers
 
 from bureaus.api.base import ScopedRelatedField
@@ -69,6 +71,15 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]
         # Uniqueness of the credit code is the service's, with the one message of every path.
         extra_kwargs = {"credit_code": {"validators": []}}
+
+    def get_fields(self):
+        # ModelSerializer builds its fields from the model on every instantiation, which cost
+        # more than a record's SQL (issue 11). Built once per process here; each serializer
+        # gets deep copies, as DRF gives every serializer its declared fields.
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)
 
     def get_warnings(self, obj) -> list[str]:
         return [str(label) for label in rules.labels(obj.warning_codes)]

@@ -36,3 +36,10 @@ class InstitutionViewSet(
 
     def scope_queryset(self, queryset):
         return selectors.institution_annotate(queryset)
+
+    def filter_queryset(self, queryset):
+        # The registry filters narrow the list; a record's own URL names it already. Building
+        # the filter form on its detail and updates cost more than the record's SQL (issue 11).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)

@@ -29,6 +29,7 @@ class InstitutionListView(TableListMixin, ScopedListView):
     model = Institution
     permission_object = "institution"
     choice_labels = ("category", "status")
+    row_urls = {"detail_url": "institutions:institution-detail"}
     template_name = "institutions/institution_list.html"
     table_class = InstitutionTable
     list_key = "institutions"

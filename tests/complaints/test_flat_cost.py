@@ -120,6 +120,55 @@ def test_list_rows_equal_the_detail_for_every_field(tree):
     assert row["closed_at"] and row["observed_on"] == "2026-03-01"
 
 
+def test_inbox_rows_link_to_their_records(tree, late_complaints):
+    """The rows' links are made from one reverse() per request (bureaus.pages row_urls), and
+    each is the record's own detail URL."""
+    from django.urls import reverse
+
+    page = Client()
+    page.force_login(tree.user("a", "officer"))
+    html = page.get("/complaints/").content.decode()
+    shown = Complaint.objects.filter(bureau=tree.a)
+    assert shown.exists()
+    for pk in shown.values_list("pk", flat=True):
+        assert f'href="{reverse("complaints:complaint-detail", args=[pk])}"' in html
+    other = Complaint.objects.get(bureau=tree.b)
+    assert f'href="{reverse("complaints:complaint-detail", args=[other.pk])}"' not in html
+
+
+def test_the_direct_representation_equals_drfs_field_walk(tree):
+    """The serializers read their fields directly (issue 11); DRF's generic walk of the same
+    declared fields gives the same output, for an open tip-off and a closed one with every
+    date set, named and anonymous."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from complaints.api.serializers import ComplaintSerializer
+
+    with acting(system_actor("tests")):
+        named = make_complaint(
+            tree.a, "直接机构", reporter_name="张三", reporter_phone="13800000000"
+        )
+        done = make_complaint(
+            tree.a,
+            "办结机构",
+            status="closed",
+            observed_on=dt.date(2026, 3, 1),
+            overdue_since=dt.date(2026, 4, 1),
+            outcome="substantiated",
+        )
+        Complaint.objects.filter(pk=done.pk).update(
+            concluded_at=timezone.now(), closed_at=timezone.now()
+        )
+    for record in (named, Complaint.objects.get(pk=done.pk)):
+        serializer = ComplaintSerializer(record)
+        walked = serializers.ModelSerializer.to_representation(serializer, record)
+        direct = serializer.data
+        assert direct == walked
+        assert list(direct) == list(walked)
+    assert ComplaintSerializer(named).data["reporter_named"] is True
+
+
 def test_duplicate_hint_scores_only_the_latest_open_tip_offs(tree, institution_a, monkeypatch):
     """The hint reads the same institution's open tip-offs by index and scores only the
     district's DUPLICATE_WINDOW latest open ones: its cost does not grow with the table."""

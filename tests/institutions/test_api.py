@@ -144,3 +144,23 @@ def test_an_empty_credit_code_is_refused(tree):
         assert response.status_code == 400, response.data
         assert response.json()["credit_code"] == ["请填写统一社会信用代码。"]
     assert not Institution.objects.exists()
+
+
+def test_serializer_fields_are_built_once_and_never_shared(make_institution, tree):
+    """The serializer's fields are built from the model once per process (issue 11); every
+    serializer still gets its own copies, so one request's binding or errors never reach
+    another's."""
+    from institutions.api.serializers import InstitutionSerializer
+
+    first, second = InstitutionSerializer(), InstitutionSerializer()
+    assert set(first.fields) == set(second.fields)
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    refused = InstitutionSerializer(data={"name": "", "category": "nope"})
+    assert not refused.is_valid()
+    assert {"name", "category"} <= set(refused.errors)
+    institution = make_institution(name="西湖书法培训中心")
+    client = api(tree.user("a", "officer"))
+    body = client.get(detail(institution.pk)).json()
+    assert body["name"] == "西湖书法培训中心" and "contact_phone" not in body
