@@ -54,19 +54,26 @@ def snapshot(instance) -> dict | None:
     return model._base_manager.filter(pk=instance.pk).values(*names).first()
 
 
-def _event(model, *, bureau_id, action, object_id, object_repr, changes):
+def _actor_columns() -> dict:
+    """Who acts, as an audit row records it (the same for every row a write makes)."""
     actor = current_actor()
+    return {
+        "actor_id": actor.user_id if actor else None,
+        "actor_repr": (actor.user_repr if actor else "system")[:150],
+        "request_id": actor.request_id if actor else "",
+        "ip": actor.ip if actor else None,
+    }
+
+
+def _event(model, *, bureau_id, action, object_id, object_repr, changes):
     return AuditEvent(
         bureau_id=bureau_id,
-        actor_id=actor.user_id if actor else None,
-        actor_repr=(actor.user_repr if actor else "system")[:150],
         action=action,
         model=model._meta.label_lower,
         object_id=str(object_id),
         object_repr=str(object_repr)[:200],
         changes=_jsonable(changes),
-        request_id=actor.request_id if actor else "",
-        ip=actor.ip if actor else None,
+        **_actor_columns(),
     )
 
 
@@ -187,14 +194,10 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
     rows = list(rows)
     if not rows:
         return
-    actor = current_actor()
     ids = copying.reserve_ids(AuditEvent, len(rows), using=using)
     now = timezone.now()
     label = model._meta.label_lower
-    actor_id = actor.user_id if actor else None
-    actor_repr = (actor.user_repr if actor else "system")[:150]
-    request_id = actor.request_id if actor else ""
-    ip = actor.ip if actor else None
+    who = _actor_columns()
     encode = DjangoJSONEncoder().encode  # what json.dumps(cls=DjangoJSONEncoder) writes
     fields = _concrete_fields(model)
     plain = all(
@@ -232,15 +235,15 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
                 event_id,
                 now,
                 row.bureau_id,
-                actor_id,
-                actor_repr,
+                who["actor_id"],
+                who["actor_repr"],
                 action,
                 label,
                 str(row.pk),
                 str(row)[:200],
                 changes(row),
-                request_id,
-                ip,
+                who["request_id"],
+                who["ip"],
             )
             for event_id, row in zip(ids, rows, strict=True)
         ),
