@@ -196,14 +196,13 @@ def _dockerfile_manage_steps() -> list[str]:
     return [part for part in parts if part.startswith("export ") or "manage.py" in part]
 
 
-def test_dockerfile_manage_steps_run_as_written(tmp_path):
+@pytest.fixture(scope="module")
+def dockerfile_build(tmp_path_factory):
     """The image's compilemessages and collectstatic, exactly as the Dockerfile runs them: with
-    production settings and only what the Dockerfile itself sets (no secrets, no database).
-    Why: compilemessages ran without the build secrets, so the image never built, while the
-    test below passed them to both commands."""
+    production settings and only what the Dockerfile itself sets (no secrets, no database). Run
+    once for the module: both tests below read what it built."""
+    static_root = tmp_path_factory.mktemp("image") / "static"
     steps = _dockerfile_manage_steps()
-    assert any("compilemessages" in step for step in steps)
-    assert any("collectstatic" in step for step in steps)
     env = {
         k: v
         for k, v in os.environ.items()
@@ -212,7 +211,7 @@ def test_dockerfile_manage_steps_run_as_written(tmp_path):
     env.update(
         PATH=f"{os.path.dirname(sys.executable)}:{env.get('PATH', '')}",
         DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_STATIC_ROOT=str(static_root),
     )
     result = subprocess.run(
         ["bash", "-ec", " && ".join(steps)],
@@ -222,31 +221,29 @@ def test_dockerfile_manage_steps_run_as_written(tmp_path):
         text=True,
         check=False,
     )
+    return steps, result, static_root
+
+
+def test_dockerfile_manage_steps_run_as_written(dockerfile_build):
+    """Why: compilemessages ran without the build secrets, so the image never built, while the
+    production-path test passed them to both commands."""
+    steps, result, static_root = dockerfile_build
+    assert any("compilemessages" in step for step in steps)
+    assert any("collectstatic" in step for step in steps)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "vendor/chartjs/chart.umd.min.js" in (tmp_path / "static/staticfiles.json").read_text()
+    assert "vendor/chartjs/chart.umd.min.js" in (static_root / "staticfiles.json").read_text()
 
 
-def test_production_path_runs_for_real(db, tmp_path):
+def test_production_path_runs_for_real(db, dockerfile_build):
     """The image's build steps (compilemessages, collectstatic with production settings and
-    WhiteNoise's manifest) and gunicorn with production settings against the test database.
+    WhiteNoise's manifest, as the Dockerfile runs them) and gunicorn with production settings
+    against the test database.
     Why: production `collectstatic` failed on a missing source map, and had never been run."""
-    static_root = tmp_path / "static"
-    env = _production_env(DJANGO_STATIC_ROOT=str(static_root))
-    for command in (
-        ["compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v", "0"],
-        ["collectstatic", "--no-input", "-v", "0"],
-    ):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    _steps, result, static_root = dockerfile_build
+    assert result.returncode == 0, result.stdout + result.stderr
     manifest = (static_root / "staticfiles.json").read_text()
     assert "vendor/chartjs/chart.umd.min.js" in manifest
+    env = _production_env(DJANGO_STATIC_ROOT=str(static_root))
 
     port = _free_port()
     process = subprocess.Popen(

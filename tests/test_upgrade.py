@@ -14,13 +14,13 @@ from tests.records import MAKERS, make_record
 
 PREVIOUS_RELEASE = {
     "bureaus": "0003_security_roles_sessions",
-    "core": "0002_calendar_and_notifications",
+    "core": "0003_saved_filters",
     "documents": "0001_issued_documents",
     "institutions": "0006_import_job_deliveries",
-    "complaints": "0005_inbox_order_indexes",
+    "complaints": "0007_inbox_status_order_index",
     "courses": "0001_courses",
-    "inspections": "0003_acknowledgements_sanctions_escalation",
-    "funds": "0006_statement_import_job",
+    "inspections": "0005_complaint_citations",
+    "funds": "0008_statement_import_delivery",
     "reports": "0002_district_summary",
     "portal": "0001_portal_accounts_and_invitations",
 }
