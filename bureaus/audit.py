@@ -251,6 +251,24 @@ class _Encoder(DjangoJSONEncoder):
     def __init__(self):
         super().__init__()
         self._seen = {}
+        # json's C encoder made once (JSONEncoder.encode makes one per call), with the same
+        # settings as encode's one-shot path: the same text.
+        self._c_encode = json.encoder.c_make_encoder(
+            None,
+            self.default,
+            json.encoder.encode_basestring_ascii,
+            self.indent,
+            self.key_separator,
+            self.item_separator,
+            self.sort_keys,
+            self.skipkeys,
+            self.allow_nan,
+        )
+
+    def encode(self, o):
+        if self._c_encode is None or type(o) is not dict:
+            return super().encode(o)
+        return "".join(self._c_encode(o, 0))
 
     def default(self, o):
         if isinstance(o, dt.date):

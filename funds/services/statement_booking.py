@@ -79,13 +79,13 @@ class _Books:
             self._liability = unconsumed_fen(self.account.institution_id)
         return self._liability
 
-    def refusal(self, kind, amount, new_balance, line: Line, deposited) -> dict | None:
+    def refusal(self, kind, amount, new_balance, fee_record_id, fee_amount, deposited):
         """{field: message} when the ledger refuses the line (as ledger._check would)."""
         account = self.account
         if account.status == EscrowAccount.Status.CLOSED:
             return {"": _("The account is closed.")}
         if kind == K.FEE:
-            if line.fee_record_id is None:
+            if fee_record_id is None:
                 return {
                     "fee_record": _("A fee is collected against a fee record of the institution.")
                 }
@@ -96,7 +96,7 @@ class _Books:
                         "escrow (refunds and releases stay possible)."
                     )
                 }
-            if deposited[line.fee_record_id] + amount > line.fee_amount:
+            if deposited[fee_record_id] + amount > fee_amount:
                 return {"amount": _("More than the fee record's amount.")}
         if new_balance < 0:
             return {"amount": _("The balance cannot go below zero.")}
@@ -145,56 +145,54 @@ class Booking:
         has been refused, COPY its entries with their audit rows."""
         if not lines:
             return
-        booked = _booked_references({c.account_id for c in lines}, {c.reference for c in lines})
+        booked = _booked_references({c[1] for c in lines}, {c[3] for c in lines})
         deposited = self.deposited
         deposited.update(
-            _deposited_by_record(
-                {c.fee_record_id for c in lines if c.fee_record_id is not None} - set(deposited)
-            )
+            _deposited_by_record({c[6] for c in lines if c[6] is not None} - set(deposited))
         )
         books, last_day, now = self.books, self.last_day, self.now
-        inflows = LedgerEntry.INFLOWS
+        inflows, fee = LedgerEntry.INFLOWS, K.FEE
         entries, errors = [], self.errors
-        for c in lines:
-            key = (c.account_id, c.reference)
+        for line, account_id, day, reference, kind, amount, record_id, record_fen, note in lines:
+            key = (account_id, reference)
             if key in booked:
                 self.duplicates += 1
                 continue
-            kind = c.kind
-            amount = c.amount if kind in inflows else -c.amount
-            state = books[c.account_id]
+            if kind not in inflows:
+                amount = -amount
+            state = books[account_id]
             new_balance = state.balance + amount
-            refusal = state.refusal(kind, amount, new_balance, c, deposited)
+            refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
             if refusal:
                 errors.extend(
-                    {"line": c.line, "column": HEADER.get(field, ""), "message": str(message)}
+                    {"line": line, "column": HEADER.get(field, ""), "message": str(message)}
                     for field, message in refusal.items()
                 )
                 continue
             booked.add(key)
             state.balance = new_balance
-            if kind == K.FEE:
-                deposited[c.fee_record_id] += amount
+            if kind == fee:
+                deposited[record_id] += amount
             elif kind in (K.RELEASE, K.REFUND) and state._liability is not None:
                 state._liability += amount
             entries.append(
                 (
                     state.account.bureau_id,
-                    c.account_id,
+                    account_id,
                     kind,
                     amount,
                     new_balance,
-                    c.day,
-                    c.fee_record_id if kind == K.FEE else None,
+                    day,
+                    record_id if kind == fee else None,
                     None,
-                    c.reference,
-                    c.note,
+                    reference,
+                    note,
                     now,
                 )
             )
-            day = last_day.get(c.account_id)
-            if day is None or day < c.day:
-                last_day[c.account_id] = c.day
+            last = last_day.get(account_id)
+            if last is None or last < day:
+                last_day[account_id] = day
         if errors:
             return  # the file is refused: the rest is checked, nothing more written
         LedgerEntry.objects.bulk_copy_values(entries, object_repr=self._repr)

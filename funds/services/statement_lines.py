@@ -17,7 +17,6 @@ chunk (accounts, fee records by contract)."""
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -48,18 +47,16 @@ _PLAIN_AMOUNT = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
 _CACHE_LIMIT = 100_000  # distinct raw values kept per column (dates, amounts)
 
 
-class Line(NamedTuple):
-    """One checked line, as booking needs it (plain values: a chunk is held as these)."""
+# One checked line, as booking needs it (plain values in a plain tuple: a chunk is held and
+# spooled as these): (line number, account id, day, reference, kind, amount in fen (positive,
+# the kind gives the direction), fee record id or None, the fee record's amount (0 without
+# one), note).
+Line = tuple
 
-    line: int
-    account_id: int
-    day: object  # datetime.date
-    reference: str
-    kind: str
-    amount: int  # fen, positive (the kind gives the direction)
-    fee_record_id: int | None
-    fee_amount: int  # the fee record's amount (0 without one)
-    note: str
+
+def _text(value) -> str:
+    """sheets.text, with a CSV's cell (text already) by its strip alone."""
+    return value.strip() if type(value) is str else sheets.text(value)
 
 
 def _fen(value) -> int:
@@ -173,10 +170,10 @@ class LineChecker:
             sheets.choice(row, {"kind": raw_kind}, "kind", KINDS)
             errors.extend(row.errors)
         amount = self._amount(cells[p["amount"]], errors)
-        contract = sheets.text(cells[p["contract"]]) if "contract" in p else ""
+        contract = _text(cells[p["contract"]]) if "contract" in p else ""
         if kind == K.FEE and not contract:
             errors.append(("contract", _("A fee names its contract number.")))
-        note = sheets.text(cells[p["note"]])[:200] if "note" in p else ""
+        note = _text(cells[p["note"]])[:200] if "note" in p else ""
         return (account, day, reference, kind, amount, contract, note), errors
 
     def _day(self, raw, errors):
@@ -218,17 +215,9 @@ class LineChecker:
     @staticmethod
     def _line(line, values, record) -> Line:
         account, day, reference, kind, amount, _contract, note = values
-        return Line(
-            line,
-            account.pk,
-            day,
-            reference,
-            kind,
-            amount,
-            record[0] if record else None,
-            record[1] if record else 0,
-            note,
-        )
+        if record is None:
+            return (line, account.pk, day, reference, kind, amount, None, 0, note)
+        return (line, account.pk, day, reference, kind, amount, record[0], record[1], note)
 
     def _fee_lines(self, pending, checked, errors) -> None:
         """Fee lines' records by contract number, in one query for the chunk; an unknown
@@ -249,4 +238,4 @@ class LineChecker:
                 errors.append((line, row_errors))
             else:
                 checked.append(self._line(line, values, record))
-        checked.sort(key=lambda c: c.line)
+        checked.sort(key=lambda c: c[0])

@@ -69,7 +69,9 @@ def _body(rows):
     """The non-empty rows after the header as (line number in the file, cells)."""
     text = sheets.text
     for line, cells in enumerate(rows, start=2):
-        if any(text(c) for c in cells):
+        first = cells[0] if cells else None
+        # A first cell with text (the account number) settles it without a call per cell.
+        if (type(first) is str and first.strip()) or any(text(c) for c in cells):
             yield line, cells
 
 
@@ -91,7 +93,7 @@ def _check_lines(record: StatementImport, upload, kind: str, spool) -> set[int]:
         errors.extend(chunk_errors)
         if not errors:
             pickle.dump(lines, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            accounts.update(line.account_id for line in lines)
+            accounts.update(line[1] for line in lines)
         count += len(chunk)
         _progress(record, checked=count, lines=max(record.lines, count))
     _progress(record, lines=count, checked=count, state=StatementImport.State.BOOKING)
