@@ -4,6 +4,7 @@ the bureau, the values before and after, and the request it came from.
 Guarantee: values of a model's `audit_redact` fields never enter an audit row (shown as "***").
 """
 
+import datetime as dt
 import hashlib
 import json
 import operator
@@ -194,11 +195,6 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
     rows = list(rows)
     if not rows:
         return
-    ids = copying.reserve_ids(AuditEvent, len(rows), using=using)
-    now = timezone.now()
-    label = model._meta.label_lower
-    who = _actor_columns()
-    encode = DjangoJSONEncoder().encode  # what json.dumps(cls=DjangoJSONEncoder) writes
     fields = _concrete_fields(model)
     plain = all(
         type(f).value_from_object is models.Field.value_from_object
@@ -215,15 +211,99 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
         def values(row):
             return dict(zip(names, getter(row), strict=True))
 
+    changes = _changes_encoder(model)
+    _copy_events(
+        model,
+        len(rows),
+        ((row.bureau_id, row.pk, str(row), changes(values(row))) for row in rows),
+        using=using,
+    )
+
+
+def record_copied_values(model, rows, *, object_repr, using: str = "default") -> None:
+    """record_bulk_copy for rows given as value tuples (every concrete field, primary key
+    first, in the model's order) rather than instances: the same audit rows, column for
+    column, for `BureauScopedQuerySet.bulk_copy_values`. `object_repr(row)` is what the
+    model's __str__ would give for the row."""
+    if not rows:
+        return
+    names = [f.attname for f in model._meta.concrete_fields]
+    if names[0] != model._meta.pk.attname:
+        raise ValueError("record_copied_values: the primary key comes first")
+    names = names[1:]
+    bureau = names.index("bureau_id") + 1
+    changes = _changes_encoder(model)
+    _copy_events(
+        model,
+        len(rows),
+        (
+            (row[bureau], row[0], object_repr(row), changes(dict(zip(names, row[1:], strict=True))))
+            for row in rows
+        ),
+        using=using,
+    )
+
+
+class _Encoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder that converts a repeated date or time once (a batch of rows shares
+    its creation time and a few days): the same text, without a call to isoformat per row."""
+
+    def __init__(self):
+        super().__init__()
+        self._seen = {}
+        # json's C encoder made once (JSONEncoder.encode makes one per call), with the same
+        # settings as encode's one-shot path: the same text.
+        self._c_encode = json.encoder.c_make_encoder(
+            None,
+            self.default,
+            json.encoder.encode_basestring_ascii,
+            self.indent,
+            self.key_separator,
+            self.item_separator,
+            self.sort_keys,
+            self.skipkeys,
+            self.allow_nan,
+        )
+
+    def encode(self, o):
+        if self._c_encode is None or type(o) is not dict:
+            return super().encode(o)
+        return "".join(self._c_encode(o, 0))
+
+    def default(self, o):
+        if isinstance(o, dt.date):
+            # Equal aware times in two zones print differently: the zone is part of the key.
+            key = (type(o), getattr(o, "tzinfo", None), o)
+            found = self._seen.get(key)
+            if found is None:
+                if len(self._seen) > 10_000:
+                    self._seen.clear()
+                found = self._seen[key] = super().default(o)
+            return found
+        return super().default(o)
+
+
+def _changes_encoder(model):
+    """A row's {attname: value} as the JSON an audit row stores (redacted as `_redact`)."""
+    encode = _Encoder().encode  # what json.dumps(cls=DjangoJSONEncoder) writes
     if getattr(model, "audit_redact", None):
+        return lambda values: encode(_redact(model, values))
+    return encode
 
-        def changes(row):
-            return encode(_redact(model, values(row)))
-    else:
 
-        def changes(row):
-            return encode(values(row))
-
+def _copy_events(model, count: int, events, *, using: str) -> None:
+    """COPY `count` creation events, given as (bureau id, object id, object text, changes as
+    JSON), into the trail, ids reserved in the order given."""
+    ids = copying.reserve_ids(AuditEvent, count, using=using)
+    now = timezone.now()
+    label = model._meta.label_lower
+    who = _actor_columns()
+    actor_id, actor_repr, request_id, ip = (
+        who["actor_id"],
+        who["actor_repr"],
+        who["request_id"],
+        who["ip"],
+    )
     action = AuditEvent.Action.CREATE.value
     columns = ["id", "at", "bureau_id", "actor_id", "actor_repr", "action", "model"]
     columns += ["object_id", "object_repr", "changes", "request_id", "ip"]
@@ -234,18 +314,18 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
             (
                 event_id,
                 now,
-                row.bureau_id,
-                who["actor_id"],
-                who["actor_repr"],
+                bureau_id,
+                actor_id,
+                actor_repr,
                 action,
                 label,
-                str(row.pk),
-                str(row)[:200],
-                changes(row),
-                who["request_id"],
-                who["ip"],
+                str(object_id),
+                text[:200],
+                changes,
+                request_id,
+                ip,
             )
-            for event_id, row in zip(ids, rows, strict=True)
+            for event_id, (bureau_id, object_id, text, changes) in zip(ids, events, strict=True)
         ),
         using=using,
     )

@@ -130,6 +130,98 @@ def read_rows(data: bytes, kind: str) -> list[list]:
         ) from exc
 
 
+# --- streaming (files too large to hold whole: bank statements) ----------------------------
+
+CHUNK_BYTES = 1024 * 1024
+HEAD_BYTES = 64 * 1024
+
+
+def _raw(upload):
+    """The binary file under an upload or a stored file (Django's File wraps one)."""
+    return getattr(upload, "file", upload)
+
+
+def check_large_file(upload, *, max_bytes: int, xlsx_max_bytes: int) -> str:
+    """`check_file` for files up to `max_bytes` that are never read whole: a CSV is checked
+    on its first 64 kB as `check_file` checks a whole file (type by content, no SVG, no NUL),
+    then read once more in 1 MB chunks for NUL characters and its encoding (`csv_encoding`);
+    an .xlsx, which is read whole, keeps `xlsx_max_bytes`. Returns the kind."""
+    name = (upload.name or "").lower()
+    if not name.endswith(".csv"):
+        return check_file(upload, max_bytes=xlsx_max_bytes)
+    if upload.size > max_bytes:
+        check_file(upload, max_bytes=max_bytes)  # the same refusal as any oversized file
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    kind = check_file(StoredUpload(upload.name, head), max_bytes=max_bytes)
+    csv_encoding(upload)
+    return kind
+
+
+def csv_encoding(upload) -> str:
+    """The CSV's encoding (UTF-8, else GBK/GB18030), decided over the whole file in 1 MB chunks
+    (memory stays bounded); a NUL character or other bytes refuse the file."""
+    import codecs
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        source = _raw(upload)
+        source.seek(0)
+        try:
+            while chunk := source.read(CHUNK_BYTES):
+                if b"\x00" in chunk:
+                    raise FileRefused(_not_text(upload))
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        finally:
+            source.seek(0)
+        return encoding
+    raise FileRefused(_("The CSV file is neither UTF-8 nor GBK text."))
+
+
+def _not_text(upload) -> str:
+    return _("“%(name)s” is not a text file.") % {"name": (upload.name or "")[-60:]}
+
+
+def iter_rows(upload, kind: str):
+    """The rows of the first sheet (or the CSV), header first, one at a time: a CSV is read as
+    a text stream (memory bounded by a line, whatever the file's size); an .xlsx is read whole
+    (`read_rows`, under its own smaller cap). A corrupt file is refused."""
+    if kind != "csv":
+        source = _raw(upload)
+        source.seek(0)
+        yield from read_rows(source.read(), kind)
+        return
+    encoding = csv_encoding(upload)
+    source = _raw(upload)
+    source.seek(0)
+    stream = io.TextIOWrapper(source, encoding=encoding, newline="")
+    try:
+        yield from csv.reader(stream)
+    except csv.Error as exc:
+        raise FileRefused(_not_text(upload)) from exc
+    finally:
+        stream.detach()  # the upload stays open for its owner
+
+
+def count_lines(upload, kind: str) -> int:
+    """How many rows follow the header, for progress: a CSV's line breaks counted in 1 MB
+    chunks (a quoted line break counts too: an estimate), an .xlsx's sheet height."""
+    source = _raw(upload)
+    source.seek(0)
+    if kind != "csv":
+        return max(len(read_rows(source.read(), kind)) - 1, 0)
+    count, last = 0, b"\n"
+    while chunk := source.read(CHUNK_BYTES):
+        count += chunk.count(b"\n")
+        last = chunk[-1:]
+    source.seek(0)
+    return max(count + (last != b"\n") - 1, 0)
+
+
 def check_header(header_row, columns: list[Column]) -> dict[str, int]:
     """Column positions by key; wrong or missing headers refuse the file."""
     by_header = {c.header: c.key for c in columns}

@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
 # Limits of what the public and staff may send.
 INSTITUTION_IMPORT_MAX_BYTES = env.int("JIANGUAN_IMPORT_MAX_MB", default=20) * 1024 * 1024
 COMPLAINT_UPLOAD_MAX_BYTES = env.int("JIANGUAN_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+# funds/: bank statements (issue 14: 1,000,000 lines). A CSV is streamed (never held in memory
+# whole: uploads over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file); an .xlsx is read
+# whole, so it keeps the 20 MB of other imports.
+STATEMENT_IMPORT_MAX_BYTES = env.int("JIANGUAN_STATEMENT_MAX_MB", default=200) * 1024 * 1024
+STATEMENT_XLSX_MAX_BYTES = 20 * 1024 * 1024
 # inspections/: evidence photos are kept as taken; checked by content and pixel count.
 INSPECTION_PHOTO_MAX_BYTES = env.int("JIANGUAN_PHOTO_MAX_MB", default=15) * 1024 * 1024
 INSPECTION_PHOTO_MAX_PIXELS = 50_000_000
