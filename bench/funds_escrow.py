@@ -9,11 +9,17 @@
    beside its SQL. Target: p95 ≤ 100 ms at that size.
 
 Sizes (environment): FUNDS_BENCH_LINES (default 20,000), FUNDS_BENCH_ACCOUNTS (default 2,000),
-FUNDS_BENCH_ENTRIES (default 1,000,000); FUNDS_BENCH_ONLY=import runs the import alone;
-FUNDS_BENCH_PROFILE=1 prints the import's cProfile (top 25 by own time). The import's file is
-streamed to a temporary file, and the peak resident memory of the process is printed. The
-issue's sizes are 1,000,000 / 20,000 / 10,000,000: FUNDS_BENCH_LINES=1000000
-FUNDS_BENCH_ACCOUNTS=20000 FUNDS_BENCH_ENTRIES=10000000.
+FUNDS_BENCH_ENTRIES (default 1,000,000); FUNDS_BENCH_ONLY=import runs the import alone,
+FUNDS_BENCH_ONLY=warnings the warnings and the ledger page only; FUNDS_BENCH_PROFILE=1 prints
+the import's cProfile (top 25 by own time). The import's file is streamed to a temporary file,
+and the peak resident memory of the process is printed. The issue's sizes are
+1,000,000 / 20,000 / 10,000,000: FUNDS_BENCH_LINES=1000000 FUNDS_BENCH_ACCOUNTS=20000
+FUNDS_BENCH_ENTRIES=10000000. FUNDS_BENCH_NATIONAL=1 measures the warnings and the ledger
+page on the escrow accounts of bench/national_dashboards.py's data set instead (20,000 accounts
+and 10,000,000 entries at scale 1, in a kept database given by DATABASE_URL): their limits are
+set once to the model's defaults (the generator leaves them at zero, which would make every
+outflow a large movement), and one account is given 100,000 more entries (the big account
+whose ledger page is measured).
 Run: scripts/bench.sh bench/funds_escrow.py (or `make bench`).
 """
 
@@ -222,47 +228,142 @@ WHERE a.id = ANY(%(ids)s)
 """
 
 
-def bench_warnings(district):
-    accounts = _accounts(district, ACCOUNTS, "预警基准")
-    fill_ledger(district, accounts)
-    ids = [a.pk for a in accounts]
-    # Only these accounts: the job's own loop, on this district's accounts.
-    started = time.perf_counter()
-    with acting(system_actor("bench")):
-        from funds.services.warnings import accounts_evaluate
+def national_accounts():
+    """The national data set's escrow accounts (bench/national_dashboards.py), made ready for
+    the warnings: the model's default limits where the generator left zeros, balances and
+    paid-out figures equal to their entries (set-based), one account with 100,000 more
+    entries. Returns the accounts and the day their entries end on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE funds_escrowaccount SET single_outflow_limit_fen = 5000000,"
+            " daily_outflow_limit_fen = 10000000, deposit_within_days = 3,"
+            " silent_after_days = 30 WHERE bank = '基准银行' AND silent_after_days = 0"
+        )
+        if cursor.rowcount:
+            cursor.execute(
+                """
+                UPDATE funds_escrowaccount a SET balance_fen = s.total
+                FROM (SELECT e.account_id, sum(e.amount_fen) AS total
+                      FROM funds_ledgerentry e JOIN funds_escrowaccount x ON x.id = e.account_id
+                      WHERE x.bank = '基准银行' GROUP BY e.account_id) s
+                WHERE a.id = s.account_id
+                """
+            )
+        cursor.execute("SELECT account_id FROM funds_ledgerentry WHERE note = '基准大户' LIMIT 1")
+        if cursor.fetchone() is None:
+            cursor.execute(
+                "SELECT id, bureau_id, balance_fen FROM funds_escrowaccount"
+                " WHERE bank = '基准银行' ORDER BY id LIMIT 1"
+            )
+            big, bureau, balance = cursor.fetchone()
+            cursor.execute(
+                """
+                INSERT INTO funds_ledgerentry (bureau_id, account_id, kind, amount_fen,
+                  balance_after_fen, booked_on, bank_reference, note, created_at)
+                SELECT %(bureau)s, %(big)s, 'deposit', 100, %(balance)s + 100 * g,
+                  current_date - 400 + g / 250, '', '基准大户', now()
+                FROM generate_series(1, 100000) AS g
+                """,
+                {"bureau": bureau, "big": big, "balance": balance},
+            )
+            cursor.execute(
+                "UPDATE funds_escrowaccount SET balance_fen = balance_fen + 10000000 WHERE id = %s",
+                [big],
+            )
+            cursor.execute("VACUUM ANALYZE funds_ledgerentry")
+        cursor.execute("SELECT current_date")
+        today = cursor.fetchone()[0]
+    # The generator's account numbers are placeholders, not encrypted: never read here.
+    accounts = list(
+        EscrowAccount.objects.filter(bank="基准银行").defer("account_number").order_by("id")
+    )
+    return accounts, today
 
-        # The periodic job's set-based pass (a few grouped queries, bulk writes), here on
-        # this district's accounts only; the registry's warnings synced set-based.
-        accounts_evaluate(ids, today=DAY)
-    elapsed = time.perf_counter() - started
+
+def _entries_of(ids) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM funds_ledgerentry WHERE account_id = ANY(%s)", [ids])
+        return cursor.fetchone()[0]
+
+
+def bench_warnings(district):
+    """The periodic job's set-based pass over the accounts, twice (the first raises and
+    resolves what it finds, the second is the steady state: nothing changes), beside one
+    set-based query of the same conditions."""
+    if os.environ.get("FUNDS_BENCH_NATIONAL") == "1":
+        accounts, today = national_accounts()
+    else:
+        accounts, today = _accounts(district, ACCOUNTS, "预警基准"), DAY
+        fill_ledger(district, accounts)
+    ids = [a.pk for a in accounts]
+    entries = _entries_of(ids)
+    from funds.services.warnings import accounts_evaluate
+
+    runs = []
+    for _n in range(2):
+        started = time.perf_counter()
+        with acting(system_actor("bench")):
+            result = accounts_evaluate(ids, today=today)
+        runs.append((time.perf_counter() - started, result))
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(RAW_WARNINGS, {"today": DAY, "ids": ids})
+        cursor.execute(RAW_WARNINGS, {"today": today, "ids": ids})
         cursor.fetchall()
     raw = time.perf_counter() - started
+    (first, raised), (elapsed, again) = runs
     print(
-        f"warnings: {len(ids):,} accounts / {ENTRIES:,} entries recomputed in {elapsed:.1f} s; "
-        f"raw SQL of the same conditions {raw:.2f} s",
+        f"warnings: {len(ids):,} accounts / {entries:,} entries recomputed in {elapsed:.1f} s "
+        f"(a first run that raised {raised['raised']:,} and resolved {raised['resolved']:,}: "
+        f"{first:.1f} s; the second changed {again['raised'] + again['resolved']}); "
+        f"raw SQL of the same conditions {raw:.2f} s (load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
-    return elapsed, accounts
+    return max(first, elapsed), accounts, entries
+
+
+def biggest_account(accounts) -> int:
+    """The account with the most entries (its ledger page is the one measured)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT account_id FROM funds_ledgerentry WHERE account_id = ANY(%s)"
+            " GROUP BY account_id ORDER BY count(*) DESC LIMIT 1",
+            [[a.pk for a in accounts]],
+        )
+        return cursor.fetchone()[0]
 
 
 def main():
     _city, districts = bench_districts(2)
     district = districts[0]
+    national = os.environ.get("FUNDS_BENCH_NATIONAL") == "1"
     with acting(system_actor("bench")):
         officer, _ = User.objects.get_or_create(username="bench_funds_officer")
-        Membership.objects.get_or_create(user=officer, bureau=district, role="officer")
+    only = os.environ.get("FUNDS_BENCH_ONLY", "")
+    rate = None
     # The benchmark's own set-up and services act for the platform (row-level security).
     with rls.platform_access("bench funds_escrow"):
-        rate = bench_import(district)
-        if os.environ.get("FUNDS_BENCH_ONLY") == "import":
+        if only != "warnings":
+            rate = bench_import(district)
+        if only == "import":
             check("import ≥ 20,000 lines/s", rate >= 20_000, f"{rate:,.0f} lines/s")
             return
-        elapsed, accounts = bench_warnings(district)
+        elapsed, accounts, entries = bench_warnings(district)
+        one = biggest_account(accounts)
+        account = EscrowAccount.objects.defer("account_number").get(pk=one)
+        if national:
+            # The page shows the number masked: give the measured account a real (encrypted) one.
+            # (Written directly: the placeholder cannot be decrypted for the audit's "before".)
+            number = f"6217{one:015d}"
+            EscrowAccount.objects.filter(pk=one).dangerously_unaudited().update(
+                account_number=number, account_number_index=blind_index(number)
+            )
+        bureau = account.bureau
+        in_ledger = _entries_of([one])
+    with acting(system_actor("bench")):
+        Membership.objects.filter(user=officer).exclude(bureau=bureau).delete()
+        Membership.objects.get_or_create(user=officer, bureau=bureau, role="officer")
     cookie = session_cookie(officer)
-    one = accounts[0].pk
+    print(f"ledger page of account {one} ({in_ledger:,} entries)", flush=True)
 
     def endpoints(size):
         return [
@@ -274,20 +375,27 @@ def main():
                 {"kind": "release"},
                 cookie,
             ),
+            Endpoint("ledger API page", "api", "/api/v1/ledger-entries/", {"account": one}, cookie),
         ]
 
-    label = f"{ENTRIES:,}"
-    rows = run(endpoints, [(label, ENTRIES)], lambda size: None)
-    print("\nissue 14, must show (at the sizes above):")
-    check("import ≥ 20,000 lines/s", rate >= 20_000, f"{rate:,.0f} lines/s at {LINES:,} lines")
+    # (The label names the harness's capture file: letters, digits, "_.-" only.)
+    label = f"{len(accounts)}-accounts-{entries}-entries" + ("-national" if national else "")
+    rows = run(endpoints, [(label, entries)], lambda size: None)
+    print(f"\nissue 14, must show (at the sizes above; load average {os.getloadavg()[0]:.1f}):")
+    if rate is not None:
+        check("import ≥ 20,000 lines/s", rate >= 20_000, f"{rate:,.0f} lines/s at {LINES:,} lines")
     check(
         "warnings < 30 s",
         elapsed < 30,
-        f"{elapsed:.1f} s for {ACCOUNTS:,} accounts / {ENTRIES:,} entries",
+        f"{elapsed:.1f} s for {len(accounts):,} accounts / {entries:,} entries",
     )
     for r in rows:
         if r["concurrency"] == 1:
-            check(f"{r['endpoint']} p95 ≤ 100 ms", r["p95"] <= 100, f"p95 {r['p95']:.1f} ms")
+            check(
+                f"{r['endpoint']} p95 ≤ 100 ms",
+                r["p95"] <= 100,
+                f"p95 {r['p95']:.1f} ms (SQL p50 {r['sql_p50']:.2f} ms)",
+            )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ warnings as institution warnings ("funds:<kind>", in the registry's warning filt
 API) and a panel on the institution's staff page (accounts masked, balance, warnings, the
 suspension a warning proposes)."""
 
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.permissions import membership_may
@@ -34,7 +35,10 @@ def codes_by_institution(institution_ids) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     rows = (
         FundWarning.objects.filter(
-            status__in=FundWarning.UNRESOLVED, account__institution_id__in=list(institution_ids)
+            status__in=FundWarning.UNRESOLVED,
+            account__institution_id__in=RawSQL(
+                "SELECT unnest(%s::bigint[])", [list(institution_ids)]
+            ),
         )
         .values_list("account__institution_id", "kind")
         .distinct()

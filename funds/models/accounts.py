@@ -97,6 +97,10 @@ class EscrowAccount(BureauOwnedModel):
     )
     # Kept under a row lock in the transaction that writes each entry; reconciled nightly.
     balance_fen = models.BigIntegerField(_("Balance (fen)"), default=0)
+    # Releases and refunds net of their reversals (a positive figure): kept by a database
+    # trigger in the statement that inserts entries (migration 0009), so the warnings read the
+    # unconsumed fees from the accounts, not the ledger; reconciled nightly.
+    paid_out_fen = models.BigIntegerField(_("Paid out (fen)"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_parent = "institution"

@@ -63,6 +63,16 @@ class LedgerEntry(BureauOwnedModel):
             models.Index(fields=["account", "booked_on", "id"], name="ledger_account_day"),
             # The ledger page's keyset (newest first, entries before an id).
             models.Index(fields=["account", "id"], name="ledger_account_keyset"),
+            # …and under a filter by type (releases only, refunds only) on the same keyset.
+            models.Index(fields=["account", "kind", "id"], name="ledger_account_kind_keyset"),
+            # The warnings' window of recent outflows (large movements, a day's outflows):
+            # index-only, an account's few days at a time.
+            models.Index(
+                fields=["account", "booked_on"],
+                include=["amount_fen", "id"],
+                condition=Q(amount_fen__lt=0),
+                name="ledger_outflow_day",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,33 +1,53 @@
-"""The nightly reconciliation: each account's balance against the sum of its entries. A
-mismatch raises a red warning for the district and is never corrected here."""
+"""The nightly reconciliation: each account's kept figures against its entries — the balance
+against their sum, and the paid-out figure (kept by a trigger, migration 0009) against its
+releases and refunds net of their reversals. A mismatch raises a red warning for the district
+and is never corrected here."""
 
 import datetime as dt
 
-from django.db.models import F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from funds.models import EscrowAccount, FundWarning
+from funds.models import EscrowAccount, FundWarning, LedgerEntry
 from funds.panels import institutions_sync
+from funds.services.ledger import paid_out_sums
 from funds.services.warnings import warning_raise, yuan
 
 
 def ledger_reconcile(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    accounts = EscrowAccount.objects.annotate(total=Coalesce(Sum("entries__amount_fen"), Value(0)))
-    checked = accounts.count()
-    mismatched = accounts.exclude(balance_fen=F("total"))
-    raised = 0
-    for account in mismatched:
+    totals = dict(
+        LedgerEntry.objects.values("account_id")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+        .values_list("account_id", "total")
+    )
+    paid_out = paid_out_sums()
+    accounts = EscrowAccount.objects.defer("account_number").order_by("id")
+    checked, mismatched, raised = 0, [], 0
+    for account in accounts.iterator(chunk_size=2000):
+        checked += 1
+        total, paid = totals.get(account.pk, 0), paid_out.get(account.pk, 0)
+        if (account.balance_fen, account.paid_out_fen) == (total, paid):
+            continue
+        mismatched.append(account)
+        if account.balance_fen != total:
+            detail = _("On %(day)s the balance was %(balance)s yuan, the entries sum to %(sum)s.")
+            figures = {"balance": yuan(account.balance_fen), "sum": yuan(total)}
+        else:
+            detail = _(
+                "On %(day)s the paid-out figure was %(kept)s yuan, the releases and refunds "
+                "sum to %(sum)s."
+            )
+            figures = {"kept": yuan(account.paid_out_fen), "sum": yuan(paid)}
         raised += bool(
             warning_raise(
                 account,
                 key="mismatch",
                 kind=FundWarning.Kind.MISMATCH,
                 level=FundWarning.Level.RED,
-                detail=_("On %(day)s the balance was %(balance)s yuan, the entries sum to %(sum)s.")
-                % {"day": today, "balance": yuan(account.balance_fen), "sum": yuan(account.total)},
+                detail=detail % {"day": today, **figures},
                 once=False,
             )
         )

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from core.notifications import district_staff, notify_bulk
 from core.workflow import Transition, Workflow
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
 from funds.panels import institutions_sync
+from funds.services.ledger import among
 from funds.services.ledger import liabilities as ledger_liabilities
 from funds.services.thresholds import limits_for
 
@@ -66,18 +67,26 @@ def _facts(accounts: list, *, today: dt.date) -> dict:
     """What the conditions need for every account, in a few grouped queries."""
     ids = [a.pk for a in accounts]
     liabilities = ledger_liabilities({a.institution_id for a in accounts})
+    # Each account's last movement: one backward step on the index (account, day, id) per
+    # account, not a pass over the ledger.
+    last = (
+        LedgerEntry.objects.filter(account_id=OuterRef("pk"), booked_on__lte=today)
+        .order_by("-booked_on")
+        .values("booked_on")[:1]
+    )
     last_day = dict(
-        LedgerEntry.objects.filter(account_id__in=ids, booked_on__lte=today)
-        .values("account_id")
-        .annotate(last=Max("booked_on"))
-        .values_list("account_id", "last")
+        EscrowAccount.objects.filter(pk__in=among(ids))
+        .annotate(last=Subquery(last))
+        .order_by()
+        .values_list("pk", "last")
     )
     # Fee records not fully deposited (fee entries net of their reversals, both carrying the
     # fee record), by institution: the cutoff is each account's own.
     late: dict[int, list] = {}
     undeposited = (
         FeeRecord.objects.filter(
-            institution_id__in={a.institution_id for a in accounts}, collected_on__lt=today
+            institution_id__in=among({a.institution_id for a in accounts}),
+            collected_on__lt=today,
         )
         .annotate(
             deposited=Coalesce(
@@ -92,7 +101,7 @@ def _facts(accounts: list, *, today: dt.date) -> dict:
         late.setdefault(institution_id, []).append(collected_on)
     since = today - dt.timedelta(days=OUTFLOW_LOOKBACK_DAYS)
     window = LedgerEntry.objects.filter(
-        account_id__in=ids, amount_fen__lt=0, booked_on__gte=since, booked_on__lte=today
+        account_id__in=among(ids), amount_fen__lt=0, booked_on__gte=since, booked_on__lte=today
     )
     large = (
         window.filter(amount_fen__lt=-F("account__single_outflow_limit_fen"))
@@ -184,7 +193,7 @@ def _accounts(account_ids):
     accounts = EscrowAccount.objects.defer("account_number").order_by("id")
     if account_ids is None:
         return list(accounts.exclude(status=EscrowAccount.Status.CLOSED))
-    return list(accounts.filter(pk__in=list(account_ids)))
+    return list(accounts.filter(pk__in=among(account_ids)))
 
 
 def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> dict[str, tuple]:
@@ -257,15 +266,17 @@ def accounts_evaluate(
     events = _event_conditions(facts)
     ids = [a.pk for a in accounts]
     event_keys = {k for found in events.values() for k in found}
-    existing = FundWarning.objects.filter(account_id__in=ids).filter(
+    existing = FundWarning.objects.filter(account_id__in=among(ids)).filter(
         Q(status__in=W.UNRESOLVED) | Q(key__in=list(event_keys))
     )
     unresolved: dict[tuple, FundWarning] = {}
+    unresolved_of: dict[int, list[FundWarning]] = {}
     ever: set[tuple] = set()
     for warning in existing:
         ever.add((warning.account_id, warning.key))
         if warning.status in W.UNRESOLVED:
             unresolved[(warning.account_id, warning.key)] = warning
+            unresolved_of.setdefault(warning.account_id, []).append(warning)
     fresh, changed, stale, notes = [], [], [], []
     for account in accounts:
         states = _state_conditions(account, facts, today=today, cache=cache)
@@ -274,14 +285,15 @@ def accounts_evaluate(
             if have is None:
                 fresh.append((account, key, kind, level, detail))
             elif (have.level, have.detail) != (level, detail[:300]):
+                have.account = account  # its bureau is checked on save without a query
                 changed.append((have, level, detail))
         for key, (kind, level, detail) in events.get(account.pk, {}).items():
             if (account.pk, key) not in ever:
                 fresh.append((account, key, kind, level, detail))
         stale.extend(
             w
-            for (account_id, key), w in unresolved.items()
-            if account_id == account.pk and w.kind in W.STATE_KINDS and key not in states
+            for w in unresolved_of.get(account.pk, ())
+            if w.kind in W.STATE_KINDS and w.key not in states
         )
     staff: dict = {}
     for warning, level, detail in changed:
@@ -291,17 +303,31 @@ def accounts_evaluate(
         if escalated:
             notes.extend(_notification(warning, staff, again=True))
     raised = _raise_many(fresh, staff, notes)
-    for warning in stale:
-        step = WARNING_FLOW.begin_as_system(warning, "resolve")
-        step.record.resolved_at = timezone.now()
-        step.record.note = (step.record.note + "\n" if step.record.note else "") + _(
-            "Resolved by the periodic check: the condition no longer holds."
-        )
-        step.finish(fields=["resolved_at", "note"])
+    resolved = _resolve_many(stale)
     notify_bulk(notes)
     if sync:
         institutions_sync({a.institution_id for a in accounts})
-    return {"raised": raised, "resolved": len(stale)}
+    return {"raised": raised, "resolved": resolved}
+
+
+def _resolve_many(stale) -> int:
+    """Resolve the state warnings whose condition is gone, in one audited UPDATE: the
+    workflow's `resolve` from open or acknowledged, the state re-checked by the UPDATE itself
+    (a warning a person resolved meanwhile is left as it is)."""
+    if not stale:
+        return 0
+    note = _("Resolved by the periodic check: the condition no longer holds.")
+    return FundWarning.objects.filter(
+        pk__in=[w.pk for w in stale], status__in=WARNING_FLOW["resolve"].sources
+    ).update(
+        status=S.RESOLVED,
+        resolved_at=timezone.now(),
+        note=Case(
+            When(note="", then=Value(note)),
+            default=Concat(F("note"), Value("\n" + note)),
+            output_field=TextField(),
+        ),
+    )
 
 
 def _raise_many(fresh, staff, notes) -> int:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as gettext_now
 
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
+from bureaus.templatetags.ui import yuan
 from core import spreadsheets as sheets
 from core.tables import TableListMixin
 from funds import forms, selectors
@@ -68,9 +69,17 @@ class AccountDetailView(ScopedDetailView):
         if older:
             query["before"] = older
         minimum_fen, yellow_fen = warnings.thresholds_of(account)
+        # The rows' cells made here, each type's label translated once (the template's
+        # per-cell lookups and choice displays were most of the page's time).
+        kinds = {value: str(label) for value, label in LedgerEntry.Kind.choices}
+        rows = [
+            (e, kinds.get(e.kind, e.kind), yuan(e.amount_fen), yuan(e.balance_after_fen))
+            for e in entries
+        ]
         return super().get_context_data(
             filter_form=form,
             entries=entries,
+            rows=rows,
             older_query=query.urlencode() if older else None,
             newest_query=newest if before else None,
             warnings=selectors.unresolved_warnings(account.warnings.all()),
