@@ -5,9 +5,11 @@ SQL it runs.
   (bench/bench_settings.py adds only the SQL capture); the production secrets are throwaway
   values set here, and the HTTPS redirect is off for the loopback address.
 - `measure(endpoint, sizes…)`: one captured request per endpoint (its statements pickled by
-  the capture middleware), then a bounded load at concurrency 1, 4 and 8 — Python threads,
-  each with its own connection and session cookie — for the HTTP p50/p95 and requests/s, and
-  the captured statements re-run through psycopg for the SQL p50.
+  the capture middleware), then a bounded load at concurrency 1, 4 and 8 — wrk (C, one
+  event-loop thread, keep-alive connections: it takes a few percent of a core, where Python
+  client threads took a good part of one of the two cores they measured), or Python threads
+  each with its own connection when wrk is not installed — for the HTTP p50/p95 and
+  requests/s, and the captured statements re-run through psycopg for the SQL p50.
 - `report(rows)`: one table with queries per request, p50/p95, requests/s, SQL p50, HTTP ÷ SQL
   and the growth of p95 from the base data size to the larger one.
 
@@ -16,6 +18,7 @@ Every bench/*.py that measures pages or APIs uses it; they set the data up, then
 """
 
 import http.client
+import json
 import os
 import pickle
 import shutil
@@ -42,6 +45,10 @@ WARM_UP = 10
 # minutes (the figures then come from fewer requests).
 MAX_SECONDS = 12
 SQL_ROUNDS = 40
+# The load generator: wrk when installed (scripts/bootstrap-system.sh), else Python threads.
+WRK = shutil.which("wrk")
+# Only these kinds of endpoint ("api,page"; default: all), e.g. JIANGUAN_BENCH_KINDS=api.
+KINDS = {k for k in os.environ.get("JIANGUAN_BENCH_KINDS", "").split(",") if k}
 
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "bench_settings",
@@ -69,10 +76,12 @@ def django_setup():
 
 def session_cookie(user) -> str:
     """A signed-in session for `user`, made as django.contrib.auth.login would."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -172,7 +181,83 @@ def _get(conn: http.client.HTTPConnection, endpoint: Endpoint, extra=None) -> in
     return response.status
 
 
+# wrk's report, as one JSON line: latencies in microseconds, errors = non-2xx/3xx responses
+# and socket errors.
+_WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nJIANGUAN_WRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d,'
+    .. ' "status_errors": %d, "socket_errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
 def load(server: Server, endpoint: Endpoint, concurrency: int, total: int) -> dict:
+    """About `total` requests from `concurrency` clients, each on its own keep-alive
+    connection, within MAX_SECONDS; the p50/p95 latency and the throughput over the run."""
+    if WRK:
+        return _load_wrk(server, endpoint, concurrency, total)
+    return _load_threads(server, endpoint, concurrency, total)
+
+
+_rates: dict[tuple[str, str], float] = {}
+
+
+def _load_wrk(server: Server, endpoint: Endpoint, concurrency: int, total: int) -> dict:
+    """wrk runs for a duration, not a count: the duration that `total` requests take at the
+    rate last seen for this endpoint (at least 1 s, at most MAX_SECONDS)."""
+    key = (endpoint.name, endpoint.cookie)
+    rate = _rates.get(key)
+    seconds = 1 if rate is None else min(MAX_SECONDS, max(1, round(total / rate)))
+    script = server.sql_dir / "report.lua"
+    if not script.exists():
+        script.write_text(_WRK_REPORT, encoding="utf-8")
+    while True:
+        report = _wrk(server, endpoint, concurrency, seconds, script)
+        if report["status_errors"] or report["socket_errors"]:
+            raise RuntimeError(f"{endpoint.name}: wrk reported {report}")
+        if report["requests"]:
+            break
+        # No request finished within the run (wrk counts none still under way at its end),
+        # e.g. a worker's first request on a loaded machine: again, for longer.
+        if seconds >= MAX_SECONDS:
+            raise RuntimeError(f"{endpoint.name}: no response within {seconds} s")
+        seconds = min(MAX_SECONDS, seconds * 4)
+    rps = report["requests"] / (report["duration_us"] / 1e6)
+    _rates[key] = rps
+    return {"p50": report["p50_us"] / 1000, "p95": report["p95_us"] / 1000, "rps": rps}
+
+
+def _wrk(server: Server, endpoint: Endpoint, concurrency: int, seconds: int, script) -> dict:
+    command = [
+        WRK,
+        "--threads",
+        "1",
+        "--connections",
+        str(concurrency),
+        "--duration",
+        f"{seconds}s",  # whole seconds: wrk reads no fractions
+        "--timeout",
+        "60s",
+        "--script",
+        str(script),
+        "--header",
+        "Accept-Language: zh-hans",
+    ]
+    if endpoint.cookie:
+        command += ["--header", f"Cookie: {endpoint.cookie}"]
+    command.append(f"http://127.0.0.1:{server.port}{endpoint.target}")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{endpoint.name}: wrk failed: {done.stderr or done.stdout}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("JIANGUAN_WRK "))
+    return json.loads(line.removeprefix("JIANGUAN_WRK "))
+
+
+def _load_threads(server: Server, endpoint: Endpoint, concurrency: int, total: int) -> dict:
     """`total` requests from `concurrency` threads, each on its own connection; the latency
     of every request and the throughput over the whole run."""
     latencies, failures, lock = [], [], threading.Lock()
@@ -266,6 +351,8 @@ def _writes(statements) -> list[str]:
 def measure(server: Server, endpoints: list[Endpoint], size_label: str) -> list[dict]:
     rows = []
     for number, endpoint in enumerate(endpoints):
+        if KINDS and endpoint.kind not in KINDS:
+            continue
         # Every worker connected first: a worker's first request also runs its connection
         # set-up (pg_type look-ups), which is not the endpoint's SQL.
         load(server, endpoint, 8, 24)
@@ -323,13 +410,16 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
     with Server() as server:
         print(
             f"gunicorn, {WORKERS} workers, production settings, port {server.port}; "
-            f"{os.cpu_count()} CPUs (shared)",
+            f"{os.cpu_count()} CPUs (shared); load generator: "
+            f"{'wrk' if WRK else 'Python threads'}; load average {_loadavg()}",
             flush=True,
         )
         print(HEADER, flush=True)
         for label, size in sizes:
             prepare(size)
+            print(f"{label}: load average {_loadavg()}", flush=True)
             rows += measure(server, endpoints_for(size), label)
+        print(f"end: load average {_loadavg()}", flush=True)
     first, last = sizes[0][0], sizes[-1][0]
     base = {(r["endpoint"], r["concurrency"]): r for r in rows if r["size"] == first}
     for row in rows:
@@ -340,6 +430,10 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
         print(_line(row))
     _write_markdown(rows)
     return rows
+
+
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _write_markdown(rows):

@@ -8,12 +8,22 @@ How it works (docs/security-database.md has the whole design):
 - The policies read four session settings: `jianguan.read_bureaus` (the acting bureau's subtree),
   `jianguan.write_bureaus` (the acting bureau itself), `jianguan.user` (the signed-in user, who
   may read their own memberships) and `jianguan.platform` ('on' lifts the limits).
-- The scope lives in a context variable and is sent to the connection with
-  `set_config(..., false)` (session level) whenever it changes, and again on every new
-  connection. Not `SET LOCAL`: requests run in autocommit (no ATOMIC_REQUESTS) and a local
-  setting would end with the first statement's implicit transaction.
+- The scope lives in a context variable. Every statement run through Django on a connection
+  runs under the current scope: an execute wrapper on every connection (`_in_scope`) sends the
+  scope with `set_config(..., false)` (session level) before a statement whenever what the
+  connection last got differs, in the same round trip as the statement (one query string of
+  two statements), so changing the scope costs no round trip of its own. Not `SET LOCAL`:
+  requests run in autocommit (no ATOMIC_REQUESTS) and a local setting would end with the first
+  statement's implicit transaction.
+- A scope is sent at the transaction level where it was chosen: a scope chosen outside a
+  transaction that Django has opened but not yet begun on the server is sent before it (not
+  inside it, where a rollback would undo it); a failed statement leaves the connection's
+  setting unknown, so the next statement sends the scope again.
 - Every request starts with the empty scope (nothing visible) and gets back the previous one at
-  its end (bureaus.middleware); every Celery task likewise (task_prerun / task_postrun).
+  its end (bureaus.middleware); every Celery task likewise (task_prerun / task_postrun). A
+  connection leaving a request keeps the request's setting until its next statement, which
+  runs under the scope of whoever runs it (the next request's empty scope, a task's), so no
+  reset round trip is spent at the end of a request and no scope outlives its context.
 
 Guarantees:
 - With the empty scope, no row of a bureau-owned table is read, inserted, changed or deleted.
@@ -96,48 +106,86 @@ def _platform_role(wrapper, cursor) -> str:
     return settings.DATABASE_PLATFORM_ROLE if _platform_role_granted[login] else "none"
 
 
-def _send(wrapper, scope: Scope) -> None:
-    """Send the scope on an open connection (the raw connection: one round trip, and not a
-    query of the application's own, so query-count pins stay about the application)."""
-    raw = wrapper.connection
-    info = getattr(raw, "info", None)
-    if info is not None and info.transaction_status == 3:  # INERROR: aborted transaction
-        # The rollback that must follow restores the setting of before the savepoint, which is
-        # the one the enclosing context wants; send nothing now and re-send at the next change.
-        setattr(wrapper, _APPLIED, None)
-        return
+_SET_SCOPE = (
+    "SELECT set_config('jianguan.read_bureaus', %s, false),"
+    " set_config('jianguan.write_bureaus', %s, false),"
+    " set_config('jianguan.user', %s, false),"
+    " set_config('jianguan.platform', %s, false),"
+    " set_config('role', %s, false)"
+)
+_IDLE, _INERROR = 0, 3  # psycopg.pq.TransactionStatus
+
+
+def _scope_params(wrapper, raw, scope: Scope) -> list[str]:
+    if not scope.platform:
+        return [*scope.settings(), "none"]
     with raw.cursor() as cursor:
-        role = _platform_role(wrapper, cursor) if scope.platform else "none"
-        cursor.execute(
-            "SELECT set_config('jianguan.read_bureaus', %s, false),"
-            " set_config('jianguan.write_bureaus', %s, false),"
-            " set_config('jianguan.user', %s, false),"
-            " set_config('jianguan.platform', %s, false),"
-            " set_config('role', %s, false)",
-            [*scope.settings(), role],
-        )
+        return [*scope.settings(), _platform_role(wrapper, cursor)]
+
+
+def _send(wrapper, scope: Scope) -> None:
+    """Send the scope on its own (the raw connection: not a query of the application's own,
+    so query-count pins stay about the application)."""
+    raw = wrapper.connection
+    with raw.cursor() as cursor:
+        cursor.execute(_SET_SCOPE, _scope_params(wrapper, raw, scope))
     setattr(wrapper, _APPLIED, scope)
 
 
-def _apply(scope: Scope) -> None:
-    """Send the scope on every open connection of this thread whose setting differs."""
-    for wrapper in connections.all(initialized_only=True):
-        if wrapper.connection is None or wrapper.vendor != "postgresql":
-            continue
-        if getattr(wrapper, _APPLIED, None) != scope:
+def _in_scope(execute, sql, params, many, context):
+    """Execute wrapper of every PostgreSQL connection: the statement runs under the current
+    scope. When the connection's setting differs, the scope goes in the same round trip as
+    the statement (one query string of two statements), or on its own before a transaction
+    that has not begun."""
+    wrapper = context["connection"]
+    scope = _scope.get()
+    if getattr(wrapper, _APPLIED, None) == scope:
+        return execute(sql, params, many, context)
+    raw = wrapper.connection
+    status = raw.info.transaction_status
+    if status == _INERROR:
+        # Only a rollback can follow, and it restores the setting of before the savepoint,
+        # which is not known here: send the scope again after it.
+        setattr(wrapper, _APPLIED, None)
+        return execute(sql, params, many, context)
+    if status == _IDLE and not raw.autocommit:
+        # Django has opened a transaction (atomic) that this statement will begin: the scope
+        # was chosen outside it, so it is sent outside it, where a rollback cannot undo it.
+        raw.autocommit = True
+        try:
             _send(wrapper, scope)
+        finally:
+            raw.autocommit = False
+        return execute(sql, params, many, context)
+    cursor = context["cursor"].cursor
+    if many or isinstance(params, dict) or not isinstance(sql, str) or not _client_side(cursor):
+        _send(wrapper, scope)  # executemany, named parameters, a server-side cursor
+        return execute(sql, params, many, context)
+    # psycopg's client-side binding sends both statements as one query (one round trip); the
+    # cursor then moves on to the statement's own result. Without parameters a statement's
+    # "%" is literal: doubled, as the parameters now make it a placeholder marker.
+    both = f"{_SET_SCOPE}; {sql if params is not None else sql.replace('%', '%%')}"
+    setattr(wrapper, _APPLIED, None)  # unknown until both statements have succeeded
+    result = execute(both, [*_scope_params(wrapper, raw, scope), *(params or ())], many, context)
+    cursor.nextset()
+    setattr(wrapper, _APPLIED, scope)
+    return result
+
+
+def _client_side(cursor) -> bool:
+    from psycopg import ClientCursor
+
+    return isinstance(cursor, ClientCursor)
 
 
 def set_scope(scope: Scope) -> contextvars.Token:
-    """Make `scope` the current one (until `reset_scope(token)`)."""
-    token = _scope.set(scope)
-    _apply(scope)
-    return token
+    """Make `scope` the current one (until `reset_scope(token)`); the next statement on each
+    connection of this thread runs under it."""
+    return _scope.set(scope)
 
 
 def reset_scope(token: contextvars.Token) -> None:
     _scope.reset(token)
-    _apply(_scope.get())
 
 
 @contextmanager
@@ -194,23 +242,24 @@ def writing_into(bureau, *, reason: str):
 
 def forget_applied() -> None:
     """Forget what was sent on this thread's connections (after a rollback of the transaction
-    that sent it, as at the end of a test), so the next change is sent again."""
+    that sent it, as at the end of a test), so the next statement sends the scope again."""
     for wrapper in connections.all(initialized_only=True):
         setattr(wrapper, _APPLIED, None)
-    _apply(_scope.get())
 
 
 # Signal receivers (connected in bureaus.apps) ------------------------------------------------
 
 
 def connection_created(sender, connection, **kwargs) -> None:
-    """A new connection starts with no setting (the empty scope); send the current one."""
+    """A new connection starts with no setting (the empty scope); its statements run under the
+    current scope from the first one on (`_in_scope`)."""
     if connection.vendor != "postgresql":
         return
     setattr(connection, _APPLIED, EMPTY)
-    scope = _scope.get()
-    if scope != EMPTY:
-        _send(connection, scope)
+    if _in_scope not in connection.execute_wrappers:
+        # First in the list: the outermost wrapper, so the scope is in place before any
+        # other wrapper sees the statement.
+        connection.execute_wrappers.insert(0, _in_scope)
 
 
 _task_tokens: dict[str, contextvars.Token] = {}

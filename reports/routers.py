@@ -8,7 +8,7 @@ Guarantees:
   replica (a physical standby replays the primary's schema).
 - The replica's connections carry the same row-level security scope as the primary's: the
   scope is sent on every open connection of the thread and on every new one, whatever its
-  alias (bureaus.rls._apply / connection_created), and the standby holds the same roles and
+  alias (bureaus.rls._in_scope / connection_created), and the standby holds the same roles and
   policies, so a district reads only its subtree there too.
 """
 

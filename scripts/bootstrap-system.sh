@@ -15,6 +15,7 @@ packages=(
   chromium                        # browser tests (driven by Playwright, never downloaded)
   gettext                         # compilemessages
   docker-compose                  # validates docker-compose.yml in the tests (no engine needed)
+  wrk                             # bench/harness.py's load generator (C, cheap on the CPU it measures)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -125,7 +125,10 @@ CACHES = {
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are kept in PostgreSQL and read through Redis (a request reads its session from
+# the cache, not with a query; sign-out and expiry clear both; ended sessions are refused by
+# SessionLimitsMiddleware from the account's `sessions_ended_at`, whatever the store holds).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # 等保2.0 level 3: automatic sign-out after SESSION_IDLE_TIMEOUT seconds without a request and
 # SESSION_ABSOLUTE_LIFETIME after sign-in, both checked server-side (bureaus.security); the
 # session row and cookie are renewed when the last-seen time is written (once a minute).
