@@ -6,9 +6,9 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.figures import monthly_counts
 from institutions.models import Credential, Institution, ListEntry
 
 # The registry as it stood at a date, per category, in one statement: each institution's status
@@ -193,15 +193,6 @@ def institution_figures_by_bureau(*, bureau_ids, today: dt.date | None = None) -
 def institution_monthly_by_bureau(*, bureau_ids, since: dt.date) -> dict:
     """Institutions entered in the registry per district and month since `since`:
     {bureau_id: {first day of month: {"registered": n}}}."""
-    result: dict[int, dict] = {}
-    grouped = (
-        Institution.objects.filter(bureau_id__in=bureau_ids, created_at__date__gte=since)
-        .annotate(month=TruncMonth("created_at"))
-        .values("bureau_id", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    return monthly_counts(
+        Institution, bureau_ids=bureau_ids, since=since, field="created_at", key="registered"
     )
-    for g in grouped:
-        month = g["month"].date() if isinstance(g["month"], dt.datetime) else g["month"]
-        result.setdefault(g["bureau_id"], {}).setdefault(month, {})["registered"] = g["n"]
-    return result
