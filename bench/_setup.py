@@ -24,21 +24,52 @@ def percentile(values, p):
 def bench_districts(count):
     """The benchmark bureau tree: province 98 → city 9801 → districts 980101…; idempotent.
     Call after django_setup()."""
+    districts = [
+        bench_district(
+            f"9801{n:02d}", f"基准{n}区", province=("98", "基准省"), city=("9801", "基准市")
+        )
+        for n in range(1, count + 1)
+    ]
+    return districts[0].parent, districts
+
+
+def bench_member(username, bureau, role):
+    """A bench user with a membership of `role` in `bureau`; idempotent. Call after
+    django_setup()."""
     from bureaus.context import acting, system_actor
-    from bureaus.models import Bureau
+    from bureaus.models import Membership, User
 
     with acting(system_actor("bench")):
-        province, _ = Bureau.objects.get_or_create(
-            code="98", defaults={"name": "基准省", "level": "province"}
+        user, _ = User.objects.get_or_create(username=username)
+        Membership.objects.get_or_create(user=user, bureau=bureau, role=role)
+    return user
+
+
+def bench_district(code, name, *, province, city, streets=(), actor="bench"):
+    """One district `code` named `name` under the province and city given as (code, name),
+    with `streets`; idempotent. Call after django_setup()."""
+    from bureaus.context import acting, system_actor
+    from bureaus.models import Bureau, Street
+
+    with acting(system_actor(actor)):
+        top, _ = Bureau.objects.get_or_create(
+            code=province[0], defaults={"name": province[1], "level": "province"}
         )
-        city, _ = Bureau.objects.get_or_create(
-            code="9801", defaults={"name": "基准市", "level": "city", "parent": province}
+        middle, _ = Bureau.objects.get_or_create(
+            code=city[0], defaults={"name": city[1], "level": "city", "parent": top}
         )
-        districts = [
-            Bureau.objects.get_or_create(
-                code=f"9801{n:02d}",
-                defaults={"name": f"基准{n}区", "level": "district", "parent": city},
-            )[0]
-            for n in range(1, count + 1)
-        ]
-    return city, districts
+        district, _ = Bureau.objects.get_or_create(
+            code=code, defaults={"name": name, "level": "district", "parent": middle}
+        )
+        for street in streets:
+            Street.objects.get_or_create(bureau=district, name=street)
+    return district
+
+
+def bench_staff(count, prefix):
+    """The benchmark districts (bench_districts), `<prefix>_officer` an officer of the first and
+    `<prefix>_supervisor` the city's supervisor: (districts, officer, supervisor)."""
+    city, districts = bench_districts(count)
+    officer = bench_member(f"{prefix}_officer", districts[0], "officer")
+    supervisor = bench_member(f"{prefix}_supervisor", city, "supervisor")
+    return districts, officer, supervisor

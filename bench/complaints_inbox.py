@@ -14,30 +14,18 @@ officer's inbox API ≥ 150 requests/s at 4 clients.
 
 import time
 
-from harness import Endpoint, check, django_setup, run, session_cookie
+from harness import Endpoint, check, check_python_cost, django_setup, run, session_cookie
 
 django_setup()
 
-from _setup import bench_districts  # noqa: E402
+from _setup import bench_staff  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import Membership, User  # noqa: E402
 from complaints.models import Complaint  # noqa: E402
 
 SIZES = [("200,000", 200_000), ("1,000,000", 1_000_000)]
 DISTRICTS = 20
 FILTER = {"status": "assigned", "overdue": "true"}
-
-
-def tree():
-    city, districts = bench_districts(DISTRICTS)
-    with acting(system_actor("bench")):
-        officer, _ = User.objects.get_or_create(username="bench_officer")
-        Membership.objects.get_or_create(user=officer, bureau=districts[0], role="officer")
-        supervisor, _ = User.objects.get_or_create(username="bench_supervisor")
-        Membership.objects.get_or_create(user=supervisor, bureau=city, role="supervisor")
-    return districts, officer, supervisor
 
 
 def fill(districts, total):
@@ -78,7 +66,7 @@ def fill(districts, total):
 
 
 def main():
-    districts, officer, supervisor = tree()
+    districts, officer, supervisor = bench_staff(DISTRICTS, "bench")
     as_officer, as_city = session_cookie(officer), session_cookie(supervisor)
     one = Complaint.objects.filter(bureau=districts[0]).order_by("id").values_list("pk", flat=True)
 
@@ -104,14 +92,7 @@ def main():
 def summarize(rows):
     print("\nissue 11, must show:")
     base, big = SIZES[0][0], SIZES[-1][0]
-    for r in rows:
-        if r["size"] == base and r["concurrency"] == 1:
-            limit = 3 if r["kind"] == "api" else 5
-            check(
-                f"{r['endpoint']} p50 within {limit}× SQL",
-                r["ratio"] <= limit,
-                f"{r['p50']:.1f} ms / {r['sql_p50']:.2f} ms = {r['ratio']:.1f}×",
-            )
+    check_python_cost(rows, base)
     for r in rows:
         if r.get("growth") and r["concurrency"] == 1 and "inbox" in r["endpoint"]:
             check(

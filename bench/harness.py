@@ -458,3 +458,16 @@ def _write_markdown(rows):
 def check(label: str, ok: bool, detail: str):
     """One line of the issue's "must show", met or not."""
     print(f"  [{'met' if ok else 'MISSED'}] {label}: {detail}")
+
+
+def check_python_cost(rows, size):
+    """Issue 11's target at `size`, concurrency 1: each HTTP p50 within 3× the SQL time of the
+    same work for an API, 5× for a page."""
+    for r in rows:
+        if r["size"] == size and r["concurrency"] == 1:
+            limit = 3 if r["kind"] == "api" else 5
+            check(
+                f"{r['endpoint']} p50 within {limit}× SQL",
+                r["ratio"] <= limit,
+                f"{r['p50']:.1f} ms / {r['sql_p50']:.2f} ms = {r['ratio']:.1f}×",
+            )

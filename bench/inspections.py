@@ -22,13 +22,13 @@ from harness import Endpoint, check, django_setup, run, session_cookie
 
 django_setup()
 
-from _setup import bench_districts  # noqa: E402
+from _setup import bench_districts, bench_member  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bureaus import rls  # noqa: E402
 from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import Bureau, Membership, User  # noqa: E402
+from bureaus.models import Bureau  # noqa: E402
 from inspections.models import (  # noqa: E402
     Campaign,
     CampaignItem,
@@ -82,11 +82,9 @@ class SqlTimer:
 def tree():
     city, districts = bench_districts(DISTRICTS)
     province = city.parent
+    supervisor = bench_member("bench_province_supervisor", province, "supervisor")
+    officer = bench_member("bench_inspections_officer", districts[0], "officer")
     with acting(system_actor("bench")):
-        supervisor, _ = User.objects.get_or_create(username="bench_province_supervisor")
-        Membership.objects.get_or_create(user=supervisor, bureau=province, role="supervisor")
-        officer, _ = User.objects.get_or_create(username="bench_inspections_officer")
-        Membership.objects.get_or_create(user=officer, bureau=districts[0], role="officer")
         template = ChecklistTemplate.objects.get_or_create(name="基准检查清单", bureau=None)[0]
         today = timezone.localdate()
         campaign, made = Campaign.objects.get_or_create(

@@ -10,7 +10,7 @@ import random
 import time
 from unittest import mock
 
-from _setup import ROOT, django_setup
+from _setup import ROOT, bench_district, django_setup
 
 django_setup()
 
@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import AuditEvent, Bureau, Street  # noqa: E402
+from bureaus.models import AuditEvent  # noqa: E402
 from core.spreadsheets import check_header, read_rows  # noqa: E402
 from institutions.credit_code import make_code  # noqa: E402
 from institutions.importing.columns import COLUMNS  # noqa: E402
@@ -36,19 +36,13 @@ BRANDS = ["启航", "博雅", "童趣", "星辰", "小树苗", "睿思", "乐学
 def make_district():
     rng = random.Random()
     code = f"99{rng.randint(0, 9999):04d}"
-    with acting(system_actor("bench")):
-        province, _ = Bureau.objects.get_or_create(
-            code="99", defaults={"name": "基准测试省", "level": "province"}
-        )
-        city, _ = Bureau.objects.get_or_create(
-            code="9901", defaults={"name": "基准测试市", "level": "city", "parent": province}
-        )
-        district, _ = Bureau.objects.get_or_create(
-            code=code, defaults={"name": f"基准区{code}", "level": "district", "parent": city}
-        )
-        for name in ("北山街道", "西溪街道", "翠苑街道"):
-            Street.objects.get_or_create(bureau=district, name=name)
-    return district
+    return bench_district(
+        code,
+        f"基准区{code}",
+        province=("99", "基准测试省"),
+        city=("9901", "基准测试市"),
+        streets=("北山街道", "西溪街道", "翠苑街道"),
+    )
 
 
 def credit_code(district_code, n):

@@ -84,7 +84,7 @@ def redis_start() -> subprocess.Popen:
 
 redis = redis_start()
 
-from _setup import ROOT, django_setup  # noqa: E402
+from _setup import ROOT, bench_district, django_setup  # noqa: E402
 
 django_setup()
 
@@ -93,7 +93,7 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bureaus.context import acting, system_actor  # noqa: E402
-from bureaus.models import AuditEvent, Bureau, Street  # noqa: E402
+from bureaus.models import AuditEvent, Bureau  # noqa: E402
 from complaints.tasks import complaints_mark_overdue  # noqa: E402
 from core.models import Notification  # noqa: E402
 from documents import services as documents  # noqa: E402
@@ -138,18 +138,14 @@ def kill(process: subprocess.Popen) -> None:
 
 def district() -> Bureau:
     code = f"97{RUN[-4:]}"
-    with acting(system_actor("soak")):
-        province, _ = Bureau.objects.get_or_create(
-            code="97", defaults={"name": "浸泡测试省", "level": "province"}
-        )
-        city, _ = Bureau.objects.get_or_create(
-            code="9701", defaults={"name": "浸泡测试市", "level": "city", "parent": province}
-        )
-        bureau, _ = Bureau.objects.get_or_create(
-            code=code, defaults={"name": f"浸泡区{code}", "level": "district", "parent": city}
-        )
-        Street.objects.get_or_create(bureau=bureau, name="北山街道")
-    return bureau
+    return bench_district(
+        code,
+        f"浸泡区{code}",
+        province=("97", "浸泡测试省"),
+        city=("9701", "浸泡测试市"),
+        streets=("北山街道",),
+        actor="soak",
+    )
 
 
 def survey(n: int) -> bytes:

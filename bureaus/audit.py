@@ -78,6 +78,18 @@ def _event(model, *, bureau_id, action, object_id, object_repr, changes):
     )
 
 
+def _record_event(model, record, *, action, changes, object_id=None):
+    """The event of one record (its primary key unless `object_id` is given: a deleted row)."""
+    return _event(
+        model,
+        bureau_id=record.bureau_id,
+        action=action,
+        object_id=record.pk if object_id is None else object_id,
+        object_repr=record,
+        changes=changes,
+    )
+
+
 def _diff(model, before: dict, after: dict) -> dict:
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     redact = getattr(model, "audit_redact", frozenset())
@@ -94,39 +106,21 @@ def record_save(instance, *, before: dict | None) -> None:
         if not changes:
             return
         action = AuditEvent.Action.UPDATE
-    _event(
-        model,
-        bureau_id=instance.bureau_id,
-        action=action,
-        object_id=instance.pk,
-        object_repr=instance,
-        changes=changes,
-    ).save()
+    _record_event(type(instance), instance, action=action, changes=changes).save()
 
 
 def record_delete(instance, *, pk) -> None:
     model = type(instance)
-    _event(
-        model,
-        bureau_id=instance.bureau_id,
-        action=AuditEvent.Action.DELETE,
-        object_id=pk,
-        object_repr=instance,
-        changes=_redact(model, _fields_dict(instance)),
+    changes = _redact(model, _fields_dict(instance))
+    _record_event(
+        model, instance, action=AuditEvent.Action.DELETE, changes=changes, object_id=pk
     ).save()
 
 
 def record_event(instance, *, action: str, changes: dict) -> None:
     """A domain event on a record that is not a plain field change (e.g. revealing personal
     data to a user)."""
-    _event(
-        type(instance),
-        bureau_id=instance.bureau_id,
-        action=action,
-        object_id=instance.pk,
-        object_repr=instance,
-        changes=changes,
-    ).save()
+    _record_event(type(instance), instance, action=action, changes=changes).save()
 
 
 def snapshot_rows(queryset, *, fields) -> list[dict]:
@@ -165,14 +159,7 @@ def record_bulk_update(model, *, before: list[dict], fields) -> None:
 def _record_rows(model, rows, *, action) -> None:
     AuditEvent.objects.bulk_create(
         [
-            _event(
-                model,
-                bureau_id=row.bureau_id,
-                action=action,
-                object_id=row.pk,
-                object_repr=row,
-                changes=_redact(model, _fields_dict(row)),
-            )
+            _record_event(model, row, action=action, changes=_redact(model, _fields_dict(row)))
             for row in rows
         ],
         batch_size=1000,

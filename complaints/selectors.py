@@ -6,13 +6,14 @@ import re
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from bureaus.models import Bureau, User
 from bureaus.permissions import allowed_roles
 from complaints.models import Complaint, ComplaintEvent, Reward
+from core.figures import monthly_counts
 from institutions.models import Institution
 from institutions.selectors import institution_public_queryset
 
@@ -316,15 +317,10 @@ def complaint_figures_by_bureau(*, bureau_ids, today: dt.date | None = None) -> 
 def complaint_monthly_by_bureau(*, bureau_ids, since: dt.date) -> dict:
     """Tip-offs received per district and month since `since`:
     {bureau_id: {first day of month: {"complaints_received": n}}}."""
-    result: dict[int, dict] = {}
-    grouped = (
-        Complaint.objects.filter(bureau_id__in=bureau_ids, received_at__date__gte=since)
-        .annotate(month=TruncMonth("received_at"))
-        .values("bureau_id", "month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    return monthly_counts(
+        Complaint,
+        bureau_ids=bureau_ids,
+        since=since,
+        field="received_at",
+        key="complaints_received",
     )
-    for g in grouped:
-        month = g["month"].date() if isinstance(g["month"], dt.datetime) else g["month"]
-        result.setdefault(g["bureau_id"], {}).setdefault(month, {})["complaints_received"] = g["n"]
-    return result

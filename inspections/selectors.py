@@ -4,11 +4,11 @@
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus.models import Department, Street
+from core.figures import monthly_counts
 from inspections.models import (
     Campaign,
     CampaignShare,
@@ -260,14 +260,5 @@ def inspection_monthly_by_bureau(*, bureau_ids, since: dt.date) -> dict:
         (Inspection, "started_at", "visits"),
         (RectificationNotice, "issued_at", "notices_issued"),
     ):
-        grouped = (
-            model.objects.filter(bureau_id__in=bureau_ids, **{f"{field}__date__gte": since})
-            .annotate(month=TruncMonth(field))
-            .values("bureau_id", "month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for g in grouped:
-            month = g["month"].date() if isinstance(g["month"], dt.datetime) else g["month"]
-            result.setdefault(g["bureau_id"], {}).setdefault(month, {})[key] = g["n"]
+        monthly_counts(model, bureau_ids=bureau_ids, since=since, field=field, key=key, into=result)
     return result

@@ -223,13 +223,3 @@ class CourseForm(forms.Form):
             "sessions": d["sessions"],
             "patterns": d["patterns"],
         }
-
-
-class TimetableUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Timetable (.xlsx)"),
-        help_text=_(
-            "One session per row. Columns: 课程名称, 科目, 年级, 授课方式, 教学点, 日期, 开始时间, "
-            "结束时间, 每课时分钟, 课时单价(元). Rows of one course name form one course."
-        ),
-    )

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from bureaus import rls
 from core import spreadsheets as sheets
 from core.errors import error_dict, form_add_errors
+from courses.forms import TimetableUploadForm
 from courses.models import Course
 from courses.services.filing import course_resubmit, course_submit
 from courses.services.importing import timetable_import
@@ -32,7 +33,7 @@ from inspections.selectors import notice_get_for_institution, notice_list_for_in
 from institutions import rules
 from institutions.selectors import institution_get_for_portal, institution_staff_for_portal
 from portal import access, selectors, services
-from portal.forms import CourseForm, EvidenceForm, TimetableUploadForm
+from portal.forms import CourseForm, EvidenceForm
 
 N = RectificationNotice.Status
 # Notices that still wait for the institution.

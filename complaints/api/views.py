@@ -14,6 +14,7 @@ from complaints.api import serializers as s
 from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 from complaints.services import handling, intake, orders, refunds, rewards
+from core.api.creating import create_through_service
 from core.api.workflow import workflow_action
 
 
@@ -119,12 +120,12 @@ class SupervisionOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     def create(self, request, *args, **kwargs):
         """Issue a supervision order to a district under the supervisor's bureau."""
-        serializer = s.SupervisionOrderIssueSerializer(
-            data=request.data, context={"request": request}
+        return create_through_service(
+            self,
+            request,
+            serializer_class=s.SupervisionOrderIssueSerializer,
+            service=orders.supervision_order_issue,
         )
-        serializer.is_valid(raise_exception=True)
-        order = orders.supervision_order_issue(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
     answer = workflow_action(
         "answer",
@@ -156,10 +157,9 @@ class RewardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     )
     def create(self, request, *args, **kwargs):
         """Decide the reward for a substantiated, named, first tip-off of the district."""
-        serializer = s.RewardDecideSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        reward = rewards.reward_decide(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
+        return create_through_service(
+            self, request, serializer_class=s.RewardDecideSerializer, service=rewards.reward_decide
+        )
 
     notify = workflow_action(
         "notify",
@@ -197,12 +197,12 @@ class RefundDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
     )
     def create(self, request, *args, **kwargs):
         """Record the refund dispute behind a tip-off of the district."""
-        serializer = s.RefundDisputeCreateSerializer(
-            data=request.data, context={"request": request}
+        return create_through_service(
+            self,
+            request,
+            serializer_class=s.RefundDisputeCreateSerializer,
+            service=refunds.refund_dispute_record,
         )
-        serializer.is_valid(raise_exception=True)
-        dispute = refunds.refund_dispute_record(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(dispute).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RefundDisputeUpdateSerializer, responses=s.RefundDisputeSerializer)
     def update(self, request, *args, partial=False, **kwargs):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from bureaus.api.base import ScopedViewSet
 from bureaus.models import User
 from bureaus.permissions import membership_may
+from core.api.creating import create_through_service
 from core.api.workflow import workflow_action
 from inspections import selectors
 from inspections.api import serializers as s
@@ -265,10 +266,9 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     @extend_schema(request=s.DrawMakeSerializer, responses={201: s.DrawSerializer})
     def create(self, request, *args, **kwargs):
         """Draw institutions of the district's share and their inspectors."""
-        serializer = s.DrawMakeSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        draw = draws.draw_make(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(draw).data, status=status.HTTP_201_CREATED)
+        return create_through_service(
+            self, request, serializer_class=s.DrawMakeSerializer, service=draws.draw_make
+        )
 
     @extend_schema(responses=s.ReplaySerializer)
     @action(detail=True, methods=["get"], permission_verbs={"get": "view"})

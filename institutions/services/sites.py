@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.records import update_locked
 from institutions.models import Institution, Site
 from institutions.services.registry import institution_refresh_warnings
 
@@ -30,14 +31,7 @@ def site_add(*, actor, institution: Institution, **fields) -> Site:
 def site_update(*, actor, site: Site, **fields) -> Site:
     """Correct a teaching site (approval or fire acceptance obtained later, a new address).
     The row is locked and only the given fields are written."""
-    locked = Site.objects.select_for_update().get(pk=site.pk)
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    _check_site(locked)
-    if fields:
-        locked.save(update_fields=list(fields))
-    for name in fields:
-        setattr(site, name, getattr(locked, name))
+    locked = update_locked(site, fields, check=_check_site)
     institution_refresh_warnings(institution=locked.institution)
     return site
 

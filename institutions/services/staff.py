@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.records import update_locked
 from institutions import rules
 from institutions.models import Institution, Staff
 from institutions.services.registry import institution_refresh_warnings
@@ -64,15 +65,9 @@ def staff_add(
 def staff_update(*, actor, staff: Staff, **fields) -> Staff:
     """Correct what is on file about a staff member; the same rules as for a new one. The row
     is locked and only the given fields are written."""
-    locked = Staff.objects.select_for_update().get(pk=staff.pk)
-    for name, value in fields.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    _check_staff(locked)
-    update = list(fields) + (["id_number_index"] if "id_number" in fields else [])
-    if update:
-        locked.save(update_fields=update)
-    for name in update:
-        setattr(staff, name, getattr(locked, name))
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    also = ["id_number_index"] if "id_number" in fields else []
+    locked = update_locked(staff, fields, check=_check_staff, also=also)
     institution_refresh_warnings(institution=locked.institution)
     return staff
 

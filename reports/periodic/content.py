@@ -10,6 +10,7 @@ from django.utils import translation
 
 from documents.models import IssuedDocument
 from inspections import selectors as inspection_selectors
+from institutions import selectors as institution_selectors
 from reports import figures as dashboard_figures
 from reports.models import PeriodicReport, ReportKind, ReportSchedule, ReportTemplate
 from reports.periodic import texts
@@ -92,17 +93,7 @@ def report_document(*, report: PeriodicReport) -> dict:
                 "columns": ["项目", "数量"],
                 "rows": [
                     [str(texts.REGISTRY[name]), values[name]]
-                    for name in (
-                        "institutions_total",
-                        "licensed_before_period",
-                        "academic_business_only",
-                        "rectified",
-                        "licences_issued",
-                        "banned_or_closed",
-                        "suspended",
-                        "operating",
-                        "white_listed",
-                    )
+                    for name in institution_selectors.REGISTRY_FIGURES
                 ],
             },
             {

@@ -8,6 +8,7 @@ from django.test import Client
 
 from bureaus import menus
 from bureaus.permissions import membership_may
+from tests.clients import page_client as login
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,6 @@ ROLES = [
     ("city", "supervisor"),
     ("province", "supervisor"),
 ]
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_every_entry_names_a_menu_and_an_action_of_the_permission_table():

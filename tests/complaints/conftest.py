@@ -70,6 +70,23 @@ def submit(bureau, *, named=False, institution=None, name="启明星学科辅导
     return intake.complaint_submit_public(**fields)
 
 
+def public_form(tree, **extra):
+    """The public tip-off form's fields as a citizen fills them in, for district a."""
+    return {
+        "institution": "",
+        "institution_name": "某某学堂",
+        "institution_address": "古荡街道某小区3幢",
+        "district": str(tree.a.pk),
+        "category": "academic",
+        "description": "周末开设初中数学培训班，家长群里招生。",
+        "observed_on": "2025-10-12",
+        "reporter_name": "",
+        "reporter_phone": "",
+        "website": "",
+        **extra,
+    }
+
+
 def backdate(complaint, day: dt.date) -> Complaint:
     """Make the tip-off received on `day` (tests of dates that must not precede it)."""
     received_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))

@@ -9,16 +9,11 @@ from rest_framework.test import APIClient
 
 from bureaus.context import acting, system_actor
 from complaints.models import Complaint
+from tests.clients import api_client as api
 from tests.complaints.conftest import advance, submit
 from tests.complaints.records import make_complaint
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def test_list_filters_by_status_and_overdue(tree):

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from bureaus.context import acting, system_actor
 from bureaus.crypto import mask_phone
 from bureaus.models import Bureau
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 from core import workdays
+from tests.clients import api_client as api
 from tests.complaints.conftest import REPORTER_NAME, REPORTER_PHONE, advance, backdate, submit
 from tests.complaints.records import make_complaint
 from tests.conftest import make_user
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 ORDERS = "/api/v1/supervision-orders/"
 REWARDS = "/api/v1/rewards/"
 DISPUTES = "/api/v1/refund-disputes/"
-
-
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _later(days=10):

@@ -4,18 +4,12 @@ threads on separate database connections."""
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from complaints.models import Complaint, SupervisionOrder
+from tests.clients import api_client as _client
 from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _client(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def test_sixteen_pushes_of_one_work_order_make_one_tip_off(tree):

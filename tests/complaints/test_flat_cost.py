@@ -95,22 +95,28 @@ def test_list_rows_say_whether_the_reporter_is_named_without_decrypting(tree, mo
     assert detail == rows[named.pk]
 
 
+def _closed_complaint(bureau, **extra):
+    """A closed tip-off with every date set (observed, overdue, concluded, closed)."""
+    from django.utils import timezone
+
+    done = make_complaint(
+        bureau,
+        "办结机构",
+        status="closed",
+        observed_on=dt.date(2026, 3, 1),
+        overdue_since=dt.date(2026, 4, 1),
+        outcome="substantiated",
+        **extra,
+    )
+    Complaint.objects.filter(pk=done.pk).update(
+        concluded_at=timezone.now(), closed_at=timezone.now()
+    )
+    return done
+
+
 def test_list_rows_equal_the_detail_for_every_field(tree):
     with acting(system_actor("tests")):
-        done = make_complaint(
-            tree.a,
-            "办结机构",
-            status="closed",
-            observed_on=dt.date(2026, 3, 1),
-            overdue_since=dt.date(2026, 4, 1),
-            outcome="substantiated",
-            public_reply="已查处",
-        )
-        from django.utils import timezone
-
-        Complaint.objects.filter(pk=done.pk).update(
-            concluded_at=timezone.now(), closed_at=timezone.now()
-        )
+        done = _closed_complaint(tree.a, public_reply="已查处")
     api = APIClient()
     api.force_login(tree.user("a", "officer"))
     row = api.get("/api/v1/complaints/").json()["results"][0]
@@ -140,7 +146,6 @@ def test_the_direct_representation_equals_drfs_field_walk(tree):
     """The serializers read their fields directly (issue 11); DRF's generic walk of the same
     declared fields gives the same output, for an open tip-off and a closed one with every
     date set, named and anonymous."""
-    from django.utils import timezone
     from rest_framework import serializers
 
     from complaints.api.serializers import ComplaintSerializer
@@ -149,17 +154,7 @@ def test_the_direct_representation_equals_drfs_field_walk(tree):
         named = make_complaint(
             tree.a, "直接机构", reporter_name="张三", reporter_phone="13800000000"
         )
-        done = make_complaint(
-            tree.a,
-            "办结机构",
-            status="closed",
-            observed_on=dt.date(2026, 3, 1),
-            overdue_since=dt.date(2026, 4, 1),
-            outcome="substantiated",
-        )
-        Complaint.objects.filter(pk=done.pk).update(
-            concluded_at=timezone.now(), closed_at=timezone.now()
-        )
+        done = _closed_complaint(tree.a)
     for record in (named, Complaint.objects.get(pk=done.pk)):
         serializer = ComplaintSerializer(record)
         walked = serializers.ModelSerializer.to_representation(serializer, record)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from complaints.models import Complaint, ComplaintAttachment
-from tests.complaints.conftest import act, advance, jpeg_with_gps, submit, upload
+from tests.complaints.conftest import act, advance, jpeg_with_gps, public_form, submit, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -18,28 +18,12 @@ SUBMIT = reverse("public_complaints:complaint-submit")
 TRACK = reverse("public_complaints:complaint-track")
 
 
-def form(tree, **extra):
-    return {
-        "institution": "",
-        "institution_name": "某某学堂",
-        "institution_address": "古荡街道某小区3幢",
-        "district": str(tree.a.pk),
-        "category": "academic",
-        "description": "周末开设初中数学培训班，家长群里招生。",
-        "observed_on": "2025-10-12",
-        "reporter_name": "",
-        "reporter_phone": "",
-        "website": "",
-        **extra,
-    }
-
-
 def test_anonymous_submission_shows_code_and_secret_once(tree):
     client = Client()
     page = client.get(SUBMIT)
     assert page.status_code == 200
     assert "举报校外培训机构" in page.content.decode()
-    response = client.post(SUBMIT, form(tree))
+    response = client.post(SUBMIT, public_form(tree))
     assert response.status_code == 200
     body = response.content.decode()
     complaint = Complaint.objects.get()
@@ -59,7 +43,8 @@ def test_anonymous_submission_shows_code_and_secret_once(tree):
 
 def test_missing_fields_get_chinese_errors(tree):
     response = Client().post(
-        SUBMIT, form(tree, institution_name="", district="", description="短", reporter_name="张三")
+        SUBMIT,
+        public_form(tree, institution_name="", district="", description="短", reporter_name="张三"),
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -72,7 +57,7 @@ def test_missing_fields_get_chinese_errors(tree):
 def test_picked_institution_routes_to_its_district_only(tree, institution_a):
     # The form said district B, the registry says A: A gets it, and B never sees it.
     response = Client().post(
-        SUBMIT, form(tree, institution=str(institution_a.pk), district=str(tree.b.pk))
+        SUBMIT, public_form(tree, institution=str(institution_a.pk), district=str(tree.b.pk))
     )
     assert response.status_code == 200
     complaint = Complaint.objects.get()
@@ -90,7 +75,7 @@ def test_an_institution_in_preparation_cannot_be_named_by_id(tree, institution_a
     from institutions.models import Institution
 
     Institution.objects.filter(pk=institution_a.pk).update(status=Institution.Status.PREPARING)
-    response = Client().post(SUBMIT, form(tree, institution=str(institution_a.pk)))
+    response = Client().post(SUBMIT, public_form(tree, institution=str(institution_a.pk)))
     assert response.status_code == 400
     assert "请重新选择机构" in response.content.decode()
     assert not Complaint.objects.exists()
@@ -99,18 +84,18 @@ def test_an_institution_in_preparation_cannot_be_named_by_id(tree, institution_a
 def test_twenty_submissions_in_a_minute_extras_refused(tree, settings):
     settings.COMPLAINT_SUBMIT_RATE_PER_MINUTE = 5
     client = Client(REMOTE_ADDR="203.0.113.9")
-    statuses = [client.post(SUBMIT, form(tree)).status_code for _ in range(20)]
+    statuses = [client.post(SUBMIT, public_form(tree)).status_code for _ in range(20)]
     assert statuses.count(200) == 5
     assert statuses[5:] == [429] * 15
-    refused = client.post(SUBMIT, form(tree))
+    refused = client.post(SUBMIT, public_form(tree))
     assert "一分钟内提交次数过多，本次举报未保存" in refused.content.decode()
     assert Complaint.objects.count() == 5
     # Another address is not affected.
-    assert Client(REMOTE_ADDR="203.0.113.10").post(SUBMIT, form(tree)).status_code == 200
+    assert Client(REMOTE_ADDR="203.0.113.10").post(SUBMIT, public_form(tree)).status_code == 200
 
 
 def test_honeypot_refuses(tree):
-    response = Client().post(SUBMIT, form(tree, website="http://spam.example"))
+    response = Client().post(SUBMIT, public_form(tree, website="http://spam.example"))
     assert response.status_code == 400
     assert "本次提交未被接受。" in response.content.decode()
     assert not Complaint.objects.exists()
@@ -119,7 +104,9 @@ def test_honeypot_refuses(tree):
 def test_photo_is_reencoded_without_exif(tree):
     photo = jpeg_with_gps()
     assert b"PhoneMaker" in photo
-    response = Client().post(SUBMIT, {**form(tree), "files": [upload("IMG_0001.jpg", photo)]})
+    response = Client().post(
+        SUBMIT, {**public_form(tree), "files": [upload("IMG_0001.jpg", photo)]}
+    )
     assert response.status_code == 200
     attachment = ComplaintAttachment.objects.get()
     stored = attachment.file.read()
@@ -132,7 +119,7 @@ def test_photo_is_reencoded_without_exif(tree):
 
 def test_disguised_upload_is_refused(tree):
     fake = upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200, content_type="image/jpeg")
-    response = Client().post(SUBMIT, {**form(tree), "files": [fake]})
+    response = Client().post(SUBMIT, {**public_form(tree), "files": [fake]})
     assert response.status_code == 400
     assert "不是照片或PDF文件" in str(response.context["form"].errors["files"])
     assert not Complaint.objects.exists()
@@ -141,7 +128,7 @@ def test_disguised_upload_is_refused(tree):
 def test_oversized_upload_is_refused(tree, settings):
     settings.COMPLAINT_UPLOAD_MAX_BYTES = 1024 * 1024
     big = upload("scan.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10), "application/pdf")
-    response = Client().post(SUBMIT, {**form(tree), "files": [big]})
+    response = Client().post(SUBMIT, {**public_form(tree), "files": [big]})
     assert response.status_code == 400
     assert "过大" in str(response.context["form"].errors["files"])
     assert not ComplaintAttachment.objects.exists()
@@ -149,7 +136,7 @@ def test_oversized_upload_is_refused(tree, settings):
 
 def test_at_most_six_files(tree):
     files = [upload(f"{i}.pdf", b"%PDF-1.4\n%%EOF", "application/pdf") for i in range(7)]
-    response = Client().post(SUBMIT, {**form(tree), "files": files})
+    response = Client().post(SUBMIT, {**public_form(tree), "files": files})
     assert response.status_code == 400
     assert "最多上传6个文件" in str(response.context["form"].errors["files"])
 
@@ -232,7 +219,7 @@ def test_institution_search_exposes_public_fields_only(tree, institution_a):
 def test_request_larger_than_six_files_is_refused_unread(tree, settings):
     settings.COMPLAINT_UPLOAD_MAX_BYTES = 1024 * 1024
     response = Client().post(
-        SUBMIT, form(tree), CONTENT_LENGTH=str(6 * 1024 * 1024 + 2 * 1024 * 1024)
+        SUBMIT, public_form(tree), CONTENT_LENGTH=str(6 * 1024 * 1024 + 2 * 1024 * 1024)
     )
     assert response.status_code == 413
     assert "文件过大" in response.content.decode()

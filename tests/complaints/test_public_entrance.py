@@ -12,7 +12,7 @@ from django.urls import reverse
 from complaints import uploads
 from complaints.models import Complaint, ComplaintAttachment
 from tests.complaints.conftest import advance, jpeg_with_gps, submit, upload
-from tests.complaints.test_public import form
+from tests.complaints.conftest import public_form as form
 
 pytestmark = pytest.mark.django_db
 

@@ -4,21 +4,15 @@ the pages, duplicate hints, supervision orders on both sides, refund totals, exp
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from bureaus.context import acting, system_actor
 from complaints.models import Complaint, ComplaintEvent, SupervisionOrder
+from tests.clients import page_client as login
 from tests.complaints.conftest import advance, jpeg_with_gps, submit, upload
 from tests.complaints.records import make_complaint
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_inbox_filters_and_pinned_queries(tree, django_assert_max_num_queries):

@@ -18,7 +18,7 @@ from core.jobs import job_claim, job_progress
 from institutions.importing.jobs import import_job_create
 from institutions.models import ImportJob, Institution
 from tests.conftest import ROOT
-from tests.institutions.test_import import row, xlsx
+from tests.institutions.imports import row, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,8 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from core import uploads
+from tests.complaints.conftest import public_form
+from tests.spreadsheets import workbook
 
 MB = 1024 * 1024
 
@@ -107,11 +109,7 @@ def hand_made_pdf(catalog_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
 
 
 def xlsx() -> bytes:
-    wb = Workbook()
-    wb.active.append(["机构名称", "统一社会信用代码"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook(["机构名称", "统一社会信用代码"])
 
 
 # Images ---------------------------------------------------------------------------------------
@@ -236,22 +234,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def tip_off(tree, files):
-    return {
-        "institution": "",
-        "institution_name": "某某学堂",
-        "institution_address": "古荡街道某小区3幢",
-        "district": str(tree.a.pk),
-        "category": "academic",
-        "description": "周末开设初中数学培训班，家长群里招生。",
-        "observed_on": "2025-10-12",
-        "reporter_name": "",
-        "reporter_phone": "",
-        "website": "",
-        "files": files,
-    }
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
@@ -265,7 +247,7 @@ def test_the_public_tip_off_form_refuses_dangerous_evidence(tree, _media, name, 
     from complaints.models import Complaint
 
     response = Client().post(
-        reverse("public_complaints:complaint-submit"), tip_off(tree, [upload(name, data)])
+        reverse("public_complaints:complaint-submit"), public_form(tree, files=[upload(name, data)])
     )
     assert response.status_code == 400
     assert expected in str(response.context["form"].errors["files"])

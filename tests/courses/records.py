@@ -7,20 +7,26 @@ from institutions.models import Institution
 from tests.records import maker
 
 
+def make_course(institution, name, **fields):
+    """A course of `institution` as the filing service leaves it: an online academic maths
+    course for grade 5, submitted; `fields` override."""
+    values = {
+        "subject": "maths",
+        "is_academic": True,
+        "grades": [5],
+        "delivery": "online_live",
+        "class_hours": 10,
+        "lesson_minutes": 30,
+        "price_per_hour_fen": 50_00,
+        "status": Course.Status.SUBMITTED,
+        **fields,
+    }
+    return Course.objects.create(institution=institution, name=name, **values)
+
+
 def _course(bureau, name):
     institution = Institution.objects.create(bureau=bureau, name=f"{name}机构", category="academic")
-    return Course.objects.create(
-        institution=institution,
-        name=name,
-        subject="maths",
-        is_academic=True,
-        grades=[5],
-        delivery="online_live",
-        class_hours=10,
-        lesson_minutes=30,
-        price_per_hour_fen=50_00,
-        status=Course.Status.SUBMITTED,
-    )
+    return make_course(institution, name)
 
 
 @maker(Course)

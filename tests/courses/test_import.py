@@ -1,15 +1,13 @@
 """Timetable import: row-level errors (25:00, an end before a start, an unknown site, a
 negative price) and nothing written; a clean file files its courses."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from courses.models import Course, Session
 from courses.services.importing import COLUMNS, timetable_import
+from tests.spreadsheets import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +15,7 @@ HEADER = [c.header for c in COLUMNS]
 
 
 def xlsx(rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("课表.xlsx", buffer.getvalue())
+    return SimpleUploadedFile("课表.xlsx", workbook(HEADER, rows))
 
 
 GOOD = ["五年级数学", "数学", "5", "线下", "文三路100号", "2026-12-02", "18:30", "20:00", 45, 80]

@@ -145,3 +145,21 @@ def notice(tree, visit):
         requirements="立即公示办学许可证和收退费标准。",
         working_days=5,
     )
+
+
+def issue_campaign(actor, template, *, name="日常巡查", kind="routine", **extra):
+    """campaigns.campaign_issue for 12 April to 13 June 2026, the tests' usual campaign."""
+    return campaigns.campaign_issue(
+        actor=actor,
+        name=name,
+        kind=kind,
+        template=template,
+        starts_on=dt.date(2026, 4, 12),
+        ends_on=dt.date(2026, 6, 13),
+        **extra,
+    )
+
+
+def chased(**counts):
+    """What the notices' chase job (notices_chase) returns: every count 0 unless given."""
+    return {"reminded": 0, "marked": 0, "escalated": 0, "city": 0, "warnings": 0, **counts}

@@ -73,22 +73,29 @@ def _inspection(bureau, marker):
 
 @maker(RectificationNotice)
 def _notice(bureau, marker):
-    visit = _visit(bureau, marker)
+    return make_notice(_visit(bureau, marker), f"{marker}整改1号")
+
+
+def make_notice(visit, number, *, requirements="配齐消防器材", note="", **fields):
+    """A rectification notice issued on `visit` (due in a week), citing one violation found
+    on its campaign's item; `fields` override."""
     finding = Finding.objects.create(
         inspection=visit,
         item=visit.share.campaign.items.get(),
         result=Finding.Result.VIOLATION,
+        note=note,
         answered_at=timezone.now(),
     )
-    issuer = User.objects.get_or_create(username=f"issuer-{bureau.code}")[0]
+    issuer = User.objects.get_or_create(username=f"issuer-{visit.bureau.code}")[0]
     notice = RectificationNotice.objects.create(
         inspection=visit,
-        number=f"{marker}整改1号",
-        requirements="配齐消防器材",
+        number=number,
+        requirements=requirements,
         working_days=5,
         due_on=timezone.localdate() + dt.timedelta(days=7),
         issued_at=timezone.now(),
         issued_by=issuer,
+        **fields,
     )
     notice.findings.set([finding])
     return notice

@@ -5,18 +5,12 @@ notices through their actions, draws and their replay, statistics."""
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
 from inspections.models import Draw, Finding, FindingPhoto, RectificationNotice
+from tests.clients import api_client as client
 from tests.inspections.conftest import act, answer_all, jpeg, make_institution, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = APIClient()
-    c.force_login(user)
-    return c
 
 
 def test_city_campaign_each_district_sees_its_own_share(tree, campaign, share_a, share_b):

@@ -2,21 +2,15 @@
 notice's official PDF, the sanction (bad input refused in Chinese, nothing written)."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from documents.models import IssuedDocument
 from inspections.models import InspectionAcknowledgement, RectificationNotice
 from inspections.services import visits
 from institutions.models import Institution
+from tests.clients import api_client as client
 from tests.inspections.conftest import act, answer_all
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = APIClient()
-    c.force_login(user)
-    return c
 
 
 def test_acknowledgements_through_the_api(tree, visit):

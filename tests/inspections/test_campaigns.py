@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from inspections.models import Campaign, CampaignShare, ChecklistTemplate
 from inspections.services import campaigns
-from tests.inspections.conftest import act
+from tests.inspections.conftest import act, issue_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +50,7 @@ def test_city_campaign_has_one_share_per_district(campaign, tree):
 
 
 def test_district_campaign_is_its_own_share(tree, nine):
-    campaign = campaigns.campaign_issue(
-        actor=act(tree.user("a", "officer")),
-        name="日常巡查",
-        kind="routine",
-        template=nine,
-        starts_on=dt.date(2026, 4, 12),
-        ends_on=dt.date(2026, 6, 13),
-    )
+    campaign = issue_campaign(act(tree.user("a", "officer")), nine)
     assert list(campaign.shares.values_list("bureau", flat=True)) == [tree.a.pk]
 
 
@@ -68,14 +61,7 @@ def test_campaign_freezes_its_checklist(tree, nine, campaign):
     copy.refresh_from_db()
     assert copy.version == 2 and copy.items.count() == 10
     assert campaign.items.count() == 9 and campaign.template_version == 1
-    later = campaigns.campaign_issue(
-        actor=officer,
-        name="回头看",
-        kind="review",
-        template=copy,
-        starts_on=dt.date(2026, 4, 12),
-        ends_on=dt.date(2026, 6, 13),
-    )
+    later = issue_campaign(officer, copy, name="回头看", kind="review")
     assert later.items.count() == 10 and later.template_version == 2
     # Changing the template again leaves the campaign's items as issued.
     campaigns.checklist_item_add(actor=officer, template=copy, area="其他", text="再加一项")
@@ -93,27 +79,18 @@ def test_national_template_is_copied_before_it_is_changed(tree, nine):
 def test_another_bureaus_template_is_refused(tree, nine):
     copy = campaigns.checklist_template_copy(actor=act(tree.user("b", "officer")), template=nine)
     with pytest.raises(ValidationError) as exc:
-        campaigns.campaign_issue(
-            actor=act(tree.user("a", "officer")),
-            name="x",
-            kind="routine",
-            template=copy,
-            starts_on=dt.date(2026, 4, 12),
-            ends_on=dt.date(2026, 6, 13),
-        )
+        issue_campaign(act(tree.user("a", "officer")), copy, name="x")
     assert "template" in exc.value.message_dict
 
 
 def test_phase_outside_the_campaign_is_refused_and_nothing_written(tree, nine):
     before = Campaign.objects.count()
     with pytest.raises(ValidationError) as exc:
-        campaigns.campaign_issue(
-            actor=act(tree.user("city", "supervisor")),
+        issue_campaign(
+            act(tree.user("city", "supervisor")),
+            nine,
             name="回头看",
             kind="review",
-            template=nine,
-            starts_on=dt.date(2026, 4, 12),
-            ends_on=dt.date(2026, 6, 13),
             phases=[("总结报送", dt.date(2026, 6, 11), dt.date(2026, 6, 20))],
         )
     assert "phases" in exc.value.message_dict
@@ -122,25 +99,11 @@ def test_phase_outside_the_campaign_is_refused_and_nothing_written(tree, nine):
 
 def test_inspector_may_not_issue_a_campaign(tree, nine):
     with pytest.raises(PermissionDenied):
-        campaigns.campaign_issue(
-            actor=act(tree.user("a", "inspector")),
-            name="x",
-            kind="routine",
-            template=nine,
-            starts_on=dt.date(2026, 4, 12),
-            ends_on=dt.date(2026, 6, 13),
-        )
+        issue_campaign(act(tree.user("a", "inspector")), nine, name="x")
 
 
 def test_report_dates_are_the_13th_and_27th(tree, nine):
-    campaign = campaigns.campaign_issue(
-        actor=act(tree.user("a", "officer")),
-        name="回头看",
-        kind="review",
-        template=nine,
-        starts_on=dt.date(2026, 4, 12),
-        ends_on=dt.date(2026, 6, 13),
-    )
+    campaign = issue_campaign(act(tree.user("a", "officer")), nine, name="回头看", kind="review")
     assert campaigns.report_dates(campaign) == [
         dt.date(2026, 4, 13),
         dt.date(2026, 4, 27),

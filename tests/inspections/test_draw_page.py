@@ -6,20 +6,14 @@ that may not draw is refused."""
 import math
 
 import pytest
-from django.test import Client
 
 from inspections.models import Draw, DrawPool
 from inspections.services import draws
 from institutions.models import Institution
+from tests.clients import page_client as client
 from tests.inspections.conftest import make_institution
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

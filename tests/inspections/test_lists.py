@@ -4,19 +4,13 @@ page size, page numbers, the district filter for superiors, the phone's stacked 
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from inspections.models import RectificationNotice
 from inspections.services import notices
+from tests.clients import page_client as client
 from tests.inspections.conftest import act, answer_all
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture

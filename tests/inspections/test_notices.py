@@ -12,10 +12,21 @@ from inspections.models import RectificationNotice
 from inspections.services import notices
 from inspections.tasks import notices_chase
 from tests.conftest import celery_worker_process
-from tests.inspections.conftest import act, answer_all
+from tests.inspections.conftest import act, answer_all, chased
 
 pytestmark = pytest.mark.django_db
 N = RectificationNotice.Status
+
+
+def _issue(tree, visit, findings, *, requirements="整改", working_days=5, role="officer"):
+    """A notice on `visit` citing `findings`, issued by district a's user of `role`."""
+    return notices.notice_issue(
+        actor=act(tree.user("a", role)),
+        inspection=visit,
+        findings=findings,
+        requirements=requirements,
+        working_days=working_days,
+    )
 
 
 def test_notice_is_numbered_and_due_in_working_days(notice, tree):
@@ -27,13 +38,7 @@ def test_notice_is_numbered_and_due_in_working_days(notice, tree):
 
 
 def test_numbers_follow_each_other(notice, tree, visit):
-    second = notices.notice_issue(
-        actor=act(tree.user("a", "officer")),
-        inspection=visit,
-        findings=list(notice.findings.all()),
-        requirements="整改",
-        working_days=3,
-    )
+    second = _issue(tree, visit, list(notice.findings.all()), working_days=3)
     assert second.number.endswith("〕2号")
 
 
@@ -43,13 +48,7 @@ def test_deadline_across_national_day_2026(tree, visit, monkeypatch):
     working day (调休), the fourth."""
     findings = answer_all(visit, act(tree.user("a", "inspector")))
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 9, 29))
-    notice = notices.notice_issue(
-        actor=act(tree.user("a", "officer")),
-        inspection=visit,
-        findings=findings[:1],
-        requirements="整改消防通道",
-        working_days=4,
-    )
+    notice = _issue(tree, visit, findings[:1], requirements="整改消防通道", working_days=4)
     assert notice.due_on == dt.date(2026, 10, 10)
 
 
@@ -57,13 +56,7 @@ def test_deadline_across_national_day_2026(tree, visit, monkeypatch):
 def test_a_deadline_not_in_the_future_is_refused_and_nothing_written(tree, visit, days):
     findings = answer_all(visit, act(tree.user("a", "inspector")))
     with pytest.raises(ValidationError) as exc:
-        notices.notice_issue(
-            actor=act(tree.user("a", "officer")),
-            inspection=visit,
-            findings=findings[:1],
-            requirements="整改",
-            working_days=days,
-        )
+        _issue(tree, visit, findings[:1], working_days=days)
     assert "working_days" in exc.value.message_dict
     assert not RectificationNotice.objects.exists()
 
@@ -71,26 +64,14 @@ def test_a_deadline_not_in_the_future_is_refused_and_nothing_written(tree, visit
 def test_a_compliant_finding_cannot_be_cited(tree, visit):
     findings = answer_all(visit, act(tree.user("a", "inspector")), violations=0)
     with pytest.raises(ValidationError) as exc:
-        notices.notice_issue(
-            actor=act(tree.user("a", "officer")),
-            inspection=visit,
-            findings=findings[:1],
-            requirements="整改",
-            working_days=5,
-        )
+        _issue(tree, visit, findings[:1])
     assert "findings" in exc.value.message_dict
     assert not RectificationNotice.objects.exists()
 
 
 def test_inspector_cannot_issue_and_sibling_cannot_touch(tree, visit, notice):
     with pytest.raises(PermissionDenied):
-        notices.notice_issue(
-            actor=act(tree.user("a", "inspector")),
-            inspection=visit,
-            findings=list(notice.findings.all()),
-            requirements="x",
-            working_days=5,
-        )
+        _issue(tree, visit, list(notice.findings.all()), requirements="x", role="inspector")
     with pytest.raises(PermissionDenied):
         notices.notice_verify(actor=act(tree.user("b", "officer")), notice=notice)
 
@@ -139,55 +120,19 @@ def test_job_reminds_marks_overdue_escalates_once(tree, notice):
     due = dt.date(2026, 10, 10)
     notice = _move_due(notice, due)
     # Three working days before (8, 9, 10 October): the issuing officer is reminded, once.
-    assert notices_chase(today="2026-10-08") == {
-        "reminded": 1,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
-    assert notices_chase(today="2026-10-08") == {
-        "reminded": 0,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
-    assert notices_chase(today="2026-10-10") == {
-        "reminded": 0,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
+    assert notices_chase(today="2026-10-08") == chased(reminded=1)
+    assert notices_chase(today="2026-10-08") == chased()
+    assert notices_chase(today="2026-10-10") == chased()
     # The day after the deadline: overdue, escalated to the district administrator.
-    assert notices_chase(today="2026-10-11") == {
-        "reminded": 0,
-        "marked": 1,
-        "escalated": 1,
-        "city": 0,
-        "warnings": 1,
-    }
+    assert notices_chase(today="2026-10-11") == chased(marked=1, escalated=1, warnings=1)
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED and notice.overdue_since == dt.date(2026, 10, 11)
     admin = tree.user("a", "admin")
     assert Notification.objects.filter(user=admin, key__startswith="notice-escalated").count() == 1
     # Running it again changes nothing and sends nothing.
     before = Notification.objects.count()
-    assert notices_chase(today="2026-10-11") == {
-        "reminded": 0,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
-    assert notices_chase(today="2026-10-12") == {
-        "reminded": 0,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
+    assert notices_chase(today="2026-10-11") == chased()
+    assert notices_chase(today="2026-10-12") == chased()
     assert Notification.objects.count() == before
     # Evidence may still arrive on an escalated notice.
     notice = notices.notice_submit_evidence(
@@ -201,13 +146,7 @@ def test_job_leaves_answered_notices_alone(tree, notice):
     notices.notice_submit_evidence(
         actor=act(tree.user("a", "officer")), notice=notice, evidence="x"
     )
-    assert notices_chase(today="2026-10-20") == {
-        "reminded": 0,
-        "marked": 0,
-        "escalated": 0,
-        "city": 0,
-        "warnings": 0,
-    }
+    assert notices_chase(today="2026-10-20") == chased()
 
 
 def test_escalate_is_not_a_staff_step(tree, notice):
@@ -220,21 +159,9 @@ def test_the_job_runs_through_a_real_worker(tree, notice):
     _move_due(notice, dt.date(2026, 10, 10))
     with celery_worker_process() as queue:
         result = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert result.get(timeout=60) == {
-            "reminded": 0,
-            "marked": 1,
-            "escalated": 1,
-            "city": 0,
-            "warnings": 1,
-        }
+        assert result.get(timeout=60) == chased(marked=1, escalated=1, warnings=1)
         again = notices_chase.apply_async(kwargs={"today": "2026-10-12"}, queue=queue)
-        assert again.get(timeout=60) == {
-            "reminded": 0,
-            "marked": 0,
-            "escalated": 0,
-            "city": 0,
-            "warnings": 0,
-        }
+        assert again.get(timeout=60) == chased()
     notice.refresh_from_db()
     assert notice.status == N.ESCALATED
 

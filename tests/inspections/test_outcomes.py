@@ -19,7 +19,7 @@ from inspections.models import (
 from inspections.services import notice_documents, notices, visits
 from inspections.tasks import notices_chase
 from institutions.models import Institution, StatusChange
-from tests.inspections.conftest import act, answer_all
+from tests.inspections.conftest import act, answer_all, chased
 
 pytestmark = pytest.mark.django_db
 N = RectificationNotice.Status
@@ -244,20 +244,14 @@ def test_escalated_to_the_city_after_the_districts_period_once(tree, notice):
     assert notices_chase(today="2026-11-04")["city"] == 0
     result = notices_chase(today="2026-11-05")
     # The institution's warning moves from "overdue" to "overdue" + "escalated to the city".
-    assert result == {"reminded": 0, "marked": 0, "escalated": 0, "city": 1, "warnings": 1}
+    assert result == chased(city=1, warnings=1)
     city = tree.user("city", "supervisor")
     sent = Notification.objects.filter(user=city, key__startswith="notice-city")
     assert sent.count() == 1 and notice.number in sent.get().message
     assert not Notification.objects.filter(user=tree.user("b", "admin")).exists()
     before = Notification.objects.count()
     for day in ("2026-11-05", "2026-11-06", "2026-11-20"):
-        assert notices_chase(today=day) == {
-            "reminded": 0,
-            "marked": 0,
-            "escalated": 0,
-            "city": 0,
-            "warnings": 0,
-        }
+        assert notices_chase(today=day) == chased()
     assert Notification.objects.count() == before
     notice.refresh_from_db()
     assert notice.city_escalated_at and notice.status == N.ESCALATED

@@ -3,19 +3,13 @@ image and an item outside the checklist refused in Chinese, nothing written), no
 the draw's replay."""
 
 import pytest
-from django.test import Client
 
 from inspections.models import Draw, Finding
 from inspections.services import draws
+from tests.clients import page_client as client
 from tests.inspections.conftest import act, answer_all, make_institution, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_share_list_and_detail(tree, campaign, share_a, share_b, visit):

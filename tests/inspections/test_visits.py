@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inspections.models import Finding, FindingPhoto, Inspection
 from inspections.services import visits
-from tests.inspections.conftest import act, answer_all, jpeg, upload
+from tests.inspections.conftest import act, answer_all, issue_campaign, jpeg, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +60,8 @@ def test_the_same_answer_twice_is_one_finding(visit, tree):
 
 
 def test_an_item_outside_the_campaigns_checklist_is_refused(visit, tree, nine):
-    from inspections.services import campaigns
 
-    other = campaigns.campaign_issue(
-        actor=act(tree.user("a", "officer")),
-        name="另一个",
-        kind="routine",
-        template=nine,
-        starts_on=dt.date(2026, 4, 12),
-        ends_on=dt.date(2026, 6, 13),
-    )
+    other = issue_campaign(act(tree.user("a", "officer")), nine, name="另一个")
     with pytest.raises(ValidationError) as exc:
         visits.finding_save(
             actor=act(tree.user("a", "inspector")),

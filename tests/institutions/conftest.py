@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bureaus.models import Street
 from institutions.credit_code import make_code
 from institutions.models import Credential, Institution
 from institutions.services.credentials import credential_record
@@ -66,3 +67,9 @@ def license_institution(institution, *, expires_on=None):
         kind=Credential.Kind.BUSINESS_LICENCE,
         number=institution.credit_code or "营业执照",
     )
+
+
+@pytest.fixture
+def streets(tree, as_system):
+    """The street the survey-import rows name (北山街道), in district a."""
+    Street.objects.create(bureau=tree.a, name="北山街道")

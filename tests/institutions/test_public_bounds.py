@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutions import selectors
+from institutions.selectors import public as selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from bureaus.models import User
 from funds.models import EscrowAccount, FundWarning
-from inspections.models import Finding, Inspection, RectificationNotice
+from inspections.models import Inspection, RectificationNotice
 from institutions.models import Institution
 from portal import services
 from portal.models import PortalAccount, PortalInvitation
 from tests.conftest import PASSWORD
-from tests.inspections.records import _share
+from tests.inspections.records import _share, make_notice
 from tests.records import maker
 
 
@@ -53,26 +53,9 @@ def notice(institution, number, *, status=RectificationNotice.Status.ISSUED):
         status=Inspection.Status.IN_PROGRESS,
         started_at=timezone.now(),
     )
-    finding = Finding.objects.create(
-        inspection=visit,
-        item=share.campaign.items.get(),
-        result=Finding.Result.VIOLATION,
-        note="灭火器过期",
-        answered_at=timezone.now(),
+    return make_notice(
+        visit, number, requirements="更换过期灭火器", note="灭火器过期", status=status
     )
-    issuer = User.objects.get_or_create(username=f"issuer-{institution.bureau.code}")[0]
-    made = RectificationNotice.objects.create(
-        inspection=visit,
-        number=number,
-        status=status,
-        requirements="更换过期灭火器",
-        working_days=5,
-        due_on=timezone.localdate() + dt.timedelta(days=7),
-        issued_at=timezone.now(),
-        issued_by=issuer,
-    )
-    made.findings.set([finding])
-    return made
 
 
 def fund_warning(institution, detail):
@@ -99,17 +82,6 @@ def _invitation(bureau, marker):
 
 def course(institution, name, *, status="submitted"):
     """A course filed by `institution` (as the filing service leaves it)."""
-    from courses.models import Course
+    from tests.courses.records import make_course
 
-    return Course.objects.create(
-        institution=institution,
-        name=name,
-        subject="calligraphy",
-        is_academic=False,
-        grades=[5],
-        delivery="online_live",
-        class_hours=10,
-        lesson_minutes=30,
-        price_per_hour_fen=50_00,
-        status=status,
-    )
+    return make_course(institution, name, subject="calligraphy", is_academic=False, status=status)

@@ -1,19 +1,18 @@
 """Filing courses from the institution's portal, through courses' filing service and its rule
 engine: a refusal lists every reason naming the session, nothing is saved until it passes."""
 
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from courses.models import Course, Session
 from institutions.models import Site, Staff
 from tests.courses.conftest import act, make_school
 from tests.portal import records
+from tests.spreadsheets import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -134,32 +133,31 @@ def test_the_course_list_and_detail_keep_to_the_own_institution(tree):
     assert client.get(reverse("portal:course-detail", kwargs={"pk": theirs.pk})).status_code == 404
 
 
+TIMETABLE_HEADERS = [
+    "课程名称",
+    "科目",
+    "年级",
+    "授课方式",
+    "教学点",
+    "日期",
+    "开始时间",
+    "结束时间",
+    "每课时分钟",
+    "课时单价(元)",
+]
+
+
 def _xlsx(rows) -> SimpleUploadedFile:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(
-        [
-            "课程名称",
-            "科目",
-            "年级",
-            "授课方式",
-            "教学点",
-            "日期",
-            "开始时间",
-            "结束时间",
-            "每课时分钟",
-            "课时单价(元)",
-        ]
-    )
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
     return SimpleUploadedFile(
         "timetable.xlsx",
-        buffer.getvalue(),
+        workbook(TIMETABLE_HEADERS, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def _lesson(*, address="文三路100号", day="2026-12-02", ends_at="20:00", price=80):
+    """A timetable row: 数学 for grade 5, offline, from 19:00, 45-minute lessons."""
+    return ["数学班", "数学", "5", "线下", address, day, "19:00", ends_at, 45, price]
 
 
 def test_timetable_import_lists_row_errors_and_writes_nothing(tree):
@@ -172,30 +170,8 @@ def test_timetable_import_lists_row_errors_and_writes_nothing(tree):
         {
             "file": _xlsx(
                 [
-                    [
-                        "数学班",
-                        "数学",
-                        "5",
-                        "线下",
-                        "文三路100号",
-                        "2026-12-02",
-                        "19:00",
-                        "25:00",
-                        45,
-                        80,
-                    ],
-                    [
-                        "数学班",
-                        "数学",
-                        "5",
-                        "线下",
-                        "不存在的地址",
-                        "2026-12-09",
-                        "19:00",
-                        "20:00",
-                        45,
-                        -5,
-                    ],
+                    _lesson(ends_at="25:00"),
+                    _lesson(address="不存在的地址", day="2026-12-09", price=-5),
                 ]
             )
         },
@@ -204,27 +180,7 @@ def test_timetable_import_lists_row_errors_and_writes_nothing(tree):
     assert bad.status_code == 400 and 'data-testid="import-errors"' in body
     assert "2" in body and "3" in body  # both lines named
     assert not Course.objects.exists()
-    good = client.post(
-        url,
-        {
-            "file": _xlsx(
-                [
-                    [
-                        "数学班",
-                        "数学",
-                        "5",
-                        "线下",
-                        "文三路100号",
-                        "2026-12-02",
-                        "19:00",
-                        "20:00",
-                        45,
-                        80,
-                    ]
-                ]
-            )
-        },
-    )
+    good = client.post(url, {"file": _xlsx([_lesson()])})
     assert good.status_code == 302
     assert Course.objects.get().institution == school
 

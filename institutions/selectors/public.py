@@ -1,0 +1,148 @@
+"""What the public may see of the registry: one rule (institution_public_queryset) for every
+public search and page, public fields only, published list entries only."""
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from institutions.models import Credential, Institution, ListEntry
+from institutions.selectors.registry import _active_entry, search_condition
+
+PUBLIC_RESULTS = 20
+# A public search reads at most this many matches before ordering them: a fragment that most
+# of the registry shares (培训) answers from a capped set and asks for more of the name.
+PUBLIC_CANDIDATES = 1000
+
+# What the public may see: never personal data (contacts, staff), never unpublished entries.
+PUBLIC_FIELDS = (
+    "id",
+    "name",
+    "credit_code",
+    "category",
+    "status",
+    "delivery",
+    "address",
+    "bureau__name",
+    "bureau__code",
+)
+
+
+def institution_public_queryset():
+    """The public registry rule, for every public search and page: the institutions anyone may
+    look up are every one past its application (筹设), and any with a published list entry (an
+    unlicensed one found by a survey and black-listed). Callers read public fields only."""
+    published = ListEntry.objects.filter(
+        institution=OuterRef("pk"), published_on__isnull=False, lifted_on__isnull=True
+    )
+    return Institution.objects.filter(
+        ~Q(status=Institution.Status.PREPARING) | Q(Exists(published))
+    )
+
+
+def institution_public_search(*, query: str) -> list[dict]:
+    """Search across every bureau by name, pinyin initials or credit code (public, no login):
+    the first page of institution_public_search_page."""
+    return institution_public_search_page(query=query)[0]
+
+
+def _first_candidates(queryset) -> list[tuple]:
+    """(pk, name, candidates) of the first page in name order, from at most
+    PUBLIC_CANDIDATES + 1 rows of `queryset` read in no order.
+
+    The candidates are a FROM subquery ordered after the cap: as `pk IN (subquery)` the planner
+    walked the whole registry in name order, probing the candidates for every row."""
+    candidates = queryset.order_by().values_list("pk", "name")[: PUBLIC_CANDIDATES + 1]
+    sql, params = candidates.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # `sql` is the ORM's own compiled query; every value stays a bound parameter.
+            f"SELECT c.*, count(*) OVER () FROM ({sql}) AS c ORDER BY 2, 1 LIMIT %s",  # noqa: S608
+            [*params, PUBLIC_RESULTS],
+        )
+        return cursor.fetchall()
+
+
+def institution_public_search_page(*, query: str) -> tuple[list[dict], bool]:
+    """The public search with bounded cost: (rows, broad). At most PUBLIC_CANDIDATES + 1
+    matches are read (in no order, so the scan stops early); the first page is taken from
+    them in name order, and `broad` says more matched (the page asks for a fuller name).
+    The rows follow the public registry rule (institution_public_queryset)."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return [], False
+    condition = search_condition(query)
+    # Institutions past their application first: a plain condition the planner reads well
+    # (a broad fragment is a short sequential scan, a narrow one the bigram index). Only when
+    # that is not already broad are the rare ones with a published list entry added.
+    page = _first_candidates(
+        Institution.objects.exclude(status=Institution.Status.PREPARING).filter(condition)
+    )
+    broad = bool(page) and page[0][2] > PUBLIC_CANDIDATES
+    if not broad:
+        page = _first_candidates(institution_public_queryset().filter(condition))
+    if not page:
+        return [], False
+    ids = [pk for pk, _name, _count in page]
+    rows = list(
+        Institution.objects.filter(pk__in=ids)
+        .annotate(
+            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
+            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
+        )
+        .order_by("name", "id")
+        .values(*PUBLIC_FIELDS, "on_white", "on_black")
+    )
+    _attach_public_licences(rows)
+    return rows, broad
+
+
+def public_institution_get(*, pk: int) -> dict | None:
+    """One institution's public disclosure (亮证): licences, approved scope, published lists."""
+    row = (
+        institution_public_queryset()
+        .filter(pk=pk)
+        .annotate(
+            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
+            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
+        )
+        .values(*PUBLIC_FIELDS, "on_white", "on_black")
+        .first()
+    )
+    if row is None:
+        return None
+    _attach_public_licences([row])
+    row["entries"] = list(
+        ListEntry.objects.filter(
+            institution_id=pk, published_on__isnull=False, lifted_on__isnull=True
+        ).values("kind", "reason", "decided_on", "published_on")
+    )
+    return row
+
+
+def _attach_public_licences(rows: list[dict]) -> None:
+    today = timezone.localdate()
+    by_institution: dict[int, list] = {}
+    for c in Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
+        "institution_id", "kind", "number", "issuer", "issued_on", "expires_on", "scope"
+    ):
+        c["valid"] = c["expires_on"] is None or c["expires_on"] >= today
+        by_institution.setdefault(c["institution_id"], []).append(c)
+    for row in rows:
+        credentials = by_institution.get(row["id"], [])
+        row["credentials"] = credentials
+        licence = next((c for c in credentials if c["kind"] == "school_licence"), None)
+        row["licence"] = licence
+        row["licence_state"] = (
+            "none" if licence is None else ("valid" if licence["valid"] else "expired")
+        )
+
+
+def public_list_entries(*, bureau, kind: str):
+    """A district's published, not lifted, list entries."""
+    return (
+        ListEntry.objects.filter(
+            bureau=bureau, kind=kind, published_on__isnull=False, lifted_on__isnull=True
+        )
+        .select_related("institution")
+        .order_by("-published_on", "institution__name")
+    )
