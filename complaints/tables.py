@@ -48,9 +48,9 @@ _BADGE = {
 }
 
 
-def inbox_rows(rows, *, shown, today, grouped, columns_shown):
+def inbox_rows(rows, *, shown, today, **layout):
     """The inbox's rows as HTML (core.tables.html_rows): the markup the template's loop gave.
-    `shown` says which optional columns are on."""
+    `shown` says which optional columns are on; `layout` is html_rows' grouping and width."""
     overdue = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("Overdue"))
     on = [name for name in INBOX_OPTIONAL if shown.get(name)]
 
@@ -76,13 +76,7 @@ def inbox_rows(rows, *, shown, today, grouped, columns_shown):
                 cell = escape(c.bureau.name)
             yield f"<td>{cell}</td>"
 
-    return html_rows(
-        rows,
-        cells,
-        label=lambda c: c.tracking_code,
-        grouped=grouped,
-        columns_shown=columns_shown,
-    )
+    return html_rows(rows, cells, label=lambda c: c.tracking_code, **layout)
 
 
 # The inbox's columns after the tracking code, in the table's order.

@@ -45,10 +45,11 @@ OPTIONAL = (
 )
 
 
-def list_rows(rows, *, shown, grouped, columns_shown):
+def list_rows(rows, *, shown, **layout):
     """The registry list's rows as HTML (core.tables.html_rows): the markup the template's
     loop gave. Each row carries `category_label`, `status_label`, `detail_url`,
-    `warning_labels` and `licence_expired` (the list view sets them)."""
+    `warning_labels` and `licence_expired` (the list view sets them); `layout` is html_rows'
+    grouping and width."""
     no_expiry = escape(gettext("No expiry"))
     none_on_file = format_html(
         '<span class="text-body-secondary">{}</span>', gettext("None on file")
@@ -92,11 +93,7 @@ def list_rows(rows, *, shown, grouped, columns_shown):
             else:  # district
                 yield f'<td class="small">{escape(i.bureau.name)}</td>'
 
-    return html_rows(
-        rows,
-        cells,
-        label=lambda i: i.name,
-        grouped=grouped,
-        columns_shown=columns_shown,
-        row_class=lambda i: "licence-expired" if i.licence_expired else "",
-    )
+    def row_class(i):
+        return "licence-expired" if i.licence_expired else ""
+
+    return html_rows(rows, cells, label=lambda i: i.name, row_class=row_class, **layout)
