@@ -9,9 +9,9 @@ MENUS and drops empty menus. The navigation and the breadcrumbs are drawn from t
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # The menus by work, in the order shown; a menu none of whose entries a role may use is hidden.
 MENUS = (
@@ -61,6 +61,13 @@ def all_entries():
         yield from getattr(config, "menu_entries", ())
 
 
+# The entries a role may use, labelled and linked, by (role, language, URL prefix): what the
+# permission table, the apps' declarations and the URL conf give them never changes while the
+# process runs, so each request only marks the current one (issue 11: ~20 reverse() and
+# gettext calls a page before).
+_ALLOWED: dict[tuple, dict[str, list]] = {}
+
+
 def menus_for(membership, path: str = "") -> list[Menu]:
     """The menus a membership may use, each with its allowed entries; the one whose entry
     holds `path` (the longest matching URL) is marked current."""
@@ -68,14 +75,19 @@ def menus_for(membership, path: str = "") -> list[Menu]:
 
     if membership is None:
         return []
-    by_menu: dict[str, list] = {}
-    for entry in all_entries():
-        if entry.action is None or membership_may(membership, entry.action):
-            try:
-                url = entry.url
-            except NoReverseMatch:
-                continue
-            by_menu.setdefault(entry.menu, []).append((entry.order, str(entry.label), url, entry))
+    cache_key = (membership.role, get_language(), get_script_prefix())
+    by_menu = _ALLOWED.get(cache_key)
+    if by_menu is None:
+        by_menu = {}
+        for entry in all_entries():
+            if entry.action is None or membership_may(membership, entry.action):
+                try:
+                    url = entry.url
+                except NoReverseMatch:
+                    continue
+                item = (entry.order, str(entry.label), url, entry)
+                by_menu.setdefault(entry.menu, []).append(item)
+        _ALLOWED[cache_key] = by_menu
     current = current_entry(path, [e for items in by_menu.values() for e in items])
     menus = []
     for key, label in MENUS:

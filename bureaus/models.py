@@ -126,11 +126,28 @@ class Bureau(models.Model):
         if not hasattr(self, "_subtree_ids"):
             if self.is_district:
                 self._subtree_ids = [self.pk]
+                self._subtree_districts = []
             else:
-                self._subtree_ids = list(
-                    Bureau.objects.filter(path__startswith=self.path).values_list("id", flat=True)
+                # The districts' names come with the ids: a superior's list page shows them as
+                # its district filter, without a query of its own (issue 11).
+                rows = list(
+                    Bureau.objects.filter(path__startswith=self.path).values_list(
+                        "id", "level", "name"
+                    )
                 )
+                self._subtree_ids = [pk for pk, _level, _name in rows]
+                self._subtree_districts = [
+                    (pk, name) for pk, level, name in rows if level == self.Level.DISTRICT
+                ]
         return self._subtree_ids
+
+    def subtree_districts(self) -> list[tuple[int, str]]:
+        """(id, name) of the districts below this bureau in path order, read with
+        subtree_ids(); empty for a district."""
+        if not hasattr(self, "_subtree_districts"):
+            self.__dict__.pop("_subtree_ids", None)
+            self.subtree_ids()
+        return self._subtree_districts
 
     def is_within(self, other: "Bureau") -> bool:
         return self.path.startswith(other.path)

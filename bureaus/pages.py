@@ -15,6 +15,7 @@ import functools
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from bureaus import rls
@@ -86,8 +87,7 @@ class ScopedListView(ScopedPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.choice_labels:
-            fields = [self.model._meta.get_field(name) for name in self.choice_labels]
-            labels = {f.name: {value: str(label) for value, label in f.choices} for f in fields}
+            labels = _choice_labels(self.model, self.choice_labels)
             for row in context["object_list"]:
                 for name, by_value in labels.items():
                     value = getattr(row, name)
@@ -99,6 +99,21 @@ class ScopedListView(ScopedPageMixin, ListView):
             for row in context["object_list"]:
                 setattr(row, attr, f"{before}{int(row.pk)}{after}")
         return context
+
+
+# {field: {value: label}} by (model, fields, language): the labels are fixed while the process
+# runs, so a list page translates none of them (issue 11).
+_LABELS: dict[tuple, dict] = {}
+
+
+def _choice_labels(model, names) -> dict[str, dict]:
+    key = (model, tuple(names), get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        fields = [model._meta.get_field(name) for name in names]
+        labels = {f.name: {value: str(label) for value, label in f.choices} for f in fields}
+        _LABELS[key] = labels
+    return labels
 
 
 class ScopedDetailView(ScopedPageMixin, DetailView):

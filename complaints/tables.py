@@ -1,9 +1,14 @@
-"""The columns of the tip-off inbox and the supervision-order list (core.tables)."""
+"""The columns of the tip-off inbox and the supervision-order list (core.tables), and the
+inbox's rows as HTML."""
 
+from django.utils.html import escape, format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import Column
 
-from core.tables import ListTable, sort
+from core.tables import ListTable, html_rows, sort
+from core.templatetags.calendar_tags import calendar_warning
 
 
 class ComplaintTable(ListTable):
@@ -31,3 +36,48 @@ class SupervisionOrderTable(ListTable):
     issued_by = Column(_("Issued by"))
     due_on = Column(_("Answer due"), orderable=True, order_by=sort("due_on"))
     status = Column(_("Status"), orderable=True, order_by=sort("status", "due_on"))
+
+
+# The status badge's colour by status (as complaints/_status.html).
+_BADGE = {
+    "received": "text-bg-warning",
+    "concluded": "text-bg-success",
+    "closed": "text-bg-success",
+    "rejected": "text-bg-secondary",
+    "merged": "text-bg-secondary",
+}
+
+
+def inbox_rows(rows, *, shown, today, **layout):
+    """The inbox's rows as HTML (core.tables.html_rows): the markup the template's loop gave.
+    `shown` says which optional columns are on; `layout` is html_rows' grouping and width."""
+    overdue = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("Overdue"))
+    on = [name for name in INBOX_OPTIONAL if shown.get(name)]
+
+    def cells(c):
+        code = escape(c.tracking_code)
+        yield f'<td><a href="{escape(c.detail_url)}">{code}</a></td>'
+        for name in on:
+            if name == "institution":
+                cell = escape(Truncator(c.institution_name).chars(30))
+            elif name == "category":
+                cell = escape(c.category_label)
+            elif name == "channel":
+                cell = escape(c.channel_label)
+            elif name == "status":
+                late = overdue if c.is_open and c.due_on < today else ""
+                badge = _BADGE.get(c.status, "text-bg-primary")
+                cell = f'<span class="badge {badge}">{escape(c.status_label)}</span>{late}'
+            elif name == "due_on":
+                cell = f"{c.due_on.isoformat()}{calendar_warning(c.due_on)}"
+            elif name == "handler":
+                cell = escape(c.assignee) if c.assignee else "—"
+            else:  # district
+                cell = escape(c.bureau.name)
+            yield f"<td>{cell}</td>"
+
+    return html_rows(rows, cells, label=lambda c: c.tracking_code, **layout)
+
+
+# The inbox's columns after the tracking code, in the table's order.
+INBOX_OPTIONAL = ("institution", "category", "channel", "status", "due_on", "handler", "district")

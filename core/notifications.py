@@ -61,10 +61,13 @@ def district_staff(bureau_id: int, *, action: str) -> list:
 
 
 def notifications_mark_read(*, user, link: str) -> int:
-    """The user opened the page a notification points to."""
-    return Notification.objects.filter(user=user, link=link, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    """The user opened the page a notification points to. Most views of a page have nothing
+    to mark: one indexed look-up then, and the audited update (its snapshot, the update) only
+    when there is something."""
+    unread = Notification.objects.filter(user=user, link=link, read_at__isnull=True)
+    if not unread.exists():
+        return 0
+    return unread.update(read_at=timezone.now())
 
 
 def notification_list(*, user, limit: int = 10) -> list[Notification]:

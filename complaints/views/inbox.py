@@ -19,7 +19,7 @@ from complaints import forms, selectors
 from complaints.filters import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPolicy, RefundDispute
 from complaints.services import handling, intake
-from complaints.tables import ComplaintTable
+from complaints.tables import ComplaintTable, inbox_rows
 from core import notifications
 from core.errors import form_add_errors
 from core.tables import TableListMixin, empty_reads_all
@@ -72,9 +72,10 @@ class ComplaintListView(TableListMixin, ScopedListView):
             for action, needed in BULK_ACTIONS.items()
         }
         empty_reads_all(self.filterset.form)
-        return super().get_context_data(
+        today = timezone.localdate()
+        context = super().get_context_data(
             filter=self.filterset,
-            today=timezone.localdate(),
+            today=today,
             notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
             # Suggested as one types (complaints:handler-autocomplete); no list loaded here.
@@ -92,6 +93,14 @@ class ComplaintListView(TableListMixin, ScopedListView):
             ),
             **kwargs,
         )
+        context["rows"] = inbox_rows(
+            context["object_list"],
+            shown=context["shown"],
+            today=today,
+            grouped=context["grouped"],
+            columns_shown=context["columns_shown"],
+        )
+        return context
 
     def post(self, request, *args, **kwargs):
         """A bulk action on the chosen tip-offs: each goes through its workflow step on its own

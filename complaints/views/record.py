@@ -1,6 +1,7 @@
 """One tip-off: what was reported, its deadline, timeline and next steps; its attachments;
 the audited reveal of the reporter's identity."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -8,7 +9,7 @@ from bureaus.crypto import mask_name, mask_phone
 from bureaus.pages import ScopedDetailView
 from bureaus.permissions import membership_may
 from complaints import extensions, selectors
-from complaints.models import Complaint, ComplaintAttachment, RefundDispute, Reward
+from complaints.models import Complaint, ComplaintAttachment
 from complaints.services import handling, rewards
 from core import notifications
 
@@ -24,6 +25,14 @@ def _identity_display(membership, complaint):
         "name": mask_name(complaint.reporter_name),
         "phone": mask_phone(complaint.reporter_phone),
     }
+
+
+def _one(complaint, name):
+    """A reverse one-to-one read with select_related: the record, or None when there is none."""
+    try:
+        return getattr(complaint, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class ComplaintDetailView(ScopedDetailView):
@@ -49,7 +58,10 @@ class ComplaintDetailView(ScopedDetailView):
         return response
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("bureau", "assignee", "institution", "duplicate_of")
+        # The reward and the refund dispute (one each at most) in the same query (issue 11).
+        return queryset.select_related(
+            "bureau", "assignee", "institution", "duplicate_of", "reward", "refund_dispute"
+        )
 
     def get_context_data(self, **kwargs):
         complaint = self.object
@@ -73,9 +85,9 @@ class ComplaintDetailView(ScopedDetailView):
                 if may_change and complaint.is_open
                 else []
             ),
-            "reward": Reward.objects.filter(complaint=complaint).first(),
+            "reward": _one(complaint, "reward"),
             "reward_refusal": rewards.reward_refusal(complaint),
-            "refund": RefundDispute.objects.filter(complaint=complaint).first(),
+            "refund": _one(complaint, "refund_dispute"),
             "orders": complaint.supervision_orders.select_related("issued_by"),
             "may_change": may_change,
             "may_reward": in_district and membership_may(membership, "complaint.reward"),

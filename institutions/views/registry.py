@@ -19,7 +19,7 @@ from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
-from institutions.tables import InstitutionTable
+from institutions.tables import InstitutionTable, list_rows
 
 
 class InstitutionListView(TableListMixin, ScopedListView):
@@ -54,6 +54,12 @@ class InstitutionListView(TableListMixin, ScopedListView):
             institution.warning_labels = rules.labels(institution.warning_codes)
             expires = institution.licence_expires_on
             institution.licence_expired = expires is not None and expires < today
+        context["rows"] = list_rows(
+            context["object_list"],
+            shown=context["shown"],
+            grouped=context["grouped"],
+            columns_shown=context["columns_shown"],
+        )
         return context
 
 
