@@ -257,8 +257,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A Redis-delivered task whose worker died is given to another worker after this long: longer
 # than the longest job (a 20 MB import, a long report), or a slow job would run twice at once.
+_VISIBILITY_TIMEOUT = env.int("JIANGUAN_CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("JIANGUAN_CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # kombu looks for such tasks every interval × throttle seconds (10 × 10 by default): with a
+    # short timeout, as often as the timeout itself, so redelivery is not 100 s late.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT)),
+    "unacked_restore_throttle": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
 }
 # Queues /healthz reports, and the backlog that shows as a problem on the administrator's home.
 # The queue of long jobs (config/celery_app.py routes them); quick ones use "celery".
