@@ -165,7 +165,7 @@ class TableListMixin:
             shown=shown,
             columns_shown=len(visible),
             choosable_columns=[
-                (column.name, column.header, column.name in shown)
+                (column.name, column.header, shown.get(column.name, False))
                 for column in table.columns.all()
                 if column.name not in self.always_shown()
                 and (column.name != "district" or self.district_choices)
