@@ -12,7 +12,6 @@ officer's and the city's inbox p95 at 1,000,000 within 1.2× of their p95 at 200
 officer's inbox API ≥ 150 requests/s at 4 clients.
 """
 
-import os
 import time
 
 from harness import Endpoint, check, check_python_cost, django_setup, run, session_cookie
@@ -86,10 +85,7 @@ def main():
             Endpoint("tip-off detail page", "page", f"/complaints/{detail}/", {}, as_officer),
         ]
 
-    # JIANGUAN_BENCH_KIND=page (or api) measures only those rows.
-    kind = os.environ.get("JIANGUAN_BENCH_KIND", "")
-    chosen = (lambda size: [e for e in endpoints(size) if e.kind == kind]) if kind else endpoints
-    rows = run(chosen, SIZES, lambda total: fill(districts, total))
+    rows = run(endpoints, SIZES, lambda total: fill(districts, total))
     summarize(rows)
 
 
