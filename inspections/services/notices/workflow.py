@@ -169,11 +169,7 @@ def _visit_for_notice(inspection, *, actor):
 def notice_submit_evidence(*, actor, notice: RectificationNotice, evidence: str):
     """Record the institution's evidence of rectification (received by the district)."""
     step = NOTICE.begin(notice, "submit", actor=actor)
-    if not evidence.strip():
-        raise ValidationError({"evidence": _("Describe the evidence of rectification.")})
-    step.record.evidence = evidence.strip()
-    step.record.evidence_at = timezone.now()
-    return _refreshed(step.finish(fields=["evidence", "evidence_at"]))
+    return _evidence_recorded(step, _evidence_text(evidence))
 
 
 @transaction.atomic
@@ -187,10 +183,19 @@ def notice_submit_evidence_from_institution(
     state re-checked, so two submissions at once make one."""
     if notice.inspection.institution_id != institution_id:
         raise PermissionDenied
+    text = _evidence_text(evidence)
+    return _evidence_recorded(NOTICE.begin_as_system(notice, "submit"), text)
+
+
+def _evidence_text(evidence: str) -> str:
     if not evidence.strip():
         raise ValidationError({"evidence": _("Describe the evidence of rectification.")})
-    step = NOTICE.begin_as_system(notice, "submit")
-    step.record.evidence = evidence.strip()
+    return evidence.strip()
+
+
+def _evidence_recorded(step, text: str):
+    """The "submit" transition's write, whoever sends the evidence."""
+    step.record.evidence = text
     step.record.evidence_at = timezone.now()
     return _refreshed(step.finish(fields=["evidence", "evidence_at"]))
 
