@@ -13,8 +13,8 @@ any number of districts, and written with one upsert.
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import BigIntegerField, CharField, Count, F, Func, Min, Sum, Value
+from django.db import connections, transaction
+from django.db.models import BigIntegerField, Min, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -135,6 +135,34 @@ def _summed(json_field: str, keys) -> dict:
     }
 
 
+def _current_by_child(*, prefix: str, depth: int, month: dt.date, keys: list) -> dict[str, dict]:
+    """Per child bureau of the subtree under `prefix`: how many districts, the oldest refresh,
+    and the sum of every counted figure, in one grouped statement. Written as SQL: its ~40
+    SUM(CAST(figures ->> key)) expressions took the ORM longer to build than PostgreSQL takes
+    to run them (issue 11). `split_part(path, '/', depth + 2)` is the child's code:
+    "/33/3301/330106/" has the province at position 2, the city at 3, the district at 4."""
+    sums = ", ".join(["COALESCE(SUM((s.figures ->> %s)::bigint), 0)"] * len(keys))
+    # The table names are the models', every value a parameter.
+    sql = (
+        f"SELECT split_part(b.path, '/', %s), COUNT(*), MIN(s.refreshed_at), {sums} "  # noqa: S608
+        f"FROM {DistrictSummary._meta.db_table} s "
+        f"JOIN {Bureau._meta.db_table} b ON b.id = s.bureau_id "
+        "WHERE b.path LIKE %s AND s.month = %s GROUP BY 1"
+    )
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connections[DistrictSummary.objects.all().db].cursor() as cursor:
+        cursor.execute(sql, [depth + 2, *keys, pattern, month])
+        return {
+            child: {
+                "districts": districts,
+                "as_of": as_of,
+                # SUM of bigint is numeric in PostgreSQL: back to int.
+                **{key: int(total) for key, total in zip(keys, totals, strict=True)},
+            }
+            for child, districts, as_of, *totals in cursor.fetchall()
+        }
+
+
 def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
     """The roll-up of `bureau` from the summary table: one row per child bureau (cities of a
     province, districts of a city; the district itself for a district; every province for
@@ -154,27 +182,10 @@ def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
             children, depth = [bureau], depth - 1
         else:
             children = list(Bureau.objects.filter(parent=bureau).order_by("code"))
-    # "/33/3301/330106/" split on "/": position 2 is the province's code, 3 the city's, 4 the
-    # district's; the children of a bureau at depth d are at position d + 2.
-    child_code = Func(
-        F("bureau__path"),
-        Value("/"),
-        Value(depth + 2),
-        function="split_part",
-        output_field=CharField(),
-    )
     keys = figures.stored_keys()
-    in_subtree = DistrictSummary.objects.filter(bureau__path__startswith=prefix)
-    grouped = (
-        in_subtree.filter(month=months[-1])
-        .annotate(child=child_code)
-        .values("child")
-        .annotate(districts=Count("pk"), as_of=Min("refreshed_at"), **_summed("figures", keys))
-        .order_by()
-    )
-    by_code = {row["child"]: row for row in grouped}
+    by_code = _current_by_child(prefix=prefix, depth=depth, month=months[-1], keys=keys)
     monthly = (
-        in_subtree.filter(month__gte=months[0])
+        DistrictSummary.objects.filter(bureau__path__startswith=prefix, month__gte=months[0])
         .values("month")
         .annotate(**_summed("flows", figures.MONTHLY))
         .order_by()
@@ -187,8 +198,7 @@ def rollup(*, bureau: Bureau | None, today: dt.date | None = None) -> dict:
     rows = []
     for child in children:
         found = by_code.get(child.code, {})
-        # SUM of bigint is numeric in PostgreSQL: back to int.
-        current[child.pk] = {key: int(found.get(key, 0)) for key in keys}
+        current[child.pk] = {key: found.get(key, 0) for key in keys}
         rows.append(
             {
                 "bureau": child,

@@ -28,11 +28,6 @@ def figure(value, unit="count"):
 
 
 @register.filter
-def lookup(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def month_label(month):
     """ "2026年3月" / "2026-03"."""
     return f"{month.year}年{month.month}月" if _chinese() else f"{month:%Y-%m}"
