@@ -1,5 +1,15 @@
 """Which bureau a user acts for in a request: their memberships, the choice kept in the
-session (pages) or named in the X-Bureau header (API clients), else their first one."""
+session (pages) or named in the X-Bureau header (API clients), else their first one.
+
+A user's active memberships (with their bureaus and each bureau's subtree) are kept in Redis
+between requests, so a request reads them without a query (issue 11). Guarantee: any change of
+a membership (granted, deactivated, its role changed, deleted), of the user or of any bureau
+drops the copy, at the change and again when its transaction commits (so a request that read
+the old rows in between cannot keep them), and the next request reads the database again.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
 
 from bureaus import rls
 from bureaus.context import Actor, set_actor
@@ -24,11 +34,7 @@ def attach_membership(request, user) -> Membership | None:
     user as `user.membership`, put the actor in context for the audit trail, and set the
     database's row-level security scope to the acting bureau (bureaus.rls)."""
     rls.set_scope(rls.for_user(user))
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("bureau")
-        .order_by("bureau__path", "id")
-    )
+    memberships = active_memberships(user)
     chosen = None
     code = request.META.get(HEADER)
     if code:
@@ -52,3 +58,54 @@ def attach_membership(request, user) -> Membership | None:
         )
     )
     return chosen
+
+
+# Long enough to spare most requests their query; the copy is dropped on every change anyway.
+MEMBERSHIPS_SECONDS = 600
+_KEY = "acting:memberships:{}"
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships in path order, each with its bureau and the bureau's
+    subtree (Bureau.subtree_ids) loaded: from Redis, else from the database (then kept)."""
+    key = _KEY.format(user.pk)
+    memberships = cache.get(key)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("bureau")
+            .order_by("bureau__path", "id")
+        )
+        for membership in memberships:
+            membership.bureau.subtree_ids()
+        cache.set(key, memberships, MEMBERSHIPS_SECONDS)
+    return memberships
+
+
+def forget_memberships(user_id) -> None:
+    """Drop the kept copy of one user's memberships, now and when the transaction commits."""
+    key = _KEY.format(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def forget_all_memberships() -> None:
+    """A bureau changed (its name, its place in the tree, a new one below it): every copy."""
+    pattern = _KEY.format("*")
+    cache.delete_pattern(pattern)
+    transaction.on_commit(lambda: cache.delete_pattern(pattern))
+
+
+# Signal receivers (connected in bureaus.apps) ------------------------------------------------
+
+
+def membership_changed(sender, instance, **kwargs) -> None:
+    forget_memberships(instance.user_id)
+
+
+def user_changed(sender, instance, **kwargs) -> None:
+    forget_memberships(instance.pk)
+
+
+def bureau_changed(sender, instance, **kwargs) -> None:
+    forget_all_memberships()

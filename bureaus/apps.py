@@ -44,4 +44,19 @@ class BureausConfig(AppConfig):
         task_prerun.connect(rls.task_started, dispatch_uid="jianguan_rls_task_started")
         task_postrun.connect(rls.task_finished, dispatch_uid="jianguan_rls_task_finished")
         post_migrate.connect(rls.post_migrate, dispatch_uid="jianguan_rls_policies")
-        from bureaus import signin  # noqa: F401 - connects the sign-in audit receivers
+        # The memberships kept between requests are dropped on every change (bureaus.acting).
+        from django.db.models.signals import post_delete, post_save
+
+        from bureaus import (
+            acting,
+            signin,  # noqa: F401 - connects the sign-in audit receivers
+        )
+        from bureaus.models import Bureau, Membership, User
+
+        for model, receiver in (
+            (Membership, acting.membership_changed),
+            (User, acting.user_changed),
+            (Bureau, acting.bureau_changed),
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=model, dispatch_uid=f"acting_{model.__name__}")

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.models import Complaint, SupervisionOrder
+from core.filtering import FilterSet
 
 
-class ComplaintFilterSet(django_filters.FilterSet):
+class ComplaintFilterSet(FilterSet):
     """The inbox filters; `overdue` means open and past its reply date today (whether or not
     the periodic job has run yet)."""
 
@@ -82,7 +83,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         )
 
 
-class SupervisionOrderFilterSet(django_filters.FilterSet):
+class SupervisionOrderFilterSet(FilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     # By id, not a ModelChoiceFilter: its choices would list every district's tip-offs.
     complaint = django_filters.NumberFilter(label=_("Tip-off"), field_name="complaint_id")

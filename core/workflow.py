@@ -115,7 +115,10 @@ class Workflow:
 
     def open_to(self, record) -> list[str]:
         """The transitions the record's state allows, whoever takes them."""
-        state = self.state_of(record)
+        return self.open_in(self.state_of(record))
+
+    def open_in(self, state: str) -> list[str]:
+        """The transitions a record in `state` allows, whoever takes them."""
         return [n for n, t in self.transitions.items() if state in t.sources]
 
     def refuse(self, record, transition: Transition) -> ValidationError:

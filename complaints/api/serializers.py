@@ -11,6 +11,7 @@ from rest_framework.validators import UniqueValidator
 from bureaus.api.base import ScopedRelatedField, VisibleRelatedField
 from bureaus.models import Bureau
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from complaints.selectors import LIST_COLUMNS
 from complaints.services import handling, orders, rewards
 from institutions.models import Institution
 
@@ -67,56 +68,65 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return serializers.DateTimeField().to_representation
 
     def to_representation(self, obj):
-        # The fields above, read directly: DRF's generic field walk (and, for one record,
-        # ModelSerializer building its fields from the model on every request) cost more than
-        # the SQL (issue 11). tests/complaints/test_flat_cost.py compares this with DRF's own
-        # walk of the declared fields, and a list row with the detail.
+        row = {column: getattr(obj, column) for column in LIST_COLUMNS}
+        row["bureau_name"] = obj.bureau.name
+        row["reporter_named"] = self.get_reporter_named(obj)
+        return self.represent(row, today=timezone.localdate())
+
+    def represent(self, row: dict, *, today) -> dict:
+        """The fields above from a tip-off's values (selectors.LIST_COLUMNS, `bureau_name`,
+        `reporter_named`), read directly: DRF's generic field walk (and, for one record,
+        ModelSerializer building its fields from the model on every request) cost more than
+        the SQL (issue 11). tests/complaints/test_flat_cost.py compares this with DRF's own
+        walk of the declared fields, and a list row with the detail."""
         when = self._when
 
         def day(value):
             return value.isoformat() if value is not None else None
 
+        status = row["status"]
         return {
-            "id": obj.id,
-            "tracking_code": obj.tracking_code,
-            "bureau": obj.bureau_id,
-            "bureau_name": obj.bureau.name,
-            "channel": obj.channel,
-            "external_ref": obj.external_ref,
-            "institution": obj.institution_id,
-            "institution_name": obj.institution_name,
-            "institution_address": obj.institution_address,
-            "category": obj.category,
-            "description": obj.description,
-            "observed_on": day(obj.observed_on),
-            "reporter_named": self.get_reporter_named(obj),
-            "status": obj.status,
-            "outcome": obj.outcome,
-            "public_reply": obj.public_reply,
-            "assignee": obj.assignee_id,
-            "duplicate_of": obj.duplicate_of_id,
-            "received_at": when(obj.received_at),
-            "due_on": day(obj.due_on),
-            "overdue": self.get_overdue(obj),
-            "overdue_since": day(obj.overdue_since),
-            "concluded_at": when(obj.concluded_at) if obj.concluded_at else None,
-            "closed_at": when(obj.closed_at) if obj.closed_at else None,
-            "allowed_transitions": self.get_allowed_transitions(obj),
+            "id": row["id"],
+            "tracking_code": row["tracking_code"],
+            "bureau": row["bureau_id"],
+            "bureau_name": row["bureau_name"],
+            "channel": row["channel"],
+            "external_ref": row["external_ref"],
+            "institution": row["institution_id"],
+            "institution_name": row["institution_name"],
+            "institution_address": row["institution_address"],
+            "category": row["category"],
+            "description": row["description"],
+            "observed_on": day(row["observed_on"]),
+            "reporter_named": row["reporter_named"],
+            "status": status,
+            "outcome": row["outcome"],
+            "public_reply": row["public_reply"],
+            "assignee": row["assignee_id"],
+            "duplicate_of": row["duplicate_of_id"],
+            "received_at": when(row["received_at"]),
+            "due_on": day(row["due_on"]),
+            # Complaint.is_overdue_on, from the values.
+            "overdue": status in Complaint.OPEN_STATUSES and row["due_on"] < today,
+            "overdue_since": day(row["overdue_since"]),
+            "concluded_at": when(row["concluded_at"]) if row["concluded_at"] else None,
+            "closed_at": when(row["closed_at"]) if row["closed_at"] else None,
+            "allowed_transitions": handling.allowed_transitions_in(status),
         }
 
 
 class ComplaintListSerializer(ComplaintSerializer):
-    """The list's rows: the same fields, with "reporter left a name and phone" read from the
-    `reporter_named` column of selectors.complaint_list_rows, so no row decrypts the
-    reporter's identity."""
+    """The list's rows: the same fields from the plain values of
+    selectors.complaint_list_rows (no model instance per row), with "reporter left a name and
+    phone" read from its `reporter_named` column, so no row decrypts the reporter's identity."""
 
     reporter_named = serializers.BooleanField(read_only=True)
 
-    def get_reporter_named(self, obj) -> bool:
-        return obj.reporter_named
-
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue_on(self.context["today"])
+
+    def to_representation(self, row):
+        return self.represent(row, today=self.context["today"])
 
 
 class NoteSerializer(serializers.Serializer):

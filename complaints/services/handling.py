@@ -66,6 +66,11 @@ def allowed_transitions(complaint: Complaint) -> list[str]:
     return HANDLING.open_to(complaint)
 
 
+def allowed_transitions_in(status: str) -> list[str]:
+    """The steps a tip-off in `status` allows (a list row's, from its values)."""
+    return HANDLING.open_in(status)
+
+
 def complaint_is_handled_by(membership, complaint: Complaint) -> bool:
     """Investigation steps and the reporter's identity belong to the assigned handler, and to
     the roles that may handle any tip-off of the district (the administrator)."""

@@ -201,6 +201,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "bureaus.api.authentication.ExpiringTokenAuthentication",
     ],
+    # JSON only: no content negotiation against the browsable API's HTML on every request
+    # (issue 11); the API's documentation is /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "bureaus.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",

@@ -47,6 +47,8 @@ def test_the_ledger_page_walks_back_by_keyset_with_running_balances(tree, long_l
     client = Client()
     client.force_login(tree.user("a", "officer"))
     url = f"/funds/accounts/{long_ledger.pk}/"
+    # Memberships kept in Redis after the first request (bureaus.acting): count warm ones.
+    client.get(url)
     expected = list(
         LedgerEntry.objects.filter(account=long_ledger)
         .order_by("-id")
@@ -86,12 +88,14 @@ def test_the_query_count_of_a_ledger_page_is_pinned(tree, long_ledger, django_as
     client = Client()
     client.force_login(tree.user("a", "officer"))
     deep = LedgerEntry.objects.filter(account=long_ledger).order_by("id")[10].pk
+    # Memberships kept in Redis after the first request (bureaus.acting): count warm ones.
+    client.get(f"/funds/accounts/{long_ledger.pk}/")
     _response, first = _page(client, f"/funds/accounts/{long_ledger.pk}/", {})
     _response, later = _page(client, f"/funds/accounts/{long_ledger.pk}/", {"before": deep})
     assert first == later
-    # Session, user, membership, the account, the bureau's subtree, liabilities (2: fee records
-    # and the kept paid-out figures, never the ledger), the page.
-    assert first == 8, first
+    # Session, user, the account, the bureau's subtree, liabilities (2: fee records and the kept
+    # paid-out figures, never the ledger), the page; the memberships come from Redis.
+    assert first == 7, first
 
 
 def test_the_ledger_api_pages_by_cursor(tree, long_ledger):
