@@ -84,7 +84,9 @@ class UserSecurityView(ScopedUpdateView):
         return redirect(reverse("bureaus:user-security", args=[user.pk]))
 
 
-class MembershipCreateView(ScopedCreateView):
+class _MembershipForm:
+    """What the membership's new and edit pages share."""
+
     model = Membership
     form_class = MembershipForm
     permission_object = "membership"
@@ -92,9 +94,9 @@ class MembershipCreateView(ScopedCreateView):
     success_url = reverse_lazy("bureaus:membership-list")
 
 
-class MembershipUpdateView(ScopedUpdateView):
-    model = Membership
-    form_class = MembershipForm
-    permission_object = "membership"
-    template_name = "bureaus/form.html"
-    success_url = reverse_lazy("bureaus:membership-list")
+class MembershipCreateView(_MembershipForm, ScopedCreateView):
+    pass
+
+
+class MembershipUpdateView(_MembershipForm, ScopedUpdateView):
+    pass

@@ -79,7 +79,9 @@ class StreetDetailView(ScopedDetailView):
     template_name = "bureaus/street_detail.html"
 
 
-class StreetCreateView(ScopedCreateView):
+class _StreetForm:
+    """What the street's new and edit pages share."""
+
     model = Street
     form_class = StreetForm
     permission_object = "street"
@@ -87,12 +89,12 @@ class StreetCreateView(ScopedCreateView):
     success_url = reverse_lazy("bureaus:street-list")
 
 
-class StreetUpdateView(ScopedUpdateView):
-    model = Street
-    form_class = StreetForm
-    permission_object = "street"
-    template_name = "bureaus/form.html"
-    success_url = reverse_lazy("bureaus:street-list")
+class StreetCreateView(_StreetForm, ScopedCreateView):
+    pass
+
+
+class StreetUpdateView(_StreetForm, ScopedUpdateView):
+    pass
 
 
 class DepartmentListView(ScopedListView):

@@ -17,18 +17,64 @@ from django.views.generic.detail import SingleObjectMixin
 
 from bureaus.pages import ScopedPageMixin
 from bureaus.permissions import membership_may
-from core import calendar, tables, workdays
+from core import calendar, notifications, tables, workdays
 from core.errors import form_add_errors
 from core.models import SavedFilter
 
 
-class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
+class NotificationsReadMixin:
+    """A record's page: opening it marks the user's notifications that link to it as read."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        notifications.notifications_mark_read(user=request.user, link=request.path)
+        return response
+
+
+class ServiceFormMixin:
+    """form_valid takes the form through `perform(form)` (a service call): a refusal from the
+    service is shown on the form and nothing is saved; else `success_message` (when set) and a
+    redirect to get_success_url()."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class ScopedFormView(ScopedPageMixin, ServiceFormMixin, FormView):
+    """A page whose form one service takes for the acting district (its settings and the like).
+
+    Declare `model`, `permission_object`, `form_class`, `template_name`, `perform(form)` and
+    `success_url_name` (or `get_success_url()`); `permission_verb` defaults to "change". A
+    refusal from the service is shown on the form, nothing is saved."""
+
+    permission_verb = "change"
+    writes = True
+    success_url_name: str = ""
+
+    def get_success_url(self):
+        return reverse(self.success_url_name)
+
+
+class RecordActionView(ScopedPageMixin, ServiceFormMixin, SingleObjectMixin, FormView):
     """GET shows the step's form, POST takes the step through the service.
 
     Declare `model`, `permission_object`, `permission_verb`, `form_class`, `title`,
     `template_name`, `success_url_name` (or `get_success_url()`) and `perform(form)`; the form
     is built the FormView way (`get_form_kwargs()`, `get_initial()`, `get_form_class()`).
-    Optionally `step` and `allowed_steps(record, membership)`: the page then says when the step
+    Optionally `step` and `allowed_steps(record, membership)` (or `workflow`, a
+    core.workflow.Workflow whose available steps are those): the page then says when the step
     cannot be taken now. Only records of the acting district are found (writes=True: another
     district's is a 404); a refusal from the service is shown on the form (400), nothing is
     saved."""
@@ -39,10 +85,13 @@ class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
     step: str = ""
     success_url_name: str = ""
     success_message = gettext_lazy("Saved.")
+    workflow = None
 
     def allowed_steps(self, record, membership) -> list[str] | None:
         """The steps that may be taken now; None when the view is not a workflow step."""
-        return None
+        if self.workflow is None:
+            return None
+        return self.workflow.available(record, membership=membership)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -51,15 +100,6 @@ class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -71,9 +111,6 @@ class RecordActionView(ScopedPageMixin, SingleObjectMixin, FormView):
         steps = self.allowed_steps(self.object, self.membership)
         allowed = steps is None or self.step in steps
         return super().get_context_data(title=self.title, allowed=allowed, **kwargs)
-
-    def perform(self, form):
-        raise NotImplementedError
 
 
 class CalendarYearForm(forms.Form):

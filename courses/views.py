@@ -137,9 +137,7 @@ class _FilingStep(RecordActionView):
     permission_verb = "decide"
     template_name = "courses/course_step.html"
     success_url_name = "courses:course-detail"
-
-    def allowed_steps(self, record, membership):
-        return filing.FILING.available(record, membership=membership)
+    workflow = filing.FILING
 
 
 class CourseAcceptView(_FilingStep):

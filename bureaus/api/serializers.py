@@ -14,40 +14,37 @@ class BureauSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StreetSerializer(serializers.ModelSerializer):
+class _NameUniqueInDistrict(serializers.ModelSerializer):
+    """A row whose name is unique in its district (the acting one): `name_taken` says so."""
+
+    name_taken = ""
+
+    def validate_name(self, value):
+        bureau = self.context["request"].user.membership.bureau
+        taken = self.Meta.model.objects.filter(bureau=bureau, name=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(self.name_taken)
+        return value
+
+
+class StreetSerializer(_NameUniqueInDistrict):
+    name_taken = _("This district already has a street with this name.")
+
     class Meta:
         model = Street
         fields = ["id", "bureau", "name", "code"]
         read_only_fields = ["id", "bureau"]
 
-    def validate_name(self, value):
-        bureau = self.context["request"].user.membership.bureau
-        taken = Street.objects.filter(bureau=bureau, name=value)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(
-                _("This district already has a street with this name.")
-            )
-        return value
 
+class DepartmentSerializer(_NameUniqueInDistrict):
+    name_taken = _("This district already has a partner department with this name.")
 
-class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "bureau", "kind", "name"]
         read_only_fields = ["id", "bureau"]
-
-    def validate_name(self, value):
-        bureau = self.context["request"].user.membership.bureau
-        taken = Department.objects.filter(bureau=bureau, name=value)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(
-                _("This district already has a partner department with this name.")
-            )
-        return value
 
 
 class BureauUserField(serializers.SlugRelatedField):

@@ -35,6 +35,40 @@ def fee_cap_breaches(
     return breaches
 
 
+def _terms_check(
+    errors: dict, taken, amount_fen, period_start, period_end, class_hours, *, allow: bool
+) -> dict:
+    """The checks of a purchase's terms, on recording and on correction alike (raised with the
+    caller's own `errors`; `taken`: the other records of the contract number), then the fee
+    cap: a charge over it is refused unless `allow` (recorded as a violation, which then
+    cites the rule). Returns the record's `violates_cap` and `violation`."""
+    if period_end < period_start:
+        errors["period_end"] = _("The period ends before it starts.")
+    if class_hours <= 0:
+        errors["class_hours"] = _("Enter the class hours bought.")
+    if taken.exists():
+        errors["contract_number"] = _("This contract number is already recorded.")
+    if errors:
+        raise ValidationError(errors)
+    breaches = fee_cap_breaches(
+        amount_fen=amount_fen,
+        period_start=period_start,
+        period_end=period_end,
+        class_hours=class_hours,
+    )
+    if breaches and not allow:
+        raise ValidationError(
+            {
+                "amount_fen": _("This charge breaks the fee cap (%(what)s): %(rule)s.")
+                % {"what": "; ".join(breaches), "rule": FEE_CAP_RULE}
+            }
+        )
+    return {
+        "violates_cap": bool(breaches),
+        "violation": f"{FEE_CAP_RULE}（{'；'.join(str(b) for b in breaches)}）" if breaches else "",
+    }
+
+
 @transaction.atomic
 def fee_record_create(
     *,
@@ -58,27 +92,10 @@ def fee_record_create(
         errors["student_name"] = _("Enter the student's name.")
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         errors["amount_fen"] = _("Enter a positive amount in fen.")
-    if period_end < period_start:
-        errors["period_end"] = _("The period ends before it starts.")
-    if class_hours <= 0:
-        errors["class_hours"] = _("Enter the class hours bought.")
-    if FeeRecord.objects.filter(institution=institution, contract_number=contract_number).exists():
-        errors["contract_number"] = _("This contract number is already recorded.")
-    if errors:
-        raise ValidationError(errors)
-    breaches = fee_cap_breaches(
-        amount_fen=amount_fen,
-        period_start=period_start,
-        period_end=period_end,
-        class_hours=class_hours,
+    taken = FeeRecord.objects.filter(institution=institution, contract_number=contract_number)
+    cap = _terms_check(
+        errors, taken, amount_fen, period_start, period_end, class_hours, allow=record_as_violation
     )
-    if breaches and not record_as_violation:
-        raise ValidationError(
-            {
-                "amount_fen": _("This charge breaks the fee cap (%(what)s): %(rule)s.")
-                % {"what": "; ".join(breaches), "rule": FEE_CAP_RULE}
-            }
-        )
     record = FeeRecord(
         institution=institution,
         student_name=student_name.strip(),
@@ -89,8 +106,7 @@ def fee_record_create(
         period_start=period_start,
         period_end=period_end,
         class_hours=class_hours,
-        violates_cap=bool(breaches),
-        violation=(f"{FEE_CAP_RULE}（{'；'.join(str(b) for b in breaches)}）" if breaches else ""),
+        **cap,
     )
     record.full_clean()
     record.save()
@@ -159,30 +175,14 @@ def fee_record_update(
             "Money has moved against this record: its amount is corrected by a reversal in "
             "the ledger, not by an edit."
         )
-    if period_end < period_start:
-        errors["period_end"] = _("The period ends before it starts.")
-    if class_hours <= 0:
-        errors["class_hours"] = _("Enter the class hours bought.")
     taken = FeeRecord.objects.filter(
         institution_id=locked.institution_id, contract_number=contract_number
     ).exclude(pk=locked.pk)
-    if taken.exists():
-        errors["contract_number"] = _("This contract number is already recorded.")
-    if errors:
-        raise ValidationError(errors)
-    breaches = fee_cap_breaches(
-        amount_fen=amount_fen,
-        period_start=period_start,
-        period_end=period_end,
-        class_hours=class_hours,
+    # A record on file as a violation is corrected without being marked as one again.
+    allowed = record_as_violation or locked.violates_cap
+    cap = _terms_check(
+        errors, taken, amount_fen, period_start, period_end, class_hours, allow=allowed
     )
-    if breaches and not (record_as_violation or locked.violates_cap):
-        raise ValidationError(
-            {
-                "amount_fen": _("This charge breaks the fee cap (%(what)s): %(rule)s.")
-                % {"what": "; ".join(breaches), "rule": FEE_CAP_RULE}
-            }
-        )
     changes = {
         "course_name": course_name,
         "contract_number": contract_number,
@@ -191,10 +191,7 @@ def fee_record_update(
         "period_start": period_start,
         "period_end": period_end,
         "class_hours": class_hours,
-        "violates_cap": bool(breaches),
-        "violation": (
-            f"{FEE_CAP_RULE}（{'；'.join(str(b) for b in breaches)}）" if breaches else ""
-        ),
+        **cap,
     }
     if student_name.strip():
         changes["student_name"] = student_name.strip()

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from funds.models import EscrowAccount, FundWarning, LedgerEntry
 from funds.panels import institutions_sync
 from funds.services.ledger import paid_out_sums
-from funds.services.warnings import warning_raise, yuan
+from funds.services.warning_conditions import yuan
+from funds.services.warnings import warning_raise
 
 
 def ledger_reconcile(*, today: dt.date | None = None) -> dict:

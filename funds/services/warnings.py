@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,17 +16,20 @@ from django.utils.translation import gettext_lazy
 
 from core.notifications import district_staff, notify_bulk
 from core.workflow import Transition, Workflow
-from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
+from funds.models import EscrowAccount, FundWarning
 from funds.panels import institutions_sync
 from funds.services.ledger import among
 from funds.services.ledger import liabilities as ledger_liabilities
 from funds.services.thresholds import limits_for
+from funds.services.warning_conditions import (
+    event_conditions,
+    facts_for,
+    state_conditions,
+    state_conditions_from,
+)
 
 W = FundWarning
 S = FundWarning.Status
-K = FundWarning.Kind
-# How far back the job looks for large movements (older ones were seen by earlier runs).
-OUTFLOW_LOOKBACK_DAYS = 7
 
 WARNING_FLOW = Workflow(
     transitions=[
@@ -49,10 +52,6 @@ WARNING_FLOW = Workflow(
 )
 
 
-def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
-
-
 def minimum_for(account: EscrowAccount) -> int:
     return thresholds_of(account)[0]
 
@@ -63,143 +62,11 @@ def thresholds_of(account: EscrowAccount) -> tuple[int, int]:
     return limits_for(account, found[account.institution_id])
 
 
-def _facts(accounts: list, *, today: dt.date) -> dict:
-    """What the conditions need for every account, in a few grouped queries."""
-    ids = [a.pk for a in accounts]
-    liabilities = ledger_liabilities({a.institution_id for a in accounts})
-    # Each account's last movement: one backward step on the index (account, day, id) per
-    # account, not a pass over the ledger.
-    last = (
-        LedgerEntry.objects.filter(account_id=OuterRef("pk"), booked_on__lte=today)
-        .order_by("-booked_on")
-        .values("booked_on")[:1]
-    )
-    last_day = dict(
-        EscrowAccount.objects.filter(pk__in=among(ids))
-        .annotate(last=Subquery(last))
-        .order_by()
-        .values_list("pk", "last")
-    )
-    # Fee records not fully deposited (fee entries net of their reversals, both carrying the
-    # fee record), by institution: the cutoff is each account's own.
-    late: dict[int, list] = {}
-    undeposited = (
-        FeeRecord.objects.filter(
-            institution_id__in=among({a.institution_id for a in accounts}),
-            collected_on__lt=today,
-        )
-        .annotate(
-            deposited=Coalesce(
-                Sum("entries__amount_fen", filter=Q(entries__kind__in=["fee", "adjustment"])),
-                Value(0),
-            )
-        )
-        .filter(deposited__lt=F("amount_fen"))
-        .values_list("institution_id", "collected_on")
-    )
-    for institution_id, collected_on in undeposited:
-        late.setdefault(institution_id, []).append(collected_on)
-    since = today - dt.timedelta(days=OUTFLOW_LOOKBACK_DAYS)
-    window = LedgerEntry.objects.filter(
-        account_id__in=among(ids), amount_fen__lt=0, booked_on__gte=since, booked_on__lte=today
-    )
-    large = (
-        window.filter(amount_fen__lt=-F("account__single_outflow_limit_fen"))
-        .order_by("account_id", "id")
-        .values_list("account_id", "pk", "amount_fen", "booked_on")
-    )
-    daily = (
-        window.values("account_id", "booked_on")
-        .annotate(total=Sum("amount_fen"))
-        .filter(total__lt=-F("account__daily_outflow_limit_fen"))
-        .order_by("account_id", "booked_on")
-        .values_list("account_id", "booked_on", "total")
-    )
-    return {
-        "liability": liabilities,
-        "last_day": last_day,
-        "late": late,
-        "large": list(large),
-        "daily": list(daily),
-    }
-
-
-def _state_conditions(account, facts, *, today, cache) -> dict[str, tuple]:
-    found = {}
-    liability = facts["liability"].get(account.institution_id, 0)
-    minimum, yellow_threshold = limits_for(account, liability, cache=cache)
-    balance = account.balance_fen
-    if balance < minimum:
-        found[K.BELOW_MINIMUM] = (
-            K.BELOW_MINIMUM,
-            W.Level.RED,
-            _("Balance %(balance)s yuan is below the minimum %(minimum)s yuan.")
-            % {"balance": yuan(balance), "minimum": yuan(minimum)},
-        )
-    elif balance < yellow_threshold:
-        found[K.BELOW_THRESHOLD] = (
-            K.BELOW_THRESHOLD,
-            W.Level.YELLOW,
-            _("Balance %(balance)s yuan is below the warning threshold %(threshold)s yuan.")
-            % {"balance": yuan(balance), "threshold": yuan(yellow_threshold)},
-        )
-    if liability > 0 and balance < liability:
-        found[K.COVERAGE] = (
-            K.COVERAGE,
-            W.Level.RED if balance * 2 < liability else W.Level.YELLOW,
-            _("Balance covers %(ratio)s of the unconsumed fees (%(liability)s yuan).")
-            % {"ratio": f"{balance / liability:.0%}", "liability": yuan(liability)},
-        )
-    since = facts["last_day"].get(account.pk) or account.agreed_on
-    if (today - since).days > account.silent_after_days:
-        found[K.SILENT] = (
-            K.SILENT,
-            W.Level.YELLOW,
-            _("No movement since %(day)s.") % {"day": since},
-        )
-    cutoff = today - dt.timedelta(days=account.deposit_within_days)
-    late = sum(1 for day in facts["late"].get(account.institution_id, ()) if day < cutoff)
-    if late:
-        found[K.UNDEPOSITED] = (
-            K.UNDEPOSITED,
-            W.Level.RED,
-            _("%(count)s fee records not deposited within %(days)s days.")
-            % {"count": late, "days": account.deposit_within_days},
-        )
-    return found
-
-
-def _event_conditions(facts) -> dict[int, dict[str, tuple]]:
-    """Large movements (大额资金异动) of the last days, by account: key → (kind, level,
-    detail)."""
-    found: dict[int, dict] = {}
-    for account_id, pk, amount, day in facts["large"]:
-        found.setdefault(account_id, {})[f"large_outflow:{pk}"] = (
-            K.LARGE_OUTFLOW,
-            W.Level.RED,
-            _("Single outflow of %(amount)s yuan on %(day)s.")
-            % {"amount": yuan(-amount), "day": day},
-        )
-    for account_id, day, total in facts["daily"]:
-        found.setdefault(account_id, {})[f"daily_outflow:{day}"] = (
-            K.DAILY_OUTFLOW,
-            W.Level.YELLOW,
-            _("Outflows of %(amount)s yuan on %(day)s.") % {"amount": yuan(-total), "day": day},
-        )
-    return found
-
-
 def _accounts(account_ids):
     accounts = EscrowAccount.objects.defer("account_number").order_by("id")
     if account_ids is None:
         return list(accounts.exclude(status=EscrowAccount.Status.CLOSED))
     return list(accounts.filter(pk__in=among(account_ids)))
-
-
-def state_conditions(account: EscrowAccount, *, today: dt.date, cache=None) -> dict[str, tuple]:
-    """The state warnings that hold now for one account: key → (kind, level, detail)."""
-    facts = _facts([account], today=today)
-    return _state_conditions(account, facts, today=today, cache=cache)
 
 
 def _notification(warning: FundWarning, staff: dict, *, again: bool = False) -> list:
@@ -217,6 +84,15 @@ def _notify(warning: FundWarning, *, again: bool = False) -> None:
     notify_bulk(_notification(warning, {}, again=again))
 
 
+def _restate(warning: FundWarning, level: str, detail: str) -> bool:
+    """Say in an unresolved warning how its state is now; True when it worsened to red (and is
+    told again)."""
+    escalated = warning.level == W.Level.YELLOW and level == W.Level.RED
+    warning.level, warning.detail = level, detail[:300]
+    warning.save(update_fields=["level", "detail"])
+    return escalated
+
+
 def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarning | None:
     """Raise a warning unless one is unresolved for this key (or, `once`, was ever raised)."""
     existing = FundWarning.objects.filter(account=account, key=key)
@@ -226,10 +102,7 @@ def warning_raise(account, *, key, kind, level, detail, once: bool) -> FundWarni
         for warning in existing.select_for_update():
             if (warning.level, warning.detail) == (level, detail[:300]):
                 continue
-            escalated = warning.level == W.Level.YELLOW and level == W.Level.RED
-            warning.level, warning.detail = level, detail[:300]
-            warning.save(update_fields=["level", "detail"])
-            if escalated:
+            if _restate(warning, level, detail):
                 _notify(warning, again=True)
     if existing.exists():
         return None
@@ -262,8 +135,8 @@ def accounts_evaluate(
     accounts = _accounts(account_ids)
     if not accounts:
         return {"raised": 0, "resolved": 0}
-    facts = _facts(accounts, today=today)
-    events = _event_conditions(facts)
+    facts = facts_for(accounts, today=today)
+    events = event_conditions(facts)
     ids = [a.pk for a in accounts]
     event_keys = {k for found in events.values() for k in found}
     existing = FundWarning.objects.filter(account_id__in=among(ids)).filter(
@@ -279,7 +152,7 @@ def accounts_evaluate(
             unresolved_of.setdefault(warning.account_id, []).append(warning)
     fresh, changed, stale, notes = [], [], [], []
     for account in accounts:
-        states = _state_conditions(account, facts, today=today, cache=cache)
+        states = state_conditions_from(account, facts, today=today, cache=cache)
         for key, (kind, level, detail) in states.items():
             have = unresolved.get((account.pk, key))
             if have is None:
@@ -297,10 +170,7 @@ def accounts_evaluate(
         )
     staff: dict = {}
     for warning, level, detail in changed:
-        escalated = warning.level == W.Level.YELLOW and level == W.Level.RED
-        warning.level, warning.detail = level, detail[:300]
-        warning.save(update_fields=["level", "detail"])
-        if escalated:
+        if _restate(warning, level, detail):
             notes.extend(_notification(warning, staff, again=True))
     raised = _raise_many(fresh, staff, notes)
     resolved = _resolve_many(stale)

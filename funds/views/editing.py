@@ -3,14 +3,15 @@ thresholds."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy
 
 from bureaus.pages import ScopedCreateView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core.errors import form_add_errors
+from core.views import ServiceFormMixin
 from funds import forms
 from funds.models import (
     EscrowAccount,
@@ -20,10 +21,13 @@ from funds.models import (
 from funds.services import accounts, fees, thresholds
 
 
-class _ServiceFormPage:
-    """A create or edit page whose form is a plain ScopedForm saved through a service."""
+class _ServiceFormPage(ServiceFormMixin):
+    """A create or edit page whose form is a plain ScopedForm saved through a service
+    (`save(form)` returns the record), then the record's page (`success_url_name`)."""
 
     template_name = "bureaus/form.html"
+    success_message = gettext_lazy("Saved.")
+    success_url_name = ""
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -33,14 +37,11 @@ class _ServiceFormPage:
     def save(self, form):
         raise NotImplementedError
 
-    def form_valid(self, form):
-        try:
-            self.object = self.save(form)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, gettext_now("Saved."))
-        return HttpResponseRedirect(self.success_url_for(self.object))
+    def perform(self, form):
+        self.object = self.save(form)
+
+    def get_success_url(self):
+        return reverse(self.success_url_name, args=[self.object.pk])
 
 
 class AccountCreateView(_ServiceFormPage, ScopedCreateView):
@@ -49,6 +50,7 @@ class AccountCreateView(_ServiceFormPage, ScopedCreateView):
     model = EscrowAccount
     form_class = forms.AccountForm
     permission_object = "escrowaccount"
+    success_url_name = "funds:account-detail"
 
     def get_form_kwargs(self):
         defaults = thresholds.defaults_for(self.membership.bureau_id)
@@ -63,9 +65,6 @@ class AccountCreateView(_ServiceFormPage, ScopedCreateView):
             actor=self.request.user, institution=form.cleaned_data["institution"], **fields
         )
 
-    def success_url_for(self, account):
-        return reverse("funds:account-detail", args=[account.pk])
-
 
 class AccountUpdateView(_ServiceFormPage, ScopedUpdateView):
     """Change an account's settings (never its balance); the number stays masked."""
@@ -73,6 +72,7 @@ class AccountUpdateView(_ServiceFormPage, ScopedUpdateView):
     model = EscrowAccount
     form_class = forms.AccountForm
     permission_object = "escrowaccount"
+    success_url_name = "funds:account-detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "account": self.object}
@@ -86,9 +86,6 @@ class AccountUpdateView(_ServiceFormPage, ScopedUpdateView):
         return accounts.account_update(
             actor=self.request.user, account=self.object, **form.service_fields()
         )
-
-    def success_url_for(self, account):
-        return reverse("funds:account-detail", args=[account.pk])
 
 
 FEE_FIELDS = (
@@ -106,6 +103,7 @@ class FeeRecordCreateView(_ServiceFormPage, ScopedCreateView):
     model = FeeRecord
     form_class = forms.FeeRecordForm
     permission_object = "feerecord"
+    success_url_name = "funds:feerecord-detail"
 
     def save(self, form):
         return fees.fee_record_create(
@@ -114,14 +112,12 @@ class FeeRecordCreateView(_ServiceFormPage, ScopedCreateView):
             **form.service_fields(),
         )
 
-    def success_url_for(self, record):
-        return reverse("funds:feerecord-detail", args=[record.pk])
-
 
 class FeeRecordUpdateView(_ServiceFormPage, ScopedUpdateView):
     model = FeeRecord
     form_class = forms.FeeRecordForm
     permission_object = "feerecord"
+    success_url_name = "funds:feerecord-detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "record": self.object}
@@ -134,9 +130,6 @@ class FeeRecordUpdateView(_ServiceFormPage, ScopedUpdateView):
         return fees.fee_record_update(
             actor=self.request.user, record=self.object, **form.service_fields()
         )
-
-    def success_url_for(self, record):
-        return reverse("funds:feerecord-detail", args=[record.pk])
 
 
 class FundSettingsView(ScopedListView):

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as gettext_now
 
 from bureaus.pages import ScopedDetailView, ScopedListView
-from core import notifications
 from core.tables import TableListMixin
+from core.views import NotificationsReadMixin
 from funds import selectors
 from funds.models import (
     FeeRecord,
@@ -43,15 +43,10 @@ class FeeRecordListView(TableListMixin, ScopedListView):
         return super().get_context_data(violations=selectors.violations(self.scoped), **kwargs)
 
 
-class FeeRecordDetailView(ScopedDetailView):
+class FeeRecordDetailView(NotificationsReadMixin, ScopedDetailView):
     model = FeeRecord
     permission_object = "feerecord"
     template_name = "funds/feerecord_detail.html"
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        notifications.notifications_mark_read(user=request.user, link=request.path)
-        return response
 
     def scope_queryset(self, queryset):
         return queryset.select_related("institution", "bureau")

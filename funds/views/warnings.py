@@ -4,13 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bureaus.pages import ScopedDetailView, ScopedListView
 from bureaus.permissions import membership_may
-from core import notifications
 from core.tables import TableListMixin
-from core.views import RecordActionView
+from core.views import NotificationsReadMixin, RecordActionView
 from funds import forms
-from funds.models import (
-    FundWarning,
-)
+from funds.models import FundWarning
 from funds.services import suspension, warnings
 from funds.tables import WarningTable
 
@@ -47,15 +44,10 @@ class WarningListView(TableListMixin, ScopedListView):
         )
 
 
-class WarningDetailView(ScopedDetailView):
+class WarningDetailView(NotificationsReadMixin, ScopedDetailView):
     model = FundWarning
     permission_object = "fundwarning"
     template_name = "funds/warning_detail.html"
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        notifications.notifications_mark_read(user=request.user, link=request.path)
-        return response
 
     def scope_queryset(self, queryset):
         return queryset.select_related("account__institution", "bureau")
@@ -73,75 +65,52 @@ class WarningDetailView(ScopedDetailView):
 
 
 class _WarningStep(RecordActionView):
+    """A step on one warning, taken by `service(actor=, warning=, **the form's fields)`."""
+
     model = FundWarning
     permission_object = "fundwarning"
     template_name = "funds/warning_step.html"
     success_url_name = "funds:warning-detail"
+    workflow = warnings.WARNING_FLOW
+    service = None
 
-    def allowed_steps(self, record, membership):
-        return warnings.WARNING_FLOW.available(record, membership=membership)
+    def perform(self, form):
+        self.service(actor=self.request.user, warning=self.object, **form.cleaned_data)
 
 
 class WarningAcknowledgeView(_WarningStep):
-    permission_verb = "acknowledge"
-    step = "acknowledge"
+    permission_verb = step = "acknowledge"
     form_class = forms.AcknowledgeForm
     title = _("Acknowledge the warning")
-
-    def perform(self, form):
-        warnings.warning_acknowledge(
-            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(warnings.warning_acknowledge)
 
 
 class WarningResolveView(_WarningStep):
-    permission_verb = "resolve"
-    step = "resolve"
+    permission_verb = step = "resolve"
     form_class = forms.ResolveForm
     title = _("Resolve the warning")
-
-    def perform(self, form):
-        warnings.warning_resolve(
-            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(warnings.warning_resolve)
 
 
-class _SuspensionStep(_WarningStep):
-    def allowed_steps(self, record, membership):
-        return suspension.SUSPENSION_FLOW.available(record, membership=membership)
-
-
-class WarningProposeSuspensionView(_SuspensionStep):
-    permission_verb = "propose"
-    step = "propose"
+class WarningProposeSuspensionView(_WarningStep):
+    workflow = suspension.SUSPENSION_FLOW
+    permission_verb = step = "propose"
     form_class = forms.ProposeSuspensionForm
     title = _("Propose suspending the institution")
-
-    def perform(self, form):
-        suspension.warning_propose_suspension(
-            actor=self.request.user, warning=self.object, reason=form.cleaned_data["reason"]
-        )
+    service = staticmethod(suspension.warning_propose_suspension)
 
 
-class WarningConfirmSuspensionView(_SuspensionStep):
-    permission_verb = "suspend"
-    step = "confirm"
+class WarningConfirmSuspensionView(_WarningStep):
+    workflow = suspension.SUSPENSION_FLOW
+    permission_verb, step = "suspend", "confirm"
     form_class = forms.ResolveForm
     title = _("Confirm the suspension (停办整改)")
-
-    def perform(self, form):
-        suspension.warning_confirm_suspension(
-            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(suspension.warning_confirm_suspension)
 
 
-class WarningDeclineSuspensionView(_SuspensionStep):
-    permission_verb = "suspend"
-    step = "decline"
+class WarningDeclineSuspensionView(_WarningStep):
+    workflow = suspension.SUSPENSION_FLOW
+    permission_verb, step = "suspend", "decline"
     form_class = forms.AcknowledgeForm
     title = _("Decline the suspension")
-
-    def perform(self, form):
-        suspension.warning_decline_suspension(
-            actor=self.request.user, warning=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(suspension.warning_decline_suspension)

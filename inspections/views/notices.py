@@ -1,19 +1,14 @@
 """Rectification notices: issued from a visit, their list and steps, the PDF, and the
 district's policy for chasing them."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 
-from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
-from core.errors import form_add_errors
+from bureaus.pages import ScopedDetailView, ScopedListView
 from core.tables import TableListMixin
-from core.views import RecordActionView
+from core.views import RecordActionView, ScopedFormView
 from inspections import forms
 from inspections.models import (
     InspectionPolicy,
@@ -155,28 +150,22 @@ class NoticeDocumentView(NoticeStepView):
         return reverse("documents:document-pdf", kwargs={"pk": self.document.pk})
 
 
-class PolicyView(ScopedPageMixin, FormView):
+class PolicyView(ScopedFormView):
     """The district's period before an escalated notice goes on to the city."""
 
     model = InspectionPolicy
     permission_object = "inspectionpolicy"
-    permission_verb = "change"
-    writes = True
     form_class = forms.PolicyForm
     template_name = "inspections/policy_form.html"
+    success_message = _("Saved.")
+    success_url_name = "inspections:policy"
 
     def get_initial(self):
         days = notices.city_escalation_days([self.membership.bureau_id])
         return {"city_escalation_days": days[self.membership.bureau_id]}
 
-    def form_valid(self, form):
-        try:
-            notices.policy_set(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("inspections:policy"))
+    def perform(self, form):
+        notices.policy_set(actor=self.request.user, **form.cleaned_data)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

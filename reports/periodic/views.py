@@ -4,17 +4,14 @@ templates and reporting days."""
 
 import datetime as dt
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.utils.translation import gettext_lazy
 
 from bureaus.models import Bureau
-from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
-from core.errors import form_add_errors
+from bureaus.pages import ScopedDetailView, ScopedListView
+from core.views import ScopedFormView
 from documents.views import pdf_response
 from inspections import selectors as inspection_selectors
 from reports.models import (
@@ -101,13 +98,12 @@ class PeriodicReportMissingView(ScopedListView):
         return context
 
 
-class PeriodicReportRequestView(ScopedPageMixin, FormView):
+class PeriodicReportRequestView(ScopedFormView):
     """Generate a report now; the document job's page shows its progress."""
 
     model = PeriodicReport
     permission_object = "periodicreport"
     permission_verb = "generate"
-    writes = True
     form_class = forms.ReportRequestForm
     template_name = "reports/periodic/report_request.html"
 
@@ -120,32 +116,27 @@ class PeriodicReportRequestView(ScopedPageMixin, FormView):
             "campaigns": [(s.campaign_id, s.campaign.name) for s in shares],
         }
 
-    def form_valid(self, form):
-        try:
-            report = services.report_request(
-                actor=self.request.user,
-                kind=form.cleaned_data["kind"],
-                campaign_id=form.cleaned_data["campaign"],
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        if report.job_id:
-            return HttpResponseRedirect(
-                reverse("documents:documentjob-detail", args=[report.job_id])
-            )
-        return HttpResponseRedirect(reverse("reports:periodic-report-list"))
+    def perform(self, form):
+        self.report = services.report_request(
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            campaign_id=form.cleaned_data["campaign"],
+        )
+
+    def get_success_url(self):
+        if self.report.job_id:
+            return reverse("documents:documentjob-detail", args=[self.report.job_id])
+        return reverse("reports:periodic-report-list")
 
 
-class ReportTemplateView(ScopedPageMixin, FormView):
+class ReportTemplateView(ScopedFormView):
     """The district administrator's wording of each kind of report, with its placeholders."""
 
     model = ReportTemplate
     permission_object = "reporttemplate"
-    permission_verb = "change"
-    writes = True
     form_class = forms.ReportTemplateForm
     template_name = "reports/periodic/template_form.html"
+    success_message = gettext_lazy("The text of the report has been saved.")
 
     def kind(self):
         kind = self.request.POST.get("kind") or self.request.GET.get("kind")
@@ -167,31 +158,27 @@ class ReportTemplateView(ScopedPageMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            services.report_template_save(
-                actor=self.request.user,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The text of the report has been saved."))
-        return HttpResponseRedirect(
-            reverse("reports:report-template") + f"?kind={form.cleaned_data['kind']}"
+    def perform(self, form):
+        services.report_template_save(
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
         )
+        self.saved_kind = form.cleaned_data["kind"]
+
+    def get_success_url(self):
+        return reverse("reports:report-template") + f"?kind={self.saved_kind}"
 
 
-class ReportScheduleView(ScopedPageMixin, FormView):
+class ReportScheduleView(ScopedFormView):
     """The district administrator's reporting days (default the 13th and 27th)."""
 
     model = ReportSchedule
     permission_object = "reportschedule"
-    permission_verb = "change"
-    writes = True
     form_class = forms.ReportScheduleForm
     template_name = "reports/periodic/schedule_form.html"
+    success_message = gettext_lazy("The reporting days have been saved.")
+    success_url_name = "reports:report-schedule"
 
     def get_initial(self):
         schedule = self.get_queryset().first()
@@ -201,15 +188,9 @@ class ReportScheduleView(ScopedPageMixin, FormView):
             "period_starts_on": schedule.period_starts_on if schedule else None,
         }
 
-    def form_valid(self, form):
-        try:
-            services.report_schedule_save(
-                actor=self.request.user,
-                days=form.cleaned_data["days"],
-                period_starts_on=form.cleaned_data["period_starts_on"],
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The reporting days have been saved."))
-        return HttpResponseRedirect(reverse("reports:report-schedule"))
+    def perform(self, form):
+        services.report_schedule_save(
+            actor=self.request.user,
+            days=form.cleaned_data["days"],
+            period_starts_on=form.cleaned_data["period_starts_on"],
+        )
