@@ -54,6 +54,9 @@ class LedgerEntry(BureauOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_parent = "account"
+    # The database refuses UPDATE and DELETE (migration 0002): an import's entries are audited
+    # by one event (bureaus.audit.RowsTrail).
+    append_only = True
 
     class Meta:
         verbose_name = _("Ledger entry")

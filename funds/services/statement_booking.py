@@ -1,16 +1,21 @@
 """A checked statement booked set-based, chunk by chunk, inside the file's one transaction:
 the file's accounts locked once (in id order, so two imports never deadlock), then per chunk
 one query for references already booked, the ledger's rules (ledger._check) and running
-balances in Python, and one COPY of the entries with their audit rows (as value tuples: no
-model instance per entry); at the end one balance update per account and the accounts'
-warnings. A refused line anywhere leaves the rest checked but nothing more written, and the
-caller rolls the transaction back (all or nothing)."""
+balances in Python, and one COPY of the entries (as value tuples: no model instance per
+entry); at the end one balance update per account, the accounts' warnings, and the entries'
+one audit event (bureaus.audit.RowsTrail: the import, its file, its accounts, the entries' id
+range, count and SHA-256; `trail_matches` checks it against the ledger; docs/security.md).
+A refused line anywhere leaves the rest checked but nothing more written, and the caller
+rolls the transaction back (all or nothing)."""
+
+import hashlib
 
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import audit
 from funds.models import EscrowAccount, LedgerEntry
 from funds.services import check_actor
 from funds.services.ledger import unconsumed_fen
@@ -134,15 +139,11 @@ class Booking:
         # written yet); emptied after each written chunk, whose entries the next query sees.
         self.deposited: dict[int, int] = {}
         self.now = timezone.now()
-        self._labels = {kind: str(label) for kind, label in K.choices}
-
-    def _repr(self, row) -> str:
-        # LedgerEntry.__str__ for an entry's tuple (id first): "<type label> <amount>".
-        return f"{self._labels[row[3]]} {row[4]}"
+        self.trail = audit.RowsTrail(LedgerEntry)
 
     def chunk(self, lines: list[Line]) -> None:
         """Check one chunk of lines against the ledger's rules and, while no line of the file
-        has been refused, COPY its entries with their audit rows."""
+        has been refused, COPY its entries."""
         if not lines:
             return
         booked = _booked_references({c[1] for c in lines}, {c[3] for c in lines})
@@ -195,7 +196,7 @@ class Booking:
                 last_day[account_id] = day
         if errors:
             return  # the file is refused: the rest is checked, nothing more written
-        LedgerEntry.objects.bulk_copy_values(entries, object_repr=self._repr)
+        self.trail.copy(entries)
         self.inserted += len(entries)
         deposited.clear()
 
@@ -211,3 +212,38 @@ class Booking:
         # movements covers the file's days).
         for day in sorted(set(self.last_day.values())):
             accounts_evaluate([pk for pk, d in self.last_day.items() if d == day], today=day)
+
+    def record_trail(self, record) -> None:
+        """The audit event of the entries booked, once `record` (the import) is saved."""
+        self.trail.record(
+            bureau_id=record.bureau_id,
+            object_repr=f"{record._meta.verbose_name} {record.pk}",
+            changes={
+                "statement_import": record.pk,
+                "file": record.original_name,
+                "accounts": sorted(self.last_day),
+                "created_at": self.now,
+            },
+        )
+
+
+def trail_matches(event) -> bool:
+    """Whether the ledger holds exactly what an import's audit event says it booked: the
+    entries of its accounts in its id range (no other entry can be there: the accounts stayed
+    locked while the ids were taken), counted and hashed again."""
+    found = event.changes
+    rows = (
+        LedgerEntry.objects.filter(
+            pk__range=(found["first_id"], found["last_id"]), account_id__in=found["accounts"]
+        )
+        .order_by("id")
+        .values_list(*found["fields"])
+    )
+    digest, count, batch = hashlib.sha256(), 0, []
+    for row in rows.iterator(chunk_size=10_000):
+        batch.append(row)
+        if len(batch) == 10_000:
+            digest.update(audit.rows_digest_text(batch))
+            count, batch = count + len(batch), []
+    digest.update(audit.rows_digest_text(batch))
+    return (count + len(batch), digest.hexdigest()) == (found["count"], found["sha256"])

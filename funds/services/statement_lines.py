@@ -34,12 +34,14 @@ COLUMNS = [
     sheets.Column("contract", "合同编号"),
     sheets.Column("note", "摘要"),
 ]
+# Plain strings, not the enum's members: a line's values are written and hashed as they are
+# (the audit trail's digest, bureaus.audit.RowsTrail, is of the values the ledger gives back).
 KINDS = {
-    "收费入账": K.FEE,
-    "课消划拨": K.RELEASE,
-    "退费": K.REFUND,
-    "存入保证金": K.DEPOSIT,
-    "支取保证金": K.WITHDRAWAL,
+    "收费入账": K.FEE.value,
+    "课消划拨": K.RELEASE.value,
+    "退费": K.REFUND.value,
+    "存入保证金": K.DEPOSIT.value,
+    "支取保证金": K.WITHDRAWAL.value,
 }
 HEADER = {c.key: c.header for c in COLUMNS}
 CHUNK = 50_000  # lines checked, then booked, at a time: what bounds the import's memory

@@ -1,6 +1,6 @@
 """The set-based paths: a statement file over several accounts is booked with one bulk insert
-(running balances per account, the ledger's rules checked line by line, audit rows for every
-entry), and the warnings of every account are computed by a few grouped queries whatever the
+(running balances per account, the ledger's rules checked line by line, one audit event for
+the entries), and the warnings of every account are computed by a few grouped queries whatever the
 number of accounts, idempotently (a second run raises, resolves and notifies nothing)."""
 
 import datetime as dt
@@ -16,6 +16,7 @@ from bureaus.models import AuditEvent
 from core.models import Notification
 from funds.models import EscrowAccount, FundWarning, LedgerEntry
 from funds.services import fees, ledger, periodic, statements, warnings
+from funds.services.statement_booking import trail_matches
 from tests.funds.conftest import make_institution
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
         account = accounts[n % 3]
         kind, amount = ("存入保证金", "100.00") if n < 27 else ("支取保证金", "50")
         rows.append([account.account_number, "2026-03-02", f"R{n:03d}", kind, amount, "", ""])
-    audit_before = AuditEvent.objects.filter(model="funds.ledgerentry").count()
+    audit_before = list(AuditEvent.objects.values_list("pk", flat=True))
     done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
     assert (done.state, done.inserted, done.duplicates) == ("done", 30, 0), done.errors
     for account in accounts:
@@ -65,8 +66,26 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
         for entry in entries:
             running += entry.amount_fen
             assert entry.balance_after_fen == running
-    # Every entry has its audit row, written in bulk in the same transaction.
-    assert AuditEvent.objects.filter(model="funds.ledgerentry").count() - audit_before == 30
+    # The entries' trail is one event (bureaus.audit.RowsTrail): who, the import, its file and
+    # accounts, the id range, the count and the digest of the entries, which the ledger matches.
+    (event,) = AuditEvent.objects.filter(model="funds.ledgerentry").exclude(pk__in=audit_before)
+    ids = list(LedgerEntry.objects.order_by("id").values_list("id", flat=True))
+    # …written as the import's own event, in the same transaction (who, from which request).
+    own = AuditEvent.objects.get(model="funds.statementimport", object_id=str(done.pk))
+    who = ("bureau_id", "actor_id", "actor_repr", "request_id", "ip")
+    assert [getattr(event, f) for f in who] == [getattr(own, f) for f in who]
+    assert (event.bureau_id, event.action) == (tree.a.pk, "create")
+    assert event.object_id == f"{ids[0]}-{ids[-1]}"
+    changes = event.changes
+    assert (changes["statement_import"], changes["file"]) == (done.pk, "s.csv")
+    assert changes["accounts"] == sorted(a.pk for a in accounts)
+    assert (changes["first_id"], changes["last_id"], changes["count"]) == (ids[0], ids[-1], 30)
+    assert trail_matches(event)
+    # An entry of another import, or one more entry in the range, and the digest no longer
+    # matches (the check can fail).
+    assert not trail_matches(AuditEvent(changes=dict(changes, count=29)))
+    assert not trail_matches(AuditEvent(changes=dict(changes, sha256="0" * 64)))
+    assert not trail_matches(AuditEvent(changes=dict(changes, accounts=changes["accounts"][:2])))
 
 
 def test_the_ledger_rules_refuse_lines_by_their_running_balance_and_write_nothing(tree, officer_a):
