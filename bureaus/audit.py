@@ -10,7 +10,7 @@ import json
 import operator
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -232,71 +232,71 @@ def record_copied_values(model, rows, *, object_repr, using: str = "default") ->
 
 
 class RowsTrail:
-    """One creation event for a bulk write of append-only rows (an import's ledger entries),
-    instead of one per row (issue 14): `copy()` the rows (bureaus.copying), then `record()`
-    the event in the same transaction: who, when, the bureau, the id range, the count and the
-    SHA-256 of the rows' values in id order (`rows_digest_text`), with what the caller adds.
-    Only for a model whose rows the database refuses to change or delete (`append_only`), so
-    that the event, sealed with the day's trail, says all that events per row said."""
+    """One creation event for a bulk write of append-only rows (an import's ledger entries)
+    instead of one per row (issue 14): `copy()` the rows, then `record()` the event in the same
+    transaction: who, when, the bureau, the ids (after `after_id` up to `last_id`, from the
+    table's sequence in the rows' order), the count and the SHA-256 of the rows' COPY text
+    (`fields`: not the time), with what the caller adds (what tells its rows from others' in
+    the range). Only for a model whose rows the database refuses to change or delete: the
+    event, sealed with the day's trail, says what one per row did, and PostgreSQL's COPY TO
+    of the rows gives the digest back (`text_digest`)."""
 
     def __init__(self, model, *, using: str = "default"):
-        if not getattr(model, "append_only", False):
-            raise ValueError(f"RowsTrail: {model.__name__} is not append-only")
-        self.model, self.using = model, using
         fields = model._meta.concrete_fields
-        # The digest covers every field but the creation time, last (one for the batch).
-        self.width = len(fields) - 1
-        if not getattr(fields[-1], "auto_now_add", False):
-            raise ValueError(f"RowsTrail: {model.__name__}'s last field is not its creation time")
-        self.fields = [f.attname for f in fields[: self.width]]
-        self.first = self.last = None
-        self.count = 0
+        if not getattr(model, "append_only", False) or not fields[-1].auto_now_add:
+            raise ValueError(f"RowsTrail: {model.__name__} is not append-only with a time last")
+        self.model, self.using = model, using
+        self.fields = [f.attname for f in fields[1:-1]]  # neither the id nor the time
+        self.columns = [f.column for f in fields[1:]]
+        self.after_id, self.last_id, self.count = None, None, 0
         self._digest = hashlib.sha256()
 
-    def copy(self, rows) -> list[int]:
-        """COPY `rows` (value tuples, every concrete field but the primary key, in the model's
-        order, plain values) with ids reserved in their order; returns the ids."""
-        if not rows:
-            return []
-        model = self.model
-        ids = copying.reserve_ids(model, len(rows), using=self.using)
-        full = [(new_id, *row) for new_id, row in zip(ids, rows, strict=True)]
-        columns = [f.column for f in model._meta.concrete_fields]
-        copying.copy_rows(model, columns, full, using=self.using)
-        self._digest.update(rows_digest_text(row[: self.width] for row in full))
-        self.first = ids[0] if self.first is None else self.first
-        self.last = ids[-1]
-        self.count += len(ids)
-        return ids
+    def _sequence(self, function: str) -> int:
+        table, pk = self.model._meta.db_table, self.model._meta.pk.column
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"SELECT {function}(pg_get_serial_sequence(%s, %s))", [table, pk])
+            return cursor.fetchone()[0]
+
+    def copy(self, lines: list[str], *, created_at) -> None:
+        """COPY rows given as lines of COPY text of `fields` (no newline; values as
+        copying.copy_escape, NULL as \\N), all created at `created_at`."""
+        if not lines:
+            return
+        if self.after_id is None:
+            self.after_id = self._sequence("nextval")  # below every id of the rows
+        self._digest.update(("\n".join(lines) + "\n").encode())
+        stamp = f"\t{created_at.isoformat()}\n"
+        copying.copy_text(self.model, self.columns, stamp.join(lines) + stamp, using=self.using)
+        self.last_id = self._sequence("currval")  # the last row's (this session's nextval)
+        self.count += len(lines)
 
     def record(self, *, bureau_id: int, object_repr: str, changes: dict) -> None:
         """The one event of the rows copied (none when no row was)."""
         if not self.count:
             return
-        changes = {
-            **changes,
-            "first_id": self.first,
-            "last_id": self.last,
-            "count": self.count,
-            "fields": self.fields,
-            "sha256": self._digest.hexdigest(),
-        }
+        trail = {"after_id": self.after_id, "last_id": self.last_id, "count": self.count}
+        trail.update(fields=self.fields, sha256=self._digest.hexdigest())
         _event(
             self.model,
             bureau_id=bureau_id,
             action=AuditEvent.Action.CREATE,
-            object_id=f"{self.first}-{self.last}",
+            object_id=f"{self.after_id + 1}-{self.last_id}",
             object_repr=object_repr,
-            changes=changes,
+            changes={**changes, **trail},
         ).save()
 
 
-def rows_digest_text(rows) -> bytes:
-    """What RowsTrail hashes for rows (tuples of plain values as the database gives them
-    back: int, str, date, None, never an enum member), one line each: the same bytes whether
-    the rows come in one batch or several."""
-    text = "\n".join(map(repr, rows))
-    return (text + "\n").encode() if text else b""
+def text_digest(query: str, *, using: str = "default") -> tuple[int, str]:
+    """(rows, SHA-256) of `COPY (query) TO STDOUT`: RowsTrail's, for its fields in id order."""
+    digest, count = hashlib.sha256(), 0
+    with (
+        connections[using].cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy,
+    ):
+        for data in copy:
+            digest.update(data)
+            count += bytes(data).count(b"\n")
+    return count, digest.hexdigest()
 
 
 class _Encoder(DjangoJSONEncoder):

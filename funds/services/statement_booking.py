@@ -8,14 +8,13 @@ range, count and SHA-256; `trail_matches` checks it against the ledger; docs/sec
 A refused line anywhere leaves the rest checked but nothing more written, and the caller
 rolls the transaction back (all or nothing)."""
 
-import hashlib
-
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus import audit
+from bureaus.copying import copy_escape
 from funds.models import EscrowAccount, LedgerEntry
 from funds.services import check_actor
 from funds.services.ledger import unconsumed_fen
@@ -140,6 +139,8 @@ class Booking:
         self.deposited: dict[int, int] = {}
         self.now = timezone.now()
         self.trail = audit.RowsTrail(LedgerEntry)
+        assert self.trail.fields == list(ENTRY_FIELDS[1:-1]), self.trail.fields
+        self.bureaus = {account.pk: account.bureau_id for account in locked}
 
     def chunk(self, lines: list[Line]) -> None:
         """Check one chunk of lines against the ledger's rules and, while no line of the file
@@ -151,8 +152,8 @@ class Booking:
         deposited.update(
             _deposited_by_record({c[6] for c in lines if c[6] is not None} - set(deposited))
         )
-        books, last_day, now = self.books, self.last_day, self.now
-        inflows, fee = LedgerEntry.INFLOWS, K.FEE
+        books, last_day, bureaus = self.books, self.last_day, self.bureaus
+        inflows, fee, escape, NULL = LedgerEntry.INFLOWS, K.FEE, copy_escape, "\\N"
         entries, errors = [], self.errors
         for line, account_id, day, reference, kind, amount, record_id, record_fen, note in lines:
             key = (account_id, reference)
@@ -176,27 +177,17 @@ class Booking:
                 deposited[record_id] += amount
             elif kind in (K.RELEASE, K.REFUND) and state._liability is not None:
                 state._liability += amount
+            # The entry as a line of COPY text (the fields of RowsTrail, in the model's order).
             entries.append(
-                (
-                    state.account.bureau_id,
-                    account_id,
-                    kind,
-                    amount,
-                    new_balance,
-                    day,
-                    record_id if kind == fee else None,
-                    None,
-                    reference,
-                    note,
-                    now,
-                )
+                f"{bureaus[account_id]}\t{account_id}\t{kind}\t{amount}\t{new_balance}\t{day}\t"
+                f"{record_id if kind == fee else NULL}\t{NULL}\t{escape(reference)}\t{escape(note)}"
             )
             last = last_day.get(account_id)
             if last is None or last < day:
                 last_day[account_id] = day
         if errors:
             return  # the file is refused: the rest is checked, nothing more written
-        self.trail.copy(entries)
+        self.trail.copy(entries, created_at=self.now)
         self.inserted += len(entries)
         deposited.clear()
 
@@ -229,21 +220,15 @@ class Booking:
 
 def trail_matches(event) -> bool:
     """Whether the ledger holds exactly what an import's audit event says it booked: the
-    entries of its accounts in its id range (no other entry can be there: the accounts stayed
-    locked while the ids were taken), counted and hashed again."""
+    entries of its accounts in its id range (no other entry of them can be there: the accounts
+    stayed locked while the ids were taken), counted and hashed again from PostgreSQL's own
+    COPY text of them (dates written as ISO whatever the session's DateStyle)."""
     found = event.changes
-    rows = (
-        LedgerEntry.objects.filter(
-            pk__range=(found["first_id"], found["last_id"]), account_id__in=found["accounts"]
-        )
-        .order_by("id")
-        .values_list(*found["fields"])
+    fields = [f"to_char({f}, 'YYYY-MM-DD')" if f == "booked_on" else f for f in found["fields"]]
+    accounts = ",".join(str(int(pk)) for pk in found["accounts"])
+    query = (
+        f"SELECT {', '.join(fields)} FROM {LedgerEntry._meta.db_table} "  # noqa: S608 (ints)
+        f"WHERE account_id = ANY('{{{accounts}}}'::bigint[]) "
+        f"AND id > {int(found['after_id'])} AND id <= {int(found['last_id'])} ORDER BY id"
     )
-    digest, count, batch = hashlib.sha256(), 0, []
-    for row in rows.iterator(chunk_size=10_000):
-        batch.append(row)
-        if len(batch) == 10_000:
-            digest.update(audit.rows_digest_text(batch))
-            count, batch = count + len(batch), []
-    digest.update(audit.rows_digest_text(batch))
-    return (count + len(batch), digest.hexdigest()) == (found["count"], found["sha256"])
+    return audit.text_digest(query) == (found["count"], found["sha256"])

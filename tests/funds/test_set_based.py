@@ -3,7 +3,9 @@
 the entries), and the warnings of every account are computed by a few grouped queries whatever the
 number of accounts, idempotently (a second run raises, resolves and notifies nothing)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
+from bureaus import rls
 from bureaus.context import acting, system_actor
 from bureaus.models import AuditEvent
 from core.models import Notification
@@ -75,17 +78,56 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
     who = ("bureau_id", "actor_id", "actor_repr", "request_id", "ip")
     assert [getattr(event, f) for f in who] == [getattr(own, f) for f in who]
     assert (event.bureau_id, event.action) == (tree.a.pk, "create")
-    assert event.object_id == f"{ids[0]}-{ids[-1]}"
     changes = event.changes
+    assert event.object_id == f"{changes['after_id'] + 1}-{ids[-1]}"
     assert (changes["statement_import"], changes["file"]) == (done.pk, "s.csv")
     assert changes["accounts"] == sorted(a.pk for a in accounts)
-    assert (changes["first_id"], changes["last_id"], changes["count"]) == (ids[0], ids[-1], 30)
+    assert changes["after_id"] < ids[0] and (changes["last_id"], changes["count"]) == (ids[-1], 30)
     assert trail_matches(event)
-    # An entry of another import, or one more entry in the range, and the digest no longer
-    # matches (the check can fail).
+    # A wrong count, digest or scope, and the check fails (it can).
     assert not trail_matches(AuditEvent(changes=dict(changes, count=29)))
     assert not trail_matches(AuditEvent(changes=dict(changes, sha256="0" * 64)))
     assert not trail_matches(AuditEvent(changes=dict(changes, accounts=changes["accounts"][:2])))
+    # …nor does a range that leaves an entry out.
+    assert not trail_matches(AuditEvent(changes=dict(changes, last_id=ids[-2])))
+
+
+def test_an_import_under_the_districts_policies_keeps_the_files_order(tree, officer_a):
+    accounts = _accounts(tree, 2)
+    rows = [
+        [accounts[n % 2].account_number, "2026-03-02", f"P{n:02d}", "存入保证金", n + 1, "", ""]
+        for n in range(20)
+    ]
+    officer = tree.user("a", "officer")
+    with rls.use(rls.for_membership(officer, officer.memberships.get())):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT row_security_active('funds_ledgerentry')")
+            assert cursor.fetchone()[0]  # the staged path (bureaus.copying)
+        done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
+        assert (done.state, done.inserted) == ("done", 20), done.errors
+        # The sequence numbers the entries in the file's order, through the staging table.
+        references = LedgerEntry.objects.order_by("id").values_list("bank_reference", flat=True)
+        assert list(references) == [f"P{n:02d}" for n in range(20)]
+        assert trail_matches(AuditEvent.objects.get(model="funds.ledgerentry"))
+
+
+def test_the_trail_of_notes_that_copy_escapes(tree, officer_a):
+    (account,) = _accounts(tree, 1)
+    notes = ["制表\t符", "反斜杠\\N", "换\n行", "全角　空格", "\\"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for n, note in enumerate(notes):
+        writer.writerow(
+            [account.account_number, "2026-03-02", f"E{n}", "存入保证金", "1", "", note]
+        )
+    upload = SimpleUploadedFile("e.csv", out.getvalue().encode(), "text/csv")
+    done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=upload)
+    assert (done.state, done.inserted) == ("done", len(notes)), done.errors
+    stored = list(LedgerEntry.objects.order_by("id").values_list("note", flat=True))
+    assert stored == [note.strip() for note in notes]
+    event = AuditEvent.objects.get(model="funds.ledgerentry")
+    assert event.changes["count"] == len(notes) and trail_matches(event)
 
 
 def test_the_ledger_rules_refuse_lines_by_their_running_balance_and_write_nothing(tree, officer_a):
