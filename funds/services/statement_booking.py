@@ -75,6 +75,7 @@ class _Books:
     def __init__(self, account, *, cache):
         self.account = account
         self.balance = account.balance_fen
+        self.open = account.status != EscrowAccount.Status.CLOSED
         self.cache = cache
         self._liability = None
 
@@ -154,6 +155,7 @@ class Booking:
         )
         books, last_day, bureaus = self.books, self.last_day, self.bureaus
         inflows, fee, escape, NULL = LedgerEntry.INFLOWS, K.FEE, copy_escape, "\\N"
+        deposit = K.DEPOSIT.value
         entries, errors = [], self.errors
         for line, account_id, day, reference, kind, amount, record_id, record_fen, note in lines:
             key = (account_id, reference)
@@ -164,7 +166,11 @@ class Booking:
                 amount = -amount
             state = books[account_id]
             new_balance = state.balance + amount
-            refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
+            # A deposit into an open account passes whatever the rest (the common line).
+            if kind == deposit and state.open and new_balance >= 0:
+                refusal = None
+            else:
+                refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
             if refusal:
                 errors.extend(
                     {"line": line, "column": HEADER.get(field, ""), "message": str(message)}
