@@ -10,7 +10,7 @@ import json
 import operator
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connections, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -231,6 +231,74 @@ def record_copied_values(model, rows, *, object_repr, using: str = "default") ->
     )
 
 
+class RowsTrail:
+    """One creation event for a bulk write of append-only rows (an import's ledger entries)
+    instead of one per row (issue 14): `copy()` the rows, then `record()` the event in the same
+    transaction: who, when, the bureau, the ids (after `after_id` up to `last_id`, from the
+    table's sequence in the rows' order), the count and the SHA-256 of the rows' COPY text
+    (`fields`: not the time), with what the caller adds (what tells its rows from others' in
+    the range). Only for a model whose rows the database refuses to change or delete: the
+    event, sealed with the day's trail, says what one per row did, and PostgreSQL's COPY TO
+    of the rows gives the digest back (`text_digest`)."""
+
+    def __init__(self, model, *, using: str = "default"):
+        fields = model._meta.concrete_fields
+        if not getattr(model, "append_only", False) or not fields[-1].auto_now_add:
+            raise ValueError(f"RowsTrail: {model.__name__} is not append-only with a time last")
+        self.model, self.using = model, using
+        self.fields = [f.attname for f in fields[1:-1]]  # neither the id nor the time
+        self.columns = [f.column for f in fields[1:]]
+        self.after_id, self.last_id, self.count = None, None, 0
+        self._digest = hashlib.sha256()
+
+    def _sequence(self, function: str) -> int:
+        table, pk = self.model._meta.db_table, self.model._meta.pk.column
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"SELECT {function}(pg_get_serial_sequence(%s, %s))", [table, pk])
+            return cursor.fetchone()[0]
+
+    def copy(self, lines: list[str], *, created_at) -> None:
+        """COPY rows given as lines of COPY text of `fields` (no newline; values as
+        copying.copy_escape, NULL as \\N), all created at `created_at`."""
+        if not lines:
+            return
+        if self.after_id is None:
+            self.after_id = self._sequence("nextval")  # below every id of the rows
+        self._digest.update(("\n".join(lines) + "\n").encode())
+        stamp = f"\t{created_at.isoformat()}\n"
+        copying.copy_text(self.model, self.columns, stamp.join(lines) + stamp, using=self.using)
+        self.last_id = self._sequence("currval")  # the last row's (this session's nextval)
+        self.count += len(lines)
+
+    def record(self, *, bureau_id: int, object_repr: str, changes: dict) -> None:
+        """The one event of the rows copied (none when no row was)."""
+        if not self.count:
+            return
+        trail = {"after_id": self.after_id, "last_id": self.last_id, "count": self.count}
+        trail.update(fields=self.fields, sha256=self._digest.hexdigest())
+        _event(
+            self.model,
+            bureau_id=bureau_id,
+            action=AuditEvent.Action.CREATE,
+            object_id=f"{self.after_id + 1}-{self.last_id}",
+            object_repr=object_repr,
+            changes={**changes, **trail},
+        ).save()
+
+
+def text_digest(query: str, *, using: str = "default") -> tuple[int, str]:
+    """(rows, SHA-256) of `COPY (query) TO STDOUT`: RowsTrail's, for its fields in id order."""
+    digest, count = hashlib.sha256(), 0
+    with (
+        connections[using].cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy,
+    ):
+        for data in copy:
+            digest.update(data)
+            count += bytes(data).count(b"\n")
+    return count, digest.hexdigest()
+
+
 class _Encoder(DjangoJSONEncoder):
     """DjangoJSONEncoder that converts a repeated date or time once (a batch of rows shares
     its creation time and a few days): the same text, without a call to isoformat per row."""
@@ -285,11 +353,8 @@ def _copy_events(model, count: int, events, *, using: str) -> None:
     now = timezone.now()
     label = model._meta.label_lower
     who = _actor_columns()
-    actor_id, actor_repr, request_id, ip = (
-        who["actor_id"],
-        who["actor_repr"],
-        who["request_id"],
-        who["ip"],
+    actor_id, actor_repr, request_id, ip = map(
+        who.get, ("actor_id", "actor_repr", "request_id", "ip")
     )
     action = AuditEvent.Action.CREATE.value
     columns = ["id", "at", "bureau_id", "actor_id", "actor_repr", "action", "model"]

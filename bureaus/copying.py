@@ -1,5 +1,5 @@
 """Writing many rows with PostgreSQL COPY (psycopg 3's `cursor.copy()`), for imports whose size
-makes INSERT the bottleneck: used by `BureauScopedQuerySet.bulk_copy` and
+makes INSERT the bottleneck: used by `BureauScopedQuerySet.bulk_copy`, `audit.RowsTrail` and
 `audit.record_bulk_copy`, never directly by an app (the audit trail must follow its rows).
 
 Guarantees:
@@ -35,6 +35,39 @@ def copy_rows(model, columns: list[str], rows, *, using: str = "default") -> Non
     """COPY `rows` (tuples in the order of `columns`, Python values psycopg adapts) into the
     model's table, through a temporary table when row-level security applies. `columns` must
     hold the primary key: the move keeps the rows' order by it."""
+    if model._meta.pk.column not in columns:
+        raise ValueError("copy_rows: the columns must hold the primary key")
+
+    def send(copy):
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+    _copy(model, columns, send, using=using)
+
+
+def copy_text(model, columns: list[str], text: str, *, using: str = "default") -> None:
+    """COPY rows already written in COPY's text format (a line per row, tab-separated, `\\N`
+    for NULL, `copy_escape`d text) into the model's table, as copy_rows. Without the primary
+    key in `columns` the table's default (its sequence) numbers the rows in the order given,
+    through the temporary table too (moved in the order it was written)."""
+    _copy(model, columns, lambda copy: copy.write(text), using=using)
+
+
+# What COPY's text format escapes in a value (as PostgreSQL writes it back with COPY TO).
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+)
+
+
+def copy_escape(value: str) -> str:
+    """A text value as COPY's text format writes it."""
+    if value.isprintable() and "\\" not in value:
+        return value
+    return value.translate(_ESCAPES)
+
+
+def _copy(model, columns: list[str], send, *, using: str) -> None:
     connection = connections[using]
     if not connection.in_atomic_block:
         raise RuntimeError("copy_rows runs inside a transaction")
@@ -56,12 +89,14 @@ def copy_rows(model, columns: list[str], rows, *, using: str = "default") -> Non
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy,
         ):
-            write = copy.write_row
-            for row in rows:
-                write(row)
+            send(copy)
         if staged:
+            pk = model._meta.pk.column
+            # The staging table is only appended to, by the one COPY: its physical order
+            # (ctid) is the order the rows were given in.
+            order = qn(pk) if pk in columns else "ctid"
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {STAGING} "  # noqa: S608
-                f"ORDER BY {qn(model._meta.pk.column)}"
+                f"ORDER BY {order}"
             )
             cursor.execute(f"DROP TABLE {STAGING}")

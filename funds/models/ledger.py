@@ -26,8 +26,14 @@ class LedgerEntry(BureauOwnedModel):
     INFLOWS = ("fee", "deposit")
     OUTFLOWS = ("release", "refund", "withdrawal")
 
+    # No index of its own: every index below leads with the account (ledger_account_keyset
+    # serves what a single-column index would), and one index less is one less write per entry.
     account = models.ForeignKey(
-        EscrowAccount, on_delete=models.PROTECT, related_name="entries", verbose_name=_("Account")
+        EscrowAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("Account"),
+        db_index=False,
     )
     kind = models.CharField(_("Type"), max_length=10, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("Amount (fen)"))
@@ -54,6 +60,9 @@ class LedgerEntry(BureauOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_parent = "account"
+    # The database refuses UPDATE and DELETE (migration 0002): an import's entries are audited
+    # by one event (bureaus.audit.RowsTrail).
+    append_only = True
 
     class Meta:
         verbose_name = _("Ledger entry")

@@ -1,16 +1,20 @@
 """A checked statement booked set-based, chunk by chunk, inside the file's one transaction:
 the file's accounts locked once (in id order, so two imports never deadlock), then per chunk
 one query for references already booked, the ledger's rules (ledger._check) and running
-balances in Python, and one COPY of the entries with their audit rows (as value tuples: no
-model instance per entry); at the end one balance update per account and the accounts'
-warnings. A refused line anywhere leaves the rest checked but nothing more written, and the
-caller rolls the transaction back (all or nothing)."""
+balances in Python, and one COPY of the entries (as value tuples: no model instance per
+entry); at the end one balance update per account, the accounts' warnings, and the entries'
+one audit event (bureaus.audit.RowsTrail: the import, its file, its accounts, the entries' id
+range, count and SHA-256; `trail_matches` checks it against the ledger; docs/security.md).
+A refused line anywhere leaves the rest checked but nothing more written, and the caller
+rolls the transaction back (all or nothing)."""
 
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bureaus import audit
+from bureaus.copying import copy_escape
 from funds.models import EscrowAccount, LedgerEntry
 from funds.services import check_actor
 from funds.services.ledger import unconsumed_fen
@@ -71,6 +75,7 @@ class _Books:
     def __init__(self, account, *, cache):
         self.account = account
         self.balance = account.balance_fen
+        self.open = account.status != EscrowAccount.Status.CLOSED
         self.cache = cache
         self._liability = None
 
@@ -134,15 +139,13 @@ class Booking:
         # written yet); emptied after each written chunk, whose entries the next query sees.
         self.deposited: dict[int, int] = {}
         self.now = timezone.now()
-        self._labels = {kind: str(label) for kind, label in K.choices}
-
-    def _repr(self, row) -> str:
-        # LedgerEntry.__str__ for an entry's tuple (id first): "<type label> <amount>".
-        return f"{self._labels[row[3]]} {row[4]}"
+        self.trail = audit.RowsTrail(LedgerEntry)
+        assert self.trail.fields == list(ENTRY_FIELDS[1:-1]), self.trail.fields
+        self.bureaus = {account.pk: account.bureau_id for account in locked}
 
     def chunk(self, lines: list[Line]) -> None:
         """Check one chunk of lines against the ledger's rules and, while no line of the file
-        has been refused, COPY its entries with their audit rows."""
+        has been refused, COPY its entries."""
         if not lines:
             return
         booked = _booked_references({c[1] for c in lines}, {c[3] for c in lines})
@@ -150,8 +153,9 @@ class Booking:
         deposited.update(
             _deposited_by_record({c[6] for c in lines if c[6] is not None} - set(deposited))
         )
-        books, last_day, now = self.books, self.last_day, self.now
-        inflows, fee = LedgerEntry.INFLOWS, K.FEE
+        books, last_day, bureaus = self.books, self.last_day, self.bureaus
+        inflows, fee, escape, NULL = LedgerEntry.INFLOWS, K.FEE, copy_escape, "\\N"
+        deposit = K.DEPOSIT.value
         entries, errors = [], self.errors
         for line, account_id, day, reference, kind, amount, record_id, record_fen, note in lines:
             key = (account_id, reference)
@@ -162,7 +166,11 @@ class Booking:
                 amount = -amount
             state = books[account_id]
             new_balance = state.balance + amount
-            refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
+            # A deposit into an open account passes whatever the rest (the common line).
+            if kind == deposit and state.open and new_balance >= 0:
+                refusal = None
+            else:
+                refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
             if refusal:
                 errors.extend(
                     {"line": line, "column": HEADER.get(field, ""), "message": str(message)}
@@ -175,27 +183,17 @@ class Booking:
                 deposited[record_id] += amount
             elif kind in (K.RELEASE, K.REFUND) and state._liability is not None:
                 state._liability += amount
+            # The entry as a line of COPY text (the fields of RowsTrail, in the model's order).
             entries.append(
-                (
-                    state.account.bureau_id,
-                    account_id,
-                    kind,
-                    amount,
-                    new_balance,
-                    day,
-                    record_id if kind == fee else None,
-                    None,
-                    reference,
-                    note,
-                    now,
-                )
+                f"{bureaus[account_id]}\t{account_id}\t{kind}\t{amount}\t{new_balance}\t{day}\t"
+                f"{record_id if kind == fee else NULL}\t{NULL}\t{escape(reference)}\t{escape(note)}"
             )
             last = last_day.get(account_id)
             if last is None or last < day:
                 last_day[account_id] = day
         if errors:
             return  # the file is refused: the rest is checked, nothing more written
-        LedgerEntry.objects.bulk_copy_values(entries, object_repr=self._repr)
+        self.trail.copy(entries, created_at=self.now)
         self.inserted += len(entries)
         deposited.clear()
 
@@ -211,3 +209,32 @@ class Booking:
         # movements covers the file's days).
         for day in sorted(set(self.last_day.values())):
             accounts_evaluate([pk for pk, d in self.last_day.items() if d == day], today=day)
+
+    def record_trail(self, record) -> None:
+        """The audit event of the entries booked, once `record` (the import) is saved."""
+        self.trail.record(
+            bureau_id=record.bureau_id,
+            object_repr=f"{record._meta.verbose_name} {record.pk}",
+            changes={
+                "statement_import": record.pk,
+                "file": record.original_name,
+                "accounts": sorted(self.last_day),
+                "created_at": self.now,
+            },
+        )
+
+
+def trail_matches(event) -> bool:
+    """Whether the ledger holds exactly what an import's audit event says it booked: the
+    entries of its accounts in its id range (no other entry of them can be there: the accounts
+    stayed locked while the ids were taken), counted and hashed again from PostgreSQL's own
+    COPY text of them (dates written as ISO whatever the session's DateStyle)."""
+    found = event.changes
+    fields = [f"to_char({f}, 'YYYY-MM-DD')" if f == "booked_on" else f for f in found["fields"]]
+    accounts = ",".join(str(int(pk)) for pk in found["accounts"])
+    query = (
+        f"SELECT {', '.join(fields)} FROM {LedgerEntry._meta.db_table} "  # noqa: S608 (ints)
+        f"WHERE account_id = ANY('{{{accounts}}}'::bigint[]) "
+        f"AND id > {int(found['after_id'])} AND id <= {int(found['last_id'])} ORDER BY id"
+    )
+    return audit.text_digest(query) == (found["count"], found["sha256"])

@@ -140,6 +140,7 @@ def _process(record: StatementImport, upload, kind: str, *, actor) -> StatementI
                 record.inserted, record.duplicates = booking.inserted, booking.duplicates
                 record.finished_at = timezone.now()
                 record.save()
+                booking.record_trail(record)
     except sheets.FileRefused as exc:
         _refuse(record, [{"line": 0, "column": "", "message": str(exc)}])
     except _Refused as exc:

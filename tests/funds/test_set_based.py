@@ -1,9 +1,11 @@
 """The set-based paths: a statement file over several accounts is booked with one bulk insert
-(running balances per account, the ledger's rules checked line by line, audit rows for every
-entry), and the warnings of every account are computed by a few grouped queries whatever the
+(running balances per account, the ledger's rules checked line by line, one audit event for
+the entries), and the warnings of every account are computed by a few grouped queries whatever the
 number of accounts, idempotently (a second run raises, resolves and notifies nothing)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,11 +13,13 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
+from bureaus import rls
 from bureaus.context import acting, system_actor
 from bureaus.models import AuditEvent
 from core.models import Notification
 from funds.models import EscrowAccount, FundWarning, LedgerEntry
 from funds.services import fees, ledger, periodic, statements, warnings
+from funds.services.statement_booking import trail_matches
 from tests.funds.conftest import make_institution
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +58,7 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
         account = accounts[n % 3]
         kind, amount = ("存入保证金", "100.00") if n < 27 else ("支取保证金", "50")
         rows.append([account.account_number, "2026-03-02", f"R{n:03d}", kind, amount, "", ""])
-    audit_before = AuditEvent.objects.filter(model="funds.ledgerentry").count()
+    audit_before = list(AuditEvent.objects.values_list("pk", flat=True))
     done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
     assert (done.state, done.inserted, done.duplicates) == ("done", 30, 0), done.errors
     for account in accounts:
@@ -65,8 +69,65 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
         for entry in entries:
             running += entry.amount_fen
             assert entry.balance_after_fen == running
-    # Every entry has its audit row, written in bulk in the same transaction.
-    assert AuditEvent.objects.filter(model="funds.ledgerentry").count() - audit_before == 30
+    # The entries' trail is one event (bureaus.audit.RowsTrail): who, the import, its file and
+    # accounts, the id range, the count and the digest of the entries, which the ledger matches.
+    (event,) = AuditEvent.objects.filter(model="funds.ledgerentry").exclude(pk__in=audit_before)
+    ids = list(LedgerEntry.objects.order_by("id").values_list("id", flat=True))
+    # …written as the import's own event, in the same transaction (who, from which request).
+    own = AuditEvent.objects.get(model="funds.statementimport", object_id=str(done.pk))
+    who = ("bureau_id", "actor_id", "actor_repr", "request_id", "ip")
+    assert [getattr(event, f) for f in who] == [getattr(own, f) for f in who]
+    assert (event.bureau_id, event.action) == (tree.a.pk, "create")
+    changes = event.changes
+    assert event.object_id == f"{changes['after_id'] + 1}-{ids[-1]}"
+    assert (changes["statement_import"], changes["file"]) == (done.pk, "s.csv")
+    assert changes["accounts"] == sorted(a.pk for a in accounts)
+    assert changes["after_id"] < ids[0] and (changes["last_id"], changes["count"]) == (ids[-1], 30)
+    assert trail_matches(event)
+    # A wrong count, digest or scope, and the check fails (it can).
+    assert not trail_matches(AuditEvent(changes=dict(changes, count=29)))
+    assert not trail_matches(AuditEvent(changes=dict(changes, sha256="0" * 64)))
+    assert not trail_matches(AuditEvent(changes=dict(changes, accounts=changes["accounts"][:2])))
+    # …nor does a range that leaves an entry out.
+    assert not trail_matches(AuditEvent(changes=dict(changes, last_id=ids[-2])))
+
+
+def test_an_import_under_the_districts_policies_keeps_the_files_order(tree, officer_a):
+    accounts = _accounts(tree, 2)
+    rows = [
+        [accounts[n % 2].account_number, "2026-03-02", f"P{n:02d}", "存入保证金", n + 1, "", ""]
+        for n in range(20)
+    ]
+    officer = tree.user("a", "officer")
+    with rls.use(rls.for_membership(officer, officer.memberships.get())):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT row_security_active('funds_ledgerentry')")
+            assert cursor.fetchone()[0]  # the staged path (bureaus.copying)
+        done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=_csv(rows))
+        assert (done.state, done.inserted) == ("done", 20), done.errors
+        # The sequence numbers the entries in the file's order, through the staging table.
+        references = LedgerEntry.objects.order_by("id").values_list("bank_reference", flat=True)
+        assert list(references) == [f"P{n:02d}" for n in range(20)]
+        assert trail_matches(AuditEvent.objects.get(model="funds.ledgerentry"))
+
+
+def test_the_trail_of_notes_that_copy_escapes(tree, officer_a):
+    (account,) = _accounts(tree, 1)
+    notes = ["制表\t符", "反斜杠\\N", "换\n行", "全角　空格", "\\"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for n, note in enumerate(notes):
+        writer.writerow(
+            [account.account_number, "2026-03-02", f"E{n}", "存入保证金", "1", "", note]
+        )
+    upload = SimpleUploadedFile("e.csv", out.getvalue().encode(), "text/csv")
+    done = statements.statement_import(actor=officer_a, bureau=tree.a, upload=upload)
+    assert (done.state, done.inserted) == ("done", len(notes)), done.errors
+    stored = list(LedgerEntry.objects.order_by("id").values_list("note", flat=True))
+    assert stored == [note.strip() for note in notes]
+    event = AuditEvent.objects.get(model="funds.ledgerentry")
+    assert event.changes["count"] == len(notes) and trail_matches(event)
 
 
 def test_the_ledger_rules_refuse_lines_by_their_running_balance_and_write_nothing(tree, officer_a):
