@@ -207,30 +207,6 @@ def record_bulk_copy(model, rows, *, using: str = "default") -> None:
     )
 
 
-def record_copied_values(model, rows, *, object_repr, using: str = "default") -> None:
-    """record_bulk_copy for rows given as value tuples (every concrete field, primary key
-    first, in the model's order) rather than instances: the same audit rows, column for
-    column, for `BureauScopedQuerySet.bulk_copy_values`. `object_repr(row)` is what the
-    model's __str__ would give for the row."""
-    if not rows:
-        return
-    names = [f.attname for f in model._meta.concrete_fields]
-    if names[0] != model._meta.pk.attname:
-        raise ValueError("record_copied_values: the primary key comes first")
-    names = names[1:]
-    bureau = names.index("bureau_id") + 1
-    changes = _changes_encoder(model)
-    _copy_events(
-        model,
-        len(rows),
-        (
-            (row[bureau], row[0], object_repr(row), changes(dict(zip(names, row[1:], strict=True))))
-            for row in rows
-        ),
-        using=using,
-    )
-
-
 class RowsTrail:
     """One creation event for a bulk write of append-only rows (an import's ledger entries)
     instead of one per row (issue 14): `copy()` the rows, then `record()` the event in the same

@@ -166,31 +166,6 @@ class BureauScopedQuerySet(ScopedQuerySet):
             audit.record_bulk_copy(model, objs, using=self.db)
         return objs
 
-    def bulk_copy_values(self, rows, *, object_repr) -> list[int]:
-        """bulk_copy for rows given as value tuples rather than instances, for imports whose
-        Python cost per row matters (no model instance per row): each tuple holds every
-        concrete field but the primary key, in the model's order, as plain values (only
-        fields psycopg writes as they are: no encrypted or JSON field). The caller gives the
-        bureau (its parent's, as inherit_bureau would) and the auto_now(_add) times (one for
-        the batch). Returns the ids, reserved in the order of `rows`; the same audit rows as
-        bulk_copy (audit.record_copied_values; `object_repr(row)` is the model's __str__ for
-        a row, primary key first), in one transaction with row-level security, triggers and
-        constraints applying."""
-        from bureaus import audit, copying
-
-        model = self.model
-        fields = list(model._meta.concrete_fields)
-        if any(type(f) not in _PLAIN_FIELDS for f in fields) or not fields[0].primary_key:
-            raise ValueError(f"bulk_copy_values: {model.__name__} has fields to prepare")
-        if not rows:
-            return []
-        with transaction.atomic(using=self.db):
-            ids = copying.reserve_ids(model, len(rows), using=self.db)
-            full = [(new_id, *row) for new_id, row in zip(ids, rows, strict=True)]
-            copying.copy_rows(model, [f.column for f in fields], full, using=self.db)
-            audit.record_copied_values(model, full, object_repr=object_repr, using=self.db)
-        return ids
-
 
 class BureauOwnedModel(models.Model):
     """A row owned by a bureau (most often a district); the unit of tenancy."""
