@@ -2,8 +2,7 @@
 statements' own cap imports through the page and the API (the upload spooled to a temporary
 file, read as a stream), an .xlsx keeps the general cap; lines are checked and booked in
 chunks inside the file's one transaction (a refused line in a late chunk writes nothing);
-duplicates are found across chunks; a GBK file streams; the entries' audit rows written from
-value tuples are those written from instances."""
+duplicates are found across chunks; a GBK file streams."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
