@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.models import Complaint, SupervisionOrder
+from core.filters import FilterSet
 
 
-class ComplaintFilterSet(django_filters.FilterSet):
+class ComplaintFilterSet(FilterSet):
     """The inbox filters; `overdue` means open and past its reply date today (whether or not
     the periodic job has run yet)."""
 

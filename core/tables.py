@@ -19,11 +19,15 @@ Guarantees:
   500).
 """
 
+import html
+import unicodedata
+
 import django_tables2 as tables
 from django import forms
 from django.http import QueryDict
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
@@ -208,13 +212,27 @@ def saved_query(query: str) -> str:
     return kept.urlencode()[:1000]
 
 
+def text(value) -> str:
+    """`value` escaped for HTML, as django.utils.html.escape gives it (html.escape of str()),
+    without its lazy-string wrapper: called for every cell of a list's rows (issue 11)."""
+    return html.escape(str(value))
+
+
+def truncated(value: str, length: int) -> str:
+    """Truncator(value).chars(length), with its cost (a translated ellipsis, a walk over the
+    characters) only for a value longer than `length`."""
+    if len(value) <= length:
+        return unicodedata.normalize("NFC", value)  # what Truncator returns for a short one
+    return Truncator(value).chars(length)
+
+
 def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> list:
     """A list's rows as HTML, one string a row, for the lists whose template nodes per row
     (~25) were the page's largest cost (issue 11). Each row: the checkbox of the bulk form
     (labelled "Select <label(row)>"), then `cells(row)`, its other `<td>`s, each value escaped
     by it; `row_class(row)` a class for the `<tr>` or "". With the grouping on, a header row
     comes before each district's first row."""
-    select_label = escape(gettext("Select"))
+    select_label = text(gettext("Select"))
     out, group = [], object()
     for row in rows:
         if grouped and row.bureau_id != group:
@@ -231,7 +249,7 @@ def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> 
             f'<tr class="{css}">' if css else "<tr>",
             '<td class="table-select"><input class="form-check-input" type="checkbox" '
             f'name="id" value="{int(row.pk)}" form="bulk" '
-            f'aria-label="{select_label} {escape(label(row))}"></td>',
+            f'aria-label="{select_label} {text(label(row))}"></td>',
             *cells(row),
             "</tr>",
         ]

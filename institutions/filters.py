@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.models import Street
+from core.filters import FilterSet
 from institutions import rules
 from institutions.models import Institution, ListEntry
 from institutions.selectors import licence_condition, search_condition
@@ -16,7 +17,7 @@ def _streets(request):
     return Street.objects.visible_to(request.user)
 
 
-class InstitutionFilterSet(django_filters.FilterSet):
+class InstitutionFilterSet(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_q", help_text=_("Name, pinyin initials or credit code")
     )
