@@ -34,7 +34,10 @@ from _load import WRK, Endpoint, load
 from _load import get as _get
 from _setup import ROOT
 
-CONCURRENCY = (1, 4, 8)
+# JIANGUAN_BENCH_CONCURRENCY=1 (or "1,4"): only those client counts, for a quick comparison.
+CONCURRENCY = tuple(
+    int(c) for c in os.environ.get("JIANGUAN_BENCH_CONCURRENCY", "1,4,8").split(",") if c
+)
 WORKERS = 3
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
