@@ -29,10 +29,22 @@ _RENDERED: dict = {}
 _RENDERED_MAX = 4096
 
 
+# Choices read from a queryset are cached only for these models: names of places and bureaus,
+# never of people. Their options are read once (the one query the select always ran) and the
+# markup is kept by what they are, so another user's choices make another key.
+_CACHED_CHOICE_MODELS = frozenset({"bureaus.street", "bureaus.bureau", "bureaus.department"})
+
+
 def _rendered_key(field, css):
     widget = field.field.widget
-    if type(widget) not in _CACHED_WIDGETS or isinstance(field.field, ModelChoiceField):
+    if type(widget) not in _CACHED_WIDGETS:
         return None
+    if isinstance(field.field, ModelChoiceField):
+        if field.field.queryset.model._meta.label_lower not in _CACHED_CHOICE_MODELS:
+            return None
+        # One query, for the key and the markup (through iter(): list() of the iterator itself
+        # would ask its len(), a count query).
+        widget.choices = list(iter(widget.choices))
     value = field.value()
     choices = ()
     if not isinstance(widget, Select):
@@ -43,7 +55,7 @@ def _rendered_key(field, css):
         for option, label in widget.choices:
             if not isinstance(label, (str, Promise)):
                 return None  # an option group: not worth the key
-            choices.append((option, str(label)))
+            choices.append((str(option), str(label)))
         choices = tuple(choices)
     return (
         type(widget),
