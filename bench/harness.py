@@ -37,7 +37,10 @@ from _load import WRK, Endpoint, load
 from _load import get as _get
 from _setup import ROOT
 
-CONCURRENCY = (1, 4, 8)
+# JIANGUAN_BENCH_CONCURRENCY=1 (or "1,4"): only those client counts, for a quick comparison.
+CONCURRENCY = tuple(
+    int(c) for c in os.environ.get("JIANGUAN_BENCH_CONCURRENCY", "1,4,8").split(",") if c
+)
 WORKERS = 3
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
@@ -48,6 +51,13 @@ KINDS = {k for k in os.environ.get("JIANGUAN_BENCH_KINDS", "").split(",") if k}
 # The base data size only (no growth figures), to iterate fast: JIANGUAN_BENCH_BASE_ONLY=1.
 BASE_ONLY = os.environ.get("JIANGUAN_BENCH_BASE_ONLY", "") not in ("", "0")
 FLOOR = "FLOOR (bureau detail API)"
+# JIANGUAN_BENCH_SMALL=1: only the base size, a tenth of it (a quick look while working on the
+# Python cost; the figures for the README come from the full run).
+SMALL = os.environ.get("JIANGUAN_BENCH_SMALL") == "1"
+# JIANGUAN_BENCH_PROFILE=N: instead of the HTTP load, each endpoint served N times in this
+# process (production settings, WSGI handler, no network) under cProfile, its top functions
+# printed.
+PROFILE = int(os.environ.get("JIANGUAN_BENCH_PROFILE") or 0)
 
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "bench_settings",
@@ -265,6 +275,8 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
     """For each (label, size): `prepare(size)` brings the data to that size, then every
     endpoint of `endpoints_for(size)` is measured against one gunicorn. The p95 of the last
     size over the first's is each row's growth."""
+    if SMALL:
+        sizes = [(f"{size // 10:,}", size // 10) for _label, size in sizes[:1]]
     rows = []
     if BASE_ONLY:
         sizes = sizes[:1]
@@ -281,8 +293,13 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
         for label, size in sizes:
             prepare(size)
             print(f"{label}: load average {_loadavg()}", flush=True)
+            if PROFILE:
+                profile(endpoints_for(size))
+                continue
             rows += measure(server, endpoints_for(size), label)
         print(f"end: load average {_loadavg()}", flush=True)
+    if PROFILE:
+        return rows
     first, last = sizes[0][0], sizes[-1][0]
     base = {(r["endpoint"], r["concurrency"]): r for r in rows if r["size"] == first}
     for row in rows:
@@ -293,6 +310,75 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
         print(_line(row))
     _write_markdown(rows)
     return rows
+
+
+def profile(endpoints: list[Endpoint]):
+    """Each endpoint served PROFILE times through Django's WSGI handler in this process (the
+    server's settings; templates, URL conf and static manifest warmed by a first request),
+    under cProfile: the wall time a request and the functions that take it."""
+    import cProfile
+    import io
+    import pstats
+    from urllib.parse import urlencode
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import reset_queries
+
+    handler = WSGIHandler()
+
+    def environ(endpoint):
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": endpoint.path,
+            "QUERY_STRING": urlencode(endpoint.params, doseq=True),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_ACCEPT_LANGUAGE": "zh-hans",
+            "HTTP_COOKIE": endpoint.cookie,
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+        }
+
+    def serve(endpoint):
+        response = handler(environ(endpoint), lambda status, headers, exc=None: None)
+        b"".join(response)
+        response.close()
+        return response.status_code
+
+    for number, endpoint in enumerate(endpoints):
+        if KINDS and endpoint.kind not in KINDS:
+            continue
+        for _ in range(WARM_UP):
+            status = serve(endpoint)
+        if status != 200:
+            raise RuntimeError(f"{endpoint.name}: HTTP {status}")
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(PROFILE):
+            serve(endpoint)
+        profiler.disable()
+        took = (time.perf_counter() - started) * 1000 / PROFILE
+        dump = ROOT / "bench" / "out" / f"profile-{Path(sys.argv[0]).stem}-{number}.pstats"
+        profiler.dump_stats(dump)
+        reset_queries()
+        plain = []
+        for _ in range(PROFILE):
+            begun = time.perf_counter()
+            serve(endpoint)
+            plain.append((time.perf_counter() - begun) * 1000)
+        print(
+            f"\n== {endpoint.name}: {statistics.median(plain):.2f} ms a request in process "
+            f"(p50 of {PROFILE}; {took:.2f} ms profiled; {dump.name})",
+            flush=True,
+        )
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+        print(out.getvalue(), flush=True)
 
 
 def _loadavg() -> str:
@@ -333,6 +419,9 @@ def check_python_cost(rows, size):
         print(f"  floor at {size}, c=1: p50 {floor_p50:.1f} ms")
     for r in at_one:
         if r["endpoint"] != FLOOR:
+            if not r["queries"]:
+                print(f"  [—] {r['endpoint']}: no SQL (answered from Redis), no ratio")
+                continue
             limit = 3 if r["kind"] == "api" else 5
             above = "" if floor_p50 is None else f"; {r['p50'] - floor_p50:.1f} ms above the floor"
             check(

@@ -93,12 +93,19 @@ class ScopedListView(ScopedPageMixin, ListView):
                     value = getattr(row, name)
                     setattr(row, f"{name}_label", by_value.get(value, value))
         for attr, url_name in self.row_urls.items():
-            before, mark, after = reverse(url_name, args=[_PK_MARK]).rpartition(str(_PK_MARK))
-            if not mark:
-                raise ValueError(f"{url_name} does not take the row's pk as its argument")
+            link = pk_link(url_name)
             for row in context["object_list"]:
-                setattr(row, attr, f"{before}{int(row.pk)}{after}")
+                setattr(row, attr, link(row.pk))
         return context
+
+
+def pk_link(url_name):
+    """pk → the URL of `url_name` (a route of one argument, the pk), reversed once for a whole
+    list instead of once per row."""
+    before, mark, after = reverse(url_name, args=[_PK_MARK]).rpartition(str(_PK_MARK))
+    if not mark:
+        raise ValueError(f"{url_name} does not take the row's pk as its argument")
+    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 # {field: {value: label}} by (model, fields, language): the labels are fixed while the process

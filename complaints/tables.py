@@ -1,13 +1,12 @@
 """The columns of the tip-off inbox and the supervision-order list (core.tables), and the
 inbox's rows as HTML."""
 
-from django.utils.html import escape, format_html
-from django.utils.text import Truncator
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import Column
 
-from core.tables import ListTable, html_rows, sort
+from core.tables import ListTable, html_rows, sort, text, truncated
 from core.templatetags.calendar_tags import calendar_warning
 
 
@@ -55,25 +54,25 @@ def inbox_rows(rows, *, shown, today, **layout):
     on = [name for name in INBOX_OPTIONAL if shown.get(name)]
 
     def cells(c):
-        code = escape(c.tracking_code)
-        yield f'<td><a href="{escape(c.detail_url)}">{code}</a></td>'
+        code = text(c.tracking_code)
+        yield f'<td><a href="{text(c.detail_url)}">{code}</a></td>'
         for name in on:
             if name == "institution":
-                cell = escape(Truncator(c.institution_name).chars(30))
+                cell = text(truncated(c.institution_name, 30))
             elif name == "category":
-                cell = escape(c.category_label)
+                cell = text(c.category_label)
             elif name == "channel":
-                cell = escape(c.channel_label)
+                cell = text(c.channel_label)
             elif name == "status":
                 late = overdue if c.is_open and c.due_on < today else ""
                 badge = _BADGE.get(c.status, "text-bg-primary")
-                cell = f'<span class="badge {badge}">{escape(c.status_label)}</span>{late}'
+                cell = f'<span class="badge {badge}">{text(c.status_label)}</span>{late}'
             elif name == "due_on":
                 cell = f"{c.due_on.isoformat()}{calendar_warning(c.due_on)}"
             elif name == "handler":
-                cell = escape(c.assignee) if c.assignee else "—"
+                cell = text(c.assignee) if c.assignee else "—"
             else:  # district
-                cell = escape(c.bureau.name)
+                cell = text(c.bureau.name)
             yield f"<td>{cell}</td>"
 
     return html_rows(rows, cells, label=lambda c: c.tracking_code, **layout)

@@ -19,11 +19,17 @@ Guarantees:
   500).
 """
 
+import copy
+import html
+import unicodedata
+from collections import OrderedDict
+
 import django_tables2 as tables
 from django import forms
 from django.http import QueryDict
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
@@ -38,6 +44,16 @@ CONTROL_PARAMS = ("sort", "per_page", "district", "group")
 LISTS: dict[str, type] = {}
 
 
+class _DeclaredColumns(OrderedDict):
+    """A table class's columns (`base_columns`): each table made for a request deep-copies
+    them (django-tables2), lazy headers, sort keys and all; a copy of each column serves as
+    well (a table sets attributes on its own columns, never inside them), at a fraction of the
+    cost (issue 11)."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, copy.copy(column)) for name, column in self.items())
+
+
 class ListTable(tables.Table):
     """The base of the lists' tables: rows are rendered by the list's template. A subclass's
     Meta derives from ListTable.Meta (django-tables2 does not inherit it otherwise), so that a
@@ -46,6 +62,10 @@ class ListTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle table-stack"}
         orderable = False  # a column sorts only when it says so
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.base_columns = _DeclaredColumns(cls.base_columns)
 
 
 def sort(*keys):
@@ -208,13 +228,27 @@ def saved_query(query: str) -> str:
     return kept.urlencode()[:1000]
 
 
+def text(value) -> str:
+    """`value` escaped for HTML, as django.utils.html.escape gives it (html.escape of str()),
+    without its lazy-string wrapper: called for every cell of a list's rows (issue 11)."""
+    return html.escape(str(value))
+
+
+def truncated(value: str, length: int) -> str:
+    """Truncator(value).chars(length), with its cost (a translated ellipsis, a walk over the
+    characters) only for a value longer than `length`."""
+    if len(value) <= length:
+        return unicodedata.normalize("NFC", value)  # what Truncator returns for a short one
+    return Truncator(value).chars(length)
+
+
 def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> list:
     """A list's rows as HTML, one string a row, for the lists whose template nodes per row
     (~25) were the page's largest cost (issue 11). Each row: the checkbox of the bulk form
     (labelled "Select <label(row)>"), then `cells(row)`, its other `<td>`s, each value escaped
     by it; `row_class(row)` a class for the `<tr>` or "". With the grouping on, a header row
     comes before each district's first row."""
-    select_label = escape(gettext("Select"))
+    select_label = text(gettext("Select"))
     out, group = [], object()
     for row in rows:
         if grouped and row.bureau_id != group:
@@ -231,7 +265,7 @@ def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> 
             f'<tr class="{css}">' if css else "<tr>",
             '<td class="table-select"><input class="form-check-input" type="checkbox" '
             f'name="id" value="{int(row.pk)}" form="bulk" '
-            f'aria-label="{select_label} {escape(label(row))}"></td>',
+            f'aria-label="{select_label} {text(label(row))}"></td>',
             *cells(row),
             "</tr>",
         ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from bureaus import ratelimit
 from bureaus.models import Bureau
-from bureaus.pages import public
+from bureaus.pages import pk_link, public
 from institutions import extensions, official_documents, selectors
 from institutions.models import ListEntry
 
@@ -34,6 +34,9 @@ def search(request):
             status=429,
         )
     results, broad = _search_page(query)
+    link = pk_link("public_institutions:detail")
+    for row in results:
+        row["detail_url"] = link(row["id"])
     return render(
         request,
         "institutions/public/search.html",

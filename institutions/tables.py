@@ -1,12 +1,12 @@
 """The columns of the registry list (core.tables): headers, and which of them sort; the
 list's rows as HTML."""
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import Column
 
-from core.tables import ListTable, html_rows, sort
+from core.tables import ListTable, html_rows, sort, text
 
 
 class InstitutionTable(ListTable):
@@ -50,7 +50,7 @@ def list_rows(rows, *, shown, **layout):
     loop gave. Each row carries `category_label`, `status_label`, `detail_url`,
     `warning_labels` and `licence_expired` (the list view sets them); `layout` is html_rows'
     grouping and width."""
-    no_expiry = escape(gettext("No expiry"))
+    no_expiry = text(gettext("No expiry"))
     none_on_file = format_html(
         '<span class="text-body-secondary">{}</span>', gettext("None on file")
     )
@@ -60,18 +60,18 @@ def list_rows(rows, *, shown, **layout):
     on = [name for name in OPTIONAL if shown.get(name)]
 
     def cells(i):
-        yield f'<td><a href="{escape(i.detail_url)}">{escape(i.name)}</a></td>'
+        yield f'<td><a href="{text(i.detail_url)}">{text(i.name)}</a></td>'
         for column in on:
             if column == "credit_code":
-                yield f'<td class="font-monospace small">{escape(i.credit_code or "—")}</td>'
+                yield f'<td class="font-monospace small">{text(i.credit_code or "—")}</td>'
             elif column == "category":
-                yield f"<td>{escape(i.category_label)}</td>"
+                yield f"<td>{text(i.category_label)}</td>"
             elif column == "status":
                 badge = _BADGE.get(i.status, "text-bg-secondary")
-                yield f'<td><span class="badge {badge}">{escape(i.status_label)}</span></td>'
+                yield f'<td><span class="badge {badge}">{text(i.status_label)}</span></td>'
             elif column == "street":
                 street = i.street.name if i.street_id else ""
-                yield f"<td>{escape(street or '—')}</td>"
+                yield f"<td>{text(street or '—')}</td>"
             elif column == "licence":
                 if i.licence_expires_on:
                     late = expired if i.licence_expired else ""
@@ -91,7 +91,7 @@ def list_rows(rows, *, shown, **layout):
                 )
                 yield f'<td class="row-warnings">{badges}</td>'
             else:  # district
-                yield f'<td class="small">{escape(i.bureau.name)}</td>'
+                yield f'<td class="small">{text(i.bureau.name)}</td>'
 
     def row_class(i):
         return "licence-expired" if i.licence_expired else ""

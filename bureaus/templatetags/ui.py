@@ -1,6 +1,8 @@
 """Presentation helpers shared by every app's templates."""
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms import (
     CheckboxInput,
     ModelChoiceField,
@@ -10,6 +12,8 @@ from django.forms import (
     SelectMultiple,
     TextInput,
 )
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
@@ -25,10 +29,22 @@ _RENDERED: dict = {}
 _RENDERED_MAX = 4096
 
 
+# Choices read from a queryset are cached only for these models: names of places and bureaus,
+# never of people. Their options are read once (the one query the select always ran) and the
+# markup is kept by what they are, so another user's choices make another key.
+_CACHED_CHOICE_MODELS = frozenset({"bureaus.street", "bureaus.bureau", "bureaus.department"})
+
+
 def _rendered_key(field, css):
     widget = field.field.widget
-    if type(widget) not in _CACHED_WIDGETS or isinstance(field.field, ModelChoiceField):
+    if type(widget) not in _CACHED_WIDGETS:
         return None
+    if isinstance(field.field, ModelChoiceField):
+        if field.field.queryset.model._meta.label_lower not in _CACHED_CHOICE_MODELS:
+            return None
+        # One query, for the key and the markup (through iter(): list() of the iterator itself
+        # would ask its len(), a count query).
+        widget.choices = list(iter(widget.choices))
     value = field.value()
     choices = ()
     if not isinstance(widget, Select):
@@ -39,7 +55,7 @@ def _rendered_key(field, css):
         for option, label in widget.choices:
             if not isinstance(label, (str, Promise)):
                 return None  # an option group: not worth the key
-            choices.append((option, str(label)))
+            choices.append((str(option), str(label)))
         choices = tuple(choices)
     return (
         type(widget),
@@ -104,3 +120,37 @@ def audit_model(label):
     from bureaus.audit_display import model_name
 
     return model_name(label)
+
+
+# What `{% static %}` and an argument-less `{% url %}` give never changes while the process
+# runs (the static manifest is read once, the URL conf is fixed): base.html asked the manifest
+# storage 8 times and reverse() 7 times on every page, ~0.2 ms each (issue 11). Kept by the
+# settings and URL conf they depend on; cleared when a test changes a setting.
+_ASSETS: dict = {}
+_ROUTES: dict = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _ASSETS.clear()
+    _ROUTES.clear()
+
+
+@register.simple_tag
+def asset(path):
+    """`{% asset "css/x.css" %}`: `{% static "css/x.css" %}`, looked up once per process."""
+    url = _ASSETS.get(path)
+    if url is None:
+        url = _ASSETS[path] = static(path)
+    return url
+
+
+@register.simple_tag
+def route(name):
+    """`{% route "home" %}`: `{% url "home" %}` for a route without arguments, reversed once
+    per URL conf and script prefix."""
+    key = (name, get_urlconf(), get_script_prefix())
+    url = _ROUTES.get(key)
+    if url is None:
+        url = _ROUTES[key] = reverse(name)
+    return url

@@ -4,9 +4,12 @@ another's labels, and nothing typed is kept."""
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from bureaus import menus
+from bureaus.models import Street
 from bureaus.templatetags import ui
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +54,55 @@ def test_menus_are_kept_per_role_and_language(tree):
     current = [m.key for m in menus.menus_for(officer, "/complaints/") if m.current]
     assert current == ["complaints"]
     assert not [m for m in menus.menus_for(officer, "/") if m.current]
+
+
+def test_a_street_select_is_kept_per_choices_with_its_one_query(tree, as_system, client):
+    """The registry's street filter (a queryset's choices) is kept by the options it shows:
+    each district's officer sees only its own streets, from the cache as well, and the page
+    runs as many queries whether the markup was kept or not."""
+    Street.objects.create(bureau=tree.a, name="北山街道")
+    Street.objects.create(bureau=tree.b, name="湖滨街道")
+    ui._RENDERED.clear()
+
+    def street_select(key):
+        client.force_login(tree.user(key, "officer"))
+        body = client.get("/institutions/").content.decode()
+        return body.split('name="street"')[1].split("</select>")[0]
+
+    first_a = street_select("a")
+    assert "北山街道" in first_a and "湖滨街道" not in first_a
+    first_b = street_select("b")
+    assert "湖滨街道" in first_b and "北山街道" not in first_b
+    client.force_login(tree.user("a", "officer"))
+    ui._RENDERED.clear()
+    with CaptureQueriesContext(connection) as drawn:
+        client.get("/institutions/")
+    kept = dict(ui._RENDERED)
+    assert any("北山街道" in html for html in kept.values())
+    with CaptureQueriesContext(connection) as from_cache:
+        client.get("/institutions/")
+    assert len(from_cache.captured_queries) == len(drawn.captured_queries)
+    assert kept == ui._RENDERED
+    assert street_select("a") == first_a and street_select("b") == first_b
+
+
+def test_a_select_of_people_is_never_kept():
+    from django.contrib.auth import get_user_model
+
+    class _People(forms.Form):
+        who = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+
+    ui._RENDERED.clear()
+    ui.bs(_People()["who"])
+    assert not ui._RENDERED
+
+
+def test_assets_and_routes_are_the_static_and_url_tags_and_follow_the_settings(settings):
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    assert ui.asset("css/jianguan.css") == static("css/jianguan.css")
+    assert ui.route("home") == reverse("home")
+    settings.STATIC_URL = "/elsewhere/"
+    assert ui.asset("css/jianguan.css") == static("css/jianguan.css")
+    assert ui.asset("css/jianguan.css").startswith("/elsewhere/")
