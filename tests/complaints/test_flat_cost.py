@@ -199,13 +199,14 @@ def test_duplicate_hint_scores_only_the_latest_open_tip_offs(tree, institution_a
 def test_city_inbox_reads_its_districts_with_its_scope(
     tree, late_complaints, django_assert_num_queries
 ):
-    """The superior's district filter comes from the scope's own query of the subtree (issue 11):
-    session, user, membership, the subtree, notifications, the capped count, the page, the
-    saved filters."""
+    """The superior's district filter comes from the scope's own subtree (issue 11): session,
+    user, notifications, the capped count, the page, the saved filters (the memberships and
+    their subtree come from Redis after the first request)."""
     client = Client()
     client.force_login(tree.user("city", "supervisor"))
-    client.get("/complaints/")  # the calendar's known years, read once per process
-    with django_assert_num_queries(8):
+    # The calendar's known years (read once per process) and the memberships (kept in Redis).
+    client.get("/complaints/")
+    with django_assert_num_queries(6):
         body = client.get("/complaints/", {"group": "district"}).content.decode()
     select = body[
         body.index('id="id_district"') : body.index("</select>", body.index('id="id_district"'))
@@ -232,8 +233,9 @@ def test_inbox_rows_escape_what_was_typed(tree):
 
 def test_detail_page_queries_are_pinned(tree):
     """The reward and the refund dispute come with the tip-off (select_related), and a view
-    with no unread notification for the page runs one look-up, not the audited update: 10
-    queries (was 13), 11 for an open tip-off (its duplicate hint)."""
+    with no unread notification for the page runs one look-up, not the audited update: 9
+    queries (was 13; the memberships from Redis after the first request), 10 for an open
+    tip-off (its duplicate hint)."""
     from complaints.models import RefundDispute, Reward
 
     with acting(system_actor("tests")):
@@ -250,7 +252,7 @@ def test_detail_page_queries_are_pinned(tree):
     client = Client()
     client.force_login(tree.user("a", "officer"))
     client.get(f"/complaints/{bare.pk}/")
-    for record, expected in ((complaint, 10), (bare, 11)):
+    for record, expected in ((complaint, 9), (bare, 10)):
         with CaptureQueriesContext(connection) as queries:
             body = client.get(f"/complaints/{record.pk}/").content.decode()
         statements = [q["sql"] for q in queries.captured_queries]
