@@ -4,7 +4,8 @@ forgot `visible_to` still returns nothing of another district.
 How it works (docs/security-database.md has the whole design):
 - Every bureau-owned table (each concrete `BureauOwnedModel`, and the audit trail) has row-level
   security enabled and the policies `jianguan_*` (re-made by
-  `bureaus.rls_policies.install_policies` after every `migrate`). The application connects as a role that owns no table, so the policies apply.
+  `bureaus.rls_policies.install_policies` after every `migrate`). The application connects as
+  a role that owns no table, so the policies apply.
 - The policies read four session settings: `jianguan.read_bureaus` (the acting bureau's subtree),
   `jianguan.write_bureaus` (the acting bureau itself), `jianguan.user` (the signed-in user, who
   may read their own memberships) and `jianguan.platform` ('on' lifts the limits).
