@@ -35,6 +35,7 @@ from pathlib import Path
 
 from _load import WRK, Endpoint, load
 from _load import get as _get
+from _profile import profile
 from _setup import ROOT
 
 # JIANGUAN_BENCH_CONCURRENCY=1 (or "1,4"): only those client counts, for a quick comparison.
@@ -294,7 +295,7 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
             prepare(size)
             print(f"{label}: load average {_loadavg()}", flush=True)
             if PROFILE:
-                profile(endpoints_for(size))
+                profile(endpoints_for(size), rounds=PROFILE, warm_up=WARM_UP, kinds=KINDS)
                 continue
             rows += measure(server, endpoints_for(size), label)
         print(f"end: load average {_loadavg()}", flush=True)
@@ -310,75 +311,6 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
         print(_line(row))
     _write_markdown(rows)
     return rows
-
-
-def profile(endpoints: list[Endpoint]):
-    """Each endpoint served PROFILE times through Django's WSGI handler in this process (the
-    server's settings; templates, URL conf and static manifest warmed by a first request),
-    under cProfile: the wall time a request and the functions that take it."""
-    import cProfile
-    import io
-    import pstats
-    from urllib.parse import urlencode
-
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.db import reset_queries
-
-    handler = WSGIHandler()
-
-    def environ(endpoint):
-        return {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": endpoint.path,
-            "QUERY_STRING": urlencode(endpoint.params, doseq=True),
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_ACCEPT_LANGUAGE": "zh-hans",
-            "HTTP_COOKIE": endpoint.cookie,
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.errors": sys.stderr,
-        }
-
-    def serve(endpoint):
-        response = handler(environ(endpoint), lambda status, headers, exc=None: None)
-        b"".join(response)
-        response.close()
-        return response.status_code
-
-    for number, endpoint in enumerate(endpoints):
-        if KINDS and endpoint.kind not in KINDS:
-            continue
-        for _ in range(WARM_UP):
-            status = serve(endpoint)
-        if status != 200:
-            raise RuntimeError(f"{endpoint.name}: HTTP {status}")
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
-        for _ in range(PROFILE):
-            serve(endpoint)
-        profiler.disable()
-        took = (time.perf_counter() - started) * 1000 / PROFILE
-        dump = ROOT / "bench" / "out" / f"profile-{Path(sys.argv[0]).stem}-{number}.pstats"
-        profiler.dump_stats(dump)
-        reset_queries()
-        plain = []
-        for _ in range(PROFILE):
-            begun = time.perf_counter()
-            serve(endpoint)
-            plain.append((time.perf_counter() - begun) * 1000)
-        print(
-            f"\n== {endpoint.name}: {statistics.median(plain):.2f} ms a request in process "
-            f"(p50 of {PROFILE}; {took:.2f} ms profiled; {dump.name})",
-            flush=True,
-        )
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(45)
-        stats.sort_stats("tottime").print_stats(25)
-        print(out.getvalue(), flush=True)
 
 
 def _loadavg() -> str:

@@ -36,14 +36,14 @@ class BureausConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from bureaus import rls
+        from bureaus import rls, rls_policies
 
         # Row-level security: the scope on every new connection, an empty one around every
         # Celery task, and the policies re-made after every migrate (bureaus.rls).
         connection_created.connect(rls.connection_created, dispatch_uid="jianguan_rls_conn")
         task_prerun.connect(rls.task_started, dispatch_uid="jianguan_rls_task_started")
         task_postrun.connect(rls.task_finished, dispatch_uid="jianguan_rls_task_finished")
-        post_migrate.connect(rls.post_migrate, dispatch_uid="jianguan_rls_policies")
+        post_migrate.connect(rls_policies.post_migrate, dispatch_uid="jianguan_rls_policies")
         # The memberships kept between requests are dropped on every change (bureaus.acting).
         from django.db.models.signals import post_delete, post_save
 

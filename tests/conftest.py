@@ -19,7 +19,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bureaus import rls
+from bureaus import rls, rls_policies
 from bureaus.context import acting, system_actor
 from bureaus.models import Bureau, Membership, User
 
@@ -120,7 +120,7 @@ def db_owner(transactional_db):
         target.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
     try:
         yield
-        rls.install_policies()
+        rls_policies.install_policies()
         _grant_truncate(app["USER"])
     finally:
         connections["default"].close()

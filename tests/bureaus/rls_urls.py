@@ -5,7 +5,7 @@ districts' rows (tests/bureaus/test_rls.py)."""
 from django.http import JsonResponse
 from django.urls import path
 
-from bureaus import rls
+from bureaus import rls_policies
 
 
 def unscoped(request):
@@ -14,7 +14,7 @@ def unscoped(request):
             model._meta.label_lower: sorted(
                 set(model._base_manager.all().values_list("bureau_id", flat=True))
             )
-            for model in rls.protected_models()
+            for model in rls_policies.protected_models()
         }
     )
 

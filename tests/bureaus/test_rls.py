@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from bureaus import rls
+from bureaus import rls, rls_policies
 from bureaus.models import AuditEvent, AuditSeal, Street
 from bureaus.scoping import BureauOwnedModel
 from tests.conftest import celery_worker_process
@@ -31,7 +31,7 @@ def _all_bureau_owned_models():
 def test_every_bureau_owned_table_has_row_level_security_and_its_policies():
     expected = {m._meta.db_table for m in _all_bureau_owned_models()}
     expected.add(AuditEvent._meta.db_table)
-    assert {m._meta.db_table for m in rls.protected_models()} == expected
+    assert {m._meta.db_table for m in rls_policies.protected_models()} == expected
     assert {"complaints_complaint", "institutions_institution"} <= expected
     with connection.cursor() as cursor:
         cursor.execute(
