@@ -6,7 +6,8 @@ choices, lazy labels and all): on the inbox API that was more Python than the li
 (issue 11). Here a filter is copied shallowly (its `extra` too) and bound to its own filterset,
 which is all a request changes on it; a form field is copied as Django copies it (widget,
 error messages, validators) but shares its choices, which code replaces and never changes in
-place. Every filterset of the lists inherits `FilterSet` from here.
+place. Every filterset of the apps above `core/` inherits `FilterSet` from here (those of
+`bureaus/`, below it, keep django-filter's).
 """
 
 import copy

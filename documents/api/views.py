@@ -4,13 +4,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
 from bureaus.api.base import ScopedReadOnlyViewSet
+from core.filtering import FilterSet
 from documents import selectors
 from documents.api.serializers import IssuedDocumentSerializer
 from documents.models import IssuedDocument
 from documents.views import pdf_response
 
 
-class IssuedDocumentFilterSet(django_filters.FilterSet):
+class IssuedDocumentFilterSet(FilterSet):
     number = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

@@ -86,8 +86,10 @@ class _Books:
 
     def refusal(self, kind, amount, new_balance, fee_record_id, fee_amount, deposited):
         """{field: message} when the ledger refuses the line (as ledger._check would)."""
+        if kind == K.DEPOSIT and self.open and new_balance >= 0:
+            return None  # the common line: a deposit into an open account passes
         account = self.account
-        if account.status == EscrowAccount.Status.CLOSED:
+        if not self.open:
             return {"": _("The account is closed.")}
         if kind == K.FEE:
             if fee_record_id is None:
@@ -155,7 +157,6 @@ class Booking:
         )
         books, last_day, bureaus = self.books, self.last_day, self.bureaus
         inflows, fee, escape, NULL = LedgerEntry.INFLOWS, K.FEE, copy_escape, "\\N"
-        deposit = K.DEPOSIT.value
         entries, errors = [], self.errors
         for line, account_id, day, reference, kind, amount, record_id, record_fen, note in lines:
             key = (account_id, reference)
@@ -166,11 +167,7 @@ class Booking:
                 amount = -amount
             state = books[account_id]
             new_balance = state.balance + amount
-            # A deposit into an open account passes whatever the rest (the common line).
-            if kind == deposit and state.open and new_balance >= 0:
-                refusal = None
-            else:
-                refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
+            refusal = state.refusal(kind, amount, new_balance, record_id, record_fen, deposited)
             if refusal:
                 errors.extend(
                     {"line": line, "column": HEADER.get(field, ""), "message": str(message)}
