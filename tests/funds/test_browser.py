@@ -36,7 +36,8 @@ def test_open_account_import_statement_see_warning(browser, live_server, tree, w
     browser_login(page, "a_officer")
 
     page.goto(f"{page.base_url}/funds/")
-    page.get_by_role("link", name="开设监管账户").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="开设监管账户").click()
     assert _fits(page)
     page.select_option("select[name=institution]", str(institution.pk))
     page.fill("input[name=bank]", "中国银行文一路支行")

@@ -66,10 +66,12 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     assert "文三路1号" in home and "机构端" in home
     assert phone.locator("[data-testid=portal-warnings] li").count() == 1
 
-    phone.click("[data-testid=nav-notices]")
+    with phone.expect_navigation():
+        phone.click("[data-testid=nav-notices]")
     _fits(phone)
     assert "9号" in phone.content() and "10号" not in phone.content()
-    phone.click("text=西教整改〔2026〕9号")
+    with phone.expect_navigation():
+        phone.click("text=西教整改〔2026〕9号")
     _fits(phone)
     phone.fill("textarea[name=evidence]", "已更换灭火器,发票已上传至教育局邮箱")
     phone.click("main form button[type=submit]")
@@ -80,7 +82,8 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
 
     # A course with a 20:45 offline session: refused, naming the session; fixed; filed.
     phone.click("[data-testid=nav-courses]")
-    phone.click("[data-testid=course-create]")
+    with phone.expect_navigation():
+        phone.click("[data-testid=course-create]")
     _fits(phone)
     phone.fill("input[name=name]", "五年级数学提高班")
     phone.select_option("select[name=subject]", "maths")
