@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from bureaus.context import acting, system_actor
 from bureaus.models import Street
@@ -73,14 +74,14 @@ def test_import_list_detail_blacklist_public_lookup(page, tree, worker, tmp_path
 
     page.get_by_role("link", name="查看机构列表").click()
     page.get_by_role("link", name="北山星光舞蹈培训有限公司").click()
-    assert "北山路8号" in page.content()
+    expect(page.locator("main")).to_contain_text("北山路8号")  # the page the link leads to
     assert "139****1234" in page.content() and "13900001234" not in page.content()
 
     page.get_by_role("link", name="列入黑名单").click()
     page.fill("textarea[name=reason]", "预收费未进入监管专户，卷款停业")
     page.check("input[name=publish]")
     page.get_by_role("button", name="确认").click()
-    assert "名单记录已保存" in page.content()
+    expect(page.locator("main")).to_contain_text("名单记录已保存")
     assert "预收费未进入监管专户" in page.locator("[data-testid=timeline]").inner_text()
 
     public = page.context.browser.new_context(locale="zh-CN").new_page()
@@ -89,5 +90,5 @@ def test_import_list_detail_blacklist_public_lookup(page, tree, worker, tmp_path
     assert "北山星光舞蹈培训有限公司" in results and "黑名单" in results
     assert "13900001234" not in public.content() and "陈老师" not in public.content()
     public.get_by_role("link", name="北山星光舞蹈培训有限公司").click()
-    assert "预收费未进入监管专户" in public.content()
+    expect(public.locator("main")).to_contain_text("预收费未进入监管专户")
     public.context.close()

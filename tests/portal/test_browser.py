@@ -81,7 +81,8 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     assert notice.status == RectificationNotice.Status.SUBMITTED
 
     # A course with a 20:45 offline session: refused, naming the session; fixed; filed.
-    phone.click("[data-testid=nav-courses]")
+    with phone.expect_navigation():
+        phone.click("[data-testid=nav-courses]")
     with phone.expect_navigation():
         phone.click("[data-testid=course-create]")
     _fits(phone)
