@@ -70,12 +70,13 @@ def test_anonymous_tip_off_to_public_reply_on_a_phone(phone, browser, live_serve
     admin.goto(f"{admin.base_url}/complaints/?status=received")
     admin.locator("a", has_text=code).click()
     admin.locator("[data-testid=actions] button", has_text="受理").click()
-    assert "已受理" in admin.locator("[data-testid=status]").inner_text()
+    expect(admin.locator("[data-testid=status]")).to_contain_text("已受理")
     admin.locator("[data-testid=actions] a", has_text="分派承办人").click()
     # The handler is picked by typing (core.widgets.UserPicker): name（user name）.
     admin.locator("#id_assignee").fill("a_officer（a_officer）")
     expect(admin.locator("[data-picker-value]")).to_have_value(str(tree.user("a", "officer").pk))
-    admin.locator("form button[type=submit]", has_text="分派承办人").click()
+    with admin.expect_navigation():
+        admin.locator("form button[type=submit]", has_text="分派承办人").click()
     assert "a_officer" in admin.locator("body").inner_text()
     context.close()
 
@@ -89,7 +90,7 @@ def test_anonymous_tip_off_to_public_reply_on_a_phone(phone, browser, live_serve
     officer.locator("input[name=outcome][value=substantiated]").check()
     officer.fill("#id_public_reply", "经核查，举报属实。已责令该机构停止学科类培训并退还费用。")
     officer.locator("form button[type=submit]", has_text="办结").click()
-    assert "已办结" in officer.locator("[data-testid=status]").inner_text()
+    expect(officer.locator("[data-testid=status]")).to_contain_text("已办结")
     timeline = officer.locator("[data-testid=timeline]").inner_text()
     for step in ("已收到", "已受理", "已分派", "调查记录", "已办结"):
         assert step in timeline
