@@ -49,7 +49,7 @@ def test_anonymous_tip_off_to_public_reply_on_a_phone(phone, browser, live_serve
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     phone.locator("#id_institution_name").press_sequentially("启明", delay=50)
     phone.locator("[data-institution-id]").first.click()
-    assert "西湖区教育局" in phone.locator("#institution-picked").inner_text()
+    expect(phone.locator("#institution-picked")).to_contain_text("西湖区教育局")
     phone.select_option("#id_category", "academic")
     phone.fill("#id_description", "周末在小区会所开设初中数学培训班，每次两小时。")
     phone.locator("button[type=submit]", has_text="提交举报").click()
@@ -108,5 +108,5 @@ def test_anonymous_tip_off_to_public_reply_on_a_phone(phone, browser, live_serve
     phone.goto(f"{phone.base_url}/public/tip-offs/track/?code={code}")
     phone.fill("#id_secret", "AAAAAAAAAAAA")
     phone.locator("button[type=submit]", has_text="查询").click()
-    assert phone.locator("[data-testid=not-found]").is_visible()
+    expect(phone.locator("[data-testid=not-found]")).to_be_visible()
     assert phone.locator("[data-testid=result]").count() == 0

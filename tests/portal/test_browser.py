@@ -5,6 +5,7 @@ notice and sends evidence, files a course (refused for a 20:45 session, then fix
 officer accepts it and the public lookup shows it with its price; no page scrolls sideways."""
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import Course
 from inspections.models import RectificationNotice
@@ -51,7 +52,7 @@ def test_invite_set_password_sign_in_and_answer_a_notice(browser, live_server, t
     phone.fill("input[name=password]", "abc")
     phone.fill("input[name=password_again]", "abc")
     phone.click("main form button[type=submit]")
-    assert phone.locator(".invalid-feedback").count() >= 1
+    expect(phone.locator(".invalid-feedback").first).to_be_visible()
     phone.fill("input[name=password]", PASSWORD)
     phone.fill("input[name=password_again]", PASSWORD)
     phone.click("main form button[type=submit]")
