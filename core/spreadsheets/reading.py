@@ -1,29 +1,21 @@
-"""Reading and writing spreadsheets that people fill in: the file checks, the header spec, the
-cell parsers and the formula-safe writers shared by every import and export (the survey import
-of institutions today; bank statements and timetables next).
+"""Reading what people upload: the whole-file checks, reading a workbook or CSV into rows
+(whole, or streamed for files too large to hold: bank statements), and the header spec.
 
-Guarantees:
-- A file is refused as a whole (`FileRefused`, a Chinese message for the uploader) when it is
-  not what its name claims, too large, unreadable or has the wrong headers.
-- A written cell whose text starts with "=" is stored as text, never as a live formula
-  (CSV/Excel formula injection).
+A file is refused as a whole (`FileRefused`, a Chinese message for the uploader) when it is
+not what its name claims, too large, unreadable or has the wrong headers.
 """
 
 import csv
-import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import magic
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineWorkbook
 
 from core import uploads
+from core.spreadsheets.cells import text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Columns an error report adds after the template's (the row's place in the uploaded file and
@@ -32,8 +24,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_LINE_HEADER = "原文件行号"
 REPORT_ERROR_HEADER = "错误原因"
 REPORT_HEADERS = frozenset({REPORT_LINE_HEADER, REPORT_ERROR_HEADER})
-CHOICES_SHEET = "可选值"
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
 class FileRefused(Exception):
@@ -262,143 +252,3 @@ def body_rows(rows: list[list], positions: dict[str, int]) -> list[tuple[int, di
         cells = list(cells) + [None] * (width - len(cells))
         body.append((i + 2, {key: cells[index] for key, index in positions.items()}))
     return body
-
-
-# --- cell parsers ------------------------------------------------------------------------
-
-
-def text(value) -> str:
-    """A cell as text: an integral number without ".0", a date-time as its date."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def date(value):
-    """A date from a cell; None when empty; raises ValueError when unreadable."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = text(value)
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(raw)
-
-
-@dataclass
-class RowResult:
-    """One checked row: the values read from it and its errors as (column key, reason)."""
-
-    line: int
-    values: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)
-
-    def error(self, key, reason):
-        self.errors.append((key, reason))
-
-
-def choice(row: RowResult, raw: dict, key: str, mapping: dict, default=None):
-    """The stored value of a cell that must be one of `mapping`'s labels; an empty cell is
-    `default` (an error when there is none)."""
-    label = text(raw.get(key))
-    if not label:
-        if default is None:
-            row.error(key, _("This column is required."))
-        return default
-    if label not in mapping:
-        row.error(
-            key,
-            _("“%(value)s” is not one of: %(choices)s")
-            % {"value": label, "choices": "、".join(dict.fromkeys(mapping))},
-        )
-        return default
-    return mapping[label]
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def text_cells(sheet, values) -> list:
-    """Cells whose text is never read as a formula: openpyxl stores a string starting with "="
-    as one, and a name typed as "=HYPERLINK(…)" must not become a live link (CSV injection)."""
-    cells = []
-    for value in values:
-        if isinstance(value, str):
-            # A control character stored before input was checked must not break the file.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"
-        cells.append(cell)
-    return cells
-
-
-def safe_append(sheet, values) -> None:
-    """`sheet.append` for an ordinary (not write-only) sheet, formula-safe like `text_cells`."""
-    clean = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-    sheet.append(clean)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def choice_validation(workbook: Workbook, sheet, column: str, values, *, rows: int = 5000):
-    """A drop-down of `values` on `column` (a letter) of `sheet`, rows 2…`rows`: the values are
-    listed on a hidden sheet (no 255-character limit), and another value is refused by Excel
-    with a Chinese message."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    if CHOICES_SHEET in workbook.sheetnames:
-        choices = workbook[CHOICES_SHEET]
-    else:
-        choices = workbook.create_sheet(CHOICES_SHEET)
-        choices.sheet_state = "hidden"
-    values = list(values)
-    letter = get_column_letter(choices.max_column + 1 if choices["A1"].value else 1)
-    for row, value in enumerate(values, start=1):
-        choices[f"{letter}{row}"] = value
-    validation = DataValidation(
-        type="list",
-        formula1=f"'{CHOICES_SHEET}'!${letter}$1:${letter}${len(values)}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="填写有误",
-        error="请从下拉列表中选择。",
-    )
-    sheet.add_data_validation(validation)
-    validation.add(f"{column}2:{column}{rows}")
-    return validation
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def write_only_workbook(title: str, header: list, rows) -> bytes:
-    """One sheet: a header and formula-safe rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for values in rows:
-        sheet.append(text_cells(sheet, values))
-    return workbook_bytes(workbook)
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """A workbook as a download."""
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
