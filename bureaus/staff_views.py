@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bureaus.forms import AccountSecurityForm, MembershipForm, UserCreateForm, UserUpdateForm
 from bureaus.models import AuditEvent, Membership, User
@@ -23,6 +24,7 @@ from bureaus.services import (
 class UserListView(ScopedListView):
     model = User
     permission_object = "user"
+    title = gettext_lazy("Accounts")
     template_name = "bureaus/user_list.html"
 
     def scope_queryset(self, queryset):

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from bureaus import audit_display, health
@@ -67,6 +68,7 @@ def bureau_switch(request):
 class StreetListView(ScopedListView):
     model = Street
     permission_object = "street"
+    title = gettext_lazy("Streets")
     template_name = "bureaus/street_list.html"
 
     def scope_queryset(self, queryset):
@@ -100,6 +102,7 @@ class StreetUpdateView(_StreetForm, ScopedUpdateView):
 class DepartmentListView(ScopedListView):
     model = Department
     permission_object = "department"
+    title = gettext_lazy("Partner departments")
     template_name = "bureaus/department_list.html"
 
     def scope_queryset(self, queryset):
@@ -117,6 +120,7 @@ class DepartmentCreateView(ScopedCreateView):
 class MembershipListView(ScopedListView):
     model = Membership
     permission_object = "membership"
+    title = gettext_lazy("Staff")
     template_name = "bureaus/membership_list.html"
 
     def scope_queryset(self, queryset):
@@ -126,6 +130,7 @@ class MembershipListView(ScopedListView):
 class AuditEventListView(ScopedListView):
     model = AuditEvent
     permission_object = "auditevent"
+    title = gettext_lazy("Audit trail")
     template_name = "bureaus/auditevent_list.html"
 
     def scope_queryset(self, queryset):

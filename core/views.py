@@ -131,6 +131,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
     it (which years are known, a year's holidays and make-up days); the platform operator
     enters a year."""
 
+    title = gettext_lazy("Working-day calendar")
     template_name = "core/calendar.html"
 
     def dispatch(self, request, *args, **kwargs):

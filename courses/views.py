@@ -44,6 +44,7 @@ class CourseListView(ScopedListView):
 
     model = Course
     permission_object = "course"
+    title = _("Courses")
     template_name = "courses/course_list.html"
     choice_labels = ("subject", "delivery", "status")
 
@@ -211,6 +212,7 @@ class ReferenceView(LoginRequiredMixin, TemplateView):
     read and kept by the supervisors of that city or province (courses.services.reference
     checks the bureau and role of every write)."""
 
+    title = _("Rules, vacations and guidance prices")
     template_name = "courses/reference.html"
     FORMS = {
         "vacation": forms.VacationForm,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from bureaus.pages import ScopedDetailView, ScopedListView, ScopedPageMixin
@@ -35,6 +36,7 @@ class DocumentListView(TableListMixin, ScopedListView):
 
     model = IssuedDocument
     permission_object = "document"
+    title = gettext_lazy("Issued documents")
     template_name = "documents/document_list.html"
     table_class = DocumentTable
     list_key = "documents"

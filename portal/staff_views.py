@@ -18,6 +18,7 @@ from portal.models import PortalInvitation
 class InvitationListView(ScopedListView):
     model = PortalInvitation
     permission_object = "portalinvitation"
+    title = gettext_lazy("Portal invitations")
     template_name = "portal/staff/invitation_list.html"
 
     def scope_queryset(self, queryset):
@@ -27,6 +28,7 @@ class InvitationListView(ScopedListView):
 class InvitationDetailView(ScopedDetailView):
     model = PortalInvitation
     permission_object = "portalinvitation"
+    title = gettext_lazy("Portal invitation")
     template_name = "portal/staff/invitation_detail.html"
 
     def scope_queryset(self, queryset):
@@ -42,6 +44,7 @@ class InvitationCreateView(ScopedPageMixin, FormView):
     permission_verb = "change"
     writes = True
     form_class = InvitationForm
+    title = gettext_lazy("Invite an institution")
     template_name = "portal/staff/invitation_form.html"
 
     def get_form_kwargs(self):

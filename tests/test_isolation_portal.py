@@ -108,6 +108,7 @@ def test_portal_routes_keep_to_the_own_institution(tree):
     """Anonymous: the login page. Staff (no institution account): 404. An institution account:
     another institution's record is absent from lists and a 404 in details, whether it is in
     the same district or a sibling's."""
+    from tests.funds.records import fund_warning
     from tests.portal import records as portal_records
 
     account, client = _institution_client(tree)
@@ -116,7 +117,7 @@ def test_portal_routes_keep_to_the_own_institution(tree):
     sibling = portal_records.institution(tree.b, "上城机构")
     for other in (neighbour, sibling):
         portal_records.notice(other, f"他人通知{other.pk}")
-        portal_records.fund_warning(other, f"他人预警{other.pk}")
+        fund_warning(other, f"他人预警{other.pk}")
     officer = Client()
     officer.force_login(tree.user("a", "officer"))
     routes = _portal_routes()

@@ -138,6 +138,7 @@ class FundSettingsView(ScopedListView):
 
     model = FundSettings
     permission_object = "fundsettings"
+    title = gettext_lazy("Warning thresholds")
     template_name = "funds/fundsettings.html"
 
     def scope_queryset(self, queryset):

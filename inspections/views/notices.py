@@ -156,6 +156,7 @@ class PolicyView(ScopedFormView):
     model = InspectionPolicy
     permission_object = "inspectionpolicy"
     form_class = forms.PolicyForm
+    title = _("Chasing rectification notices")
     template_name = "inspections/policy_form.html"
     success_message = _("Saved.")
     success_url_name = "inspections:policy"

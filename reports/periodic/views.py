@@ -29,6 +29,7 @@ class PeriodicReportListView(ScopedListView):
 
     model = PeriodicReport
     permission_object = "periodicreport"
+    title = gettext_lazy("Periodic reports")
     template_name = "reports/periodic/report_list.html"
     paginate_by = 50
 
@@ -68,6 +69,7 @@ class PeriodicReportMissingView(ScopedListView):
 
     model = PeriodicReport
     permission_object = "periodicreport"
+    title = gettext_lazy("Who has reported")
     template_name = "reports/periodic/report_missing.html"
 
     def scope_queryset(self, queryset):
@@ -105,6 +107,7 @@ class PeriodicReportRequestView(ScopedFormView):
     permission_object = "periodicreport"
     permission_verb = "generate"
     form_class = forms.ReportRequestForm
+    title = gettext_lazy("Generate a report")
     template_name = "reports/periodic/report_request.html"
 
     def get_form_kwargs(self):
@@ -135,6 +138,7 @@ class ReportTemplateView(ScopedFormView):
     model = ReportTemplate
     permission_object = "reporttemplate"
     form_class = forms.ReportTemplateForm
+    title = gettext_lazy("Report texts")
     template_name = "reports/periodic/template_form.html"
     success_message = gettext_lazy("The text of the report has been saved.")
 
@@ -176,6 +180,7 @@ class ReportScheduleView(ScopedFormView):
     model = ReportSchedule
     permission_object = "reportschedule"
     form_class = forms.ReportScheduleForm
+    title = gettext_lazy("Reporting days")
     template_name = "reports/periodic/schedule_form.html"
     success_message = gettext_lazy("The reporting days have been saved.")
     success_url_name = "reports:report-schedule"

@@ -2,18 +2,15 @@
 
 import pytest
 
-from bureaus.context import acting, system_actor
-from bureaus.demo import seed_bureaus
 from complaints import demo
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
+from tests.demos import demo_seeded
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_varied_and_idempotent():
-    with acting(system_actor("seed_demo")):
-        seed_bureaus()
-        demo.seed()
+    with demo_seeded(demo):
         count = Complaint.objects.count()
         demo.seed()
     assert count == Complaint.objects.count() == 3 * demo.PER_DISTRICT

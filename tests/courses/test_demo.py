@@ -2,22 +2,18 @@
 
 import pytest
 
-from bureaus.context import acting, system_actor
-from bureaus.demo import seed_bureaus
 from courses import demo
 from courses.models import Course
 from courses.rules import RULES
 from institutions import demo as institutions_demo
 from institutions.models import Institution
+from tests.demos import demo_seeded
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_breaks_every_rule_once_per_district_and_is_idempotent():
-    with acting(system_actor("seed_demo")):
-        seed_bureaus()
-        institutions_demo.seed()
-        demo.seed()
+    with demo_seeded(institutions_demo, demo):
         count = Course.objects.count()
         demo.seed()
         assert Course.objects.count() == count

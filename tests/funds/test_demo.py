@@ -4,21 +4,17 @@ state, and re-running adds nothing."""
 import pytest
 from django.db.models import Sum
 
-from bureaus.context import acting, system_actor
-from bureaus.demo import seed_bureaus
 from funds import demo
 from funds.models import EscrowAccount, FeeRecord, FundWarning, LedgerEntry
 from funds.services.reconcile import ledger_reconcile
 from institutions import demo as institutions_demo
+from tests.demos import demo_seeded
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_varied_consistent_and_idempotent():
-    with acting(system_actor("seed_demo")):
-        seed_bureaus()
-        institutions_demo.seed()
-        demo.seed()
+    with demo_seeded(institutions_demo, demo):
         counts = (EscrowAccount.objects.count(), LedgerEntry.objects.count())
         demo.seed()
         assert (EscrowAccount.objects.count(), LedgerEntry.objects.count()) == counts

@@ -1,17 +1,16 @@
 """The funds staff lists on core.tables (issue 9 item 3): sortable columns (only those the
 table declares), page size, the district filter for superiors, masked values stay masked."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bureaus.context import acting, system_actor
 from funds.models import FeeRecord, FundWarning, StatementImport
+from tests.clients import statements
 from tests.funds.conftest import ACCOUNT_NUMBER, make_institution, open_account
+from tests.funds.records import fee_record
 
 pytestmark = pytest.mark.django_db
 
@@ -130,23 +129,11 @@ def test_accounts_district_filter_for_the_city(client, tree, accounts):
 
 
 FEES = reverse("funds:feerecord-list")
-DAY = dt.date(2026, 3, 2)
 
 
 def _fee(institution, contract, **extra):
     with acting(system_actor("tests")):
-        return FeeRecord.objects.create(
-            institution=institution,
-            student_name="赵一鸣",
-            course_name="书法",
-            contract_number=contract,
-            amount_fen=200_000,
-            collected_on=DAY,
-            period_start=DAY,
-            period_end=DAY + dt.timedelta(days=60),
-            class_hours=20,
-            **extra,
-        )
+        return fee_record(institution, contract, **extra)
 
 
 @pytest.fixture
@@ -238,9 +225,7 @@ def test_sorting_and_page_size_add_no_query_per_row(client, tree, fund_warnings,
     client.get(WARNINGS)
 
     def count(**params):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(WARNINGS, params).status_code == 200
-        return len(captured.captured_queries)
+        return len(statements(client, WARNINGS, params))
 
     few = count(sort="-status", group="district")
     few_paged = count(sort="raised", per_page="100")

@@ -3,20 +3,16 @@ state; re-running adds nothing."""
 
 import pytest
 
-from bureaus.context import acting, system_actor
-from bureaus.demo import seed_bureaus
 from inspections import demo
 from inspections.models import Campaign, FindingPhoto, Inspection, RectificationNotice
 from institutions import demo as institutions_demo
+from tests.demos import demo_seeded
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_varied_and_idempotent():
-    with acting(system_actor("seed_demo")):
-        seed_bureaus()
-        institutions_demo.seed()
-        demo.seed()
+    with demo_seeded(institutions_demo, demo):
         counts = (Inspection.objects.count(), RectificationNotice.objects.count())
         demo.seed()
     assert counts == (Inspection.objects.count(), RectificationNotice.objects.count())

@@ -6,7 +6,6 @@ import datetime as dt
 from django.utils import timezone
 
 from bureaus.models import User
-from funds.models import EscrowAccount, FundWarning
 from inspections.models import Inspection, RectificationNotice
 from institutions.models import Institution
 from portal import services
@@ -55,23 +54,6 @@ def notice(institution, number, *, status=RectificationNotice.Status.ISSUED):
     )
     return make_notice(
         visit, number, requirements="更换过期灭火器", note="灭火器过期", status=status
-    )
-
-
-def fund_warning(institution, detail):
-    escrow = EscrowAccount.objects.create(
-        institution=institution,
-        bank="农业银行",
-        account_number="6228480012345678",
-        agreed_on=dt.date(2026, 3, 2),
-        balance_fen=1000,
-    )
-    return FundWarning.objects.create(
-        account=escrow,
-        kind=FundWarning.Kind.BELOW_MINIMUM,
-        level=FundWarning.Level.RED,
-        key="below_minimum",
-        detail=detail,
     )
 
 

@@ -6,22 +6,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bureaus.context import acting, system_actor
-from bureaus.demo import DEMO_PASSWORD, seed_bureaus
+from bureaus.demo import DEMO_PASSWORD
 from bureaus.models import Membership
 from inspections import demo as inspections_demo
 from institutions import demo as institutions_demo
 from portal import demo
 from portal.models import PortalAccount
+from tests.demos import demo_seeded
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_accounts_sign_in_to_their_portal():
-    with acting(system_actor("seed_demo")):
-        seed_bureaus()
-        institutions_demo.seed()
-        inspections_demo.seed()
+    with demo_seeded(institutions_demo, inspections_demo):
         logins = demo.seed()
         assert demo.seed() == logins
     assert PortalAccount.objects.count() == 3 == len(logins)

@@ -17,6 +17,7 @@ from institutions.models import Institution
 from portal import access
 from portal.models import PortalAccount, PortalInvitation
 from tests.conftest import PASSWORD
+from tests.funds.records import fund_warning
 from tests.portal import records
 
 pytestmark = pytest.mark.django_db
@@ -119,8 +120,8 @@ def test_notices_and_evidence_from_the_phone(tree):
 
 def test_escrow_warnings_of_the_own_institution_only(tree):
     mine = records.institution(tree.a, "西湖书法")
-    records.fund_warning(mine, "余额低于最低限额甲")
-    records.fund_warning(records.institution(tree.a, "西湖舞蹈"), "余额低于最低限额乙")
+    fund_warning(mine, "余额低于最低限额甲")
+    fund_warning(records.institution(tree.a, "西湖舞蹈"), "余额低于最低限额乙")
     body = _signed_in(records.account(mine)).get(reverse("portal:escrow-warning-list"))
     assert "余额低于最低限额甲" in body.content.decode()
     assert "余额低于最低限额乙" not in body.content.decode()
