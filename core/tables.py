@@ -273,6 +273,24 @@ def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> 
     return out
 
 
+def joined_rows(rows) -> str:
+    """html_rows' rows as one string, laid out as a template's `{% for row in rows %}` loop
+    gave them (one node for the whole body instead of two a row)."""
+    return mark_safe("".join(f"\n    {row}\n  " for row in rows))  # noqa: S308 - html_rows'
+
+
+def select_options(choices, chosen) -> str:
+    """The `<option>`s of a fixed-choice select (labels escaped), `chosen` selected: what a
+    template's loop over the choices gave, without its ~2 nodes an option."""
+    return mark_safe(  # noqa: S308 - each value escaped
+        "".join(
+            f'<option value="{text(value)}" {"selected" if value == chosen else ""}>'
+            f"{text(label)}</option>"
+            for value, label in choices
+        )
+    )
+
+
 ALL = _("All")
 
 

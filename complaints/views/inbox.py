@@ -22,7 +22,7 @@ from complaints.services import handling, intake
 from complaints.tables import ComplaintTable, inbox_rows
 from core import notifications
 from core.errors import form_add_errors
-from core.tables import TableListMixin, empty_reads_all
+from core.tables import TableListMixin, empty_reads_all, joined_rows, select_options
 from core.widgets import UserPicker
 
 # The inbox's bulk actions: each through its workflow step, record by record.
@@ -93,6 +93,9 @@ class ComplaintListView(TableListMixin, ScopedListView):
             ),
             **kwargs,
         )
+        context["status_options"] = select_options(
+            self.filterset.form.fields["status"].choices, self.request.GET.get("status")
+        )
         context["rows"] = inbox_rows(
             context["object_list"],
             shown=context["shown"],
@@ -100,6 +103,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
         )
+        context["rows_html"] = joined_rows(context["rows"])
         return context
 
     def post(self, request, *args, **kwargs):
