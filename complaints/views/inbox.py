@@ -19,10 +19,10 @@ from complaints import forms, selectors
 from complaints.filters import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPolicy, RefundDispute
 from complaints.services import handling, intake
-from complaints.tables import ComplaintTable, inbox_rows
+from complaints.tables import ComplaintTable, InboxRow, inbox_rows
 from core import notifications
 from core.errors import form_add_errors
-from core.tables import TableListMixin, empty_reads_all, joined_rows, select_options
+from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.widgets import UserPicker
 
 # The inbox's bulk actions: each through its workflow step, record by record.
@@ -37,8 +37,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
     model = Complaint
     permission_object = "complaint"
     template_name = "complaints/complaint_list.html"
-    choice_labels = ("category", "channel", "status")
-    row_urls = {"detail_url": "complaints:complaint-detail"}
+    # The rows are read as values (complaints.tables.InboxRow), their labels and links set there.
     table_class = ComplaintTable
     list_key = "complaints"
 
@@ -46,24 +45,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
         self.filterset = ComplaintFilterSet(
             self.request.GET, queryset=queryset, request=self.request
         )
-        return (
-            self.table_order(self.filterset.qs)
-            .select_related("bureau", "assignee")
-            .only(
-                "id",
-                "tracking_code",
-                "channel",
-                "category",
-                "institution_name",
-                "status",
-                "received_at",
-                "due_on",
-                "bureau__name",
-                "bureau__path",
-                "assignee__username",
-                "assignee__display_name",
-            )
-        )
+        return self.table_order(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         membership = self.membership
@@ -93,11 +75,8 @@ class ComplaintListView(TableListMixin, ScopedListView):
             ),
             **kwargs,
         )
-        context["status_options"] = select_options(
-            self.filterset.form.fields["status"].choices, self.request.GET.get("status")
-        )
         context["rows"] = inbox_rows(
-            context["object_list"],
+            InboxRow.read(context["object_list"]),
             shown=context["shown"],
             today=today,
             grouped=context["grouped"],
