@@ -9,7 +9,7 @@ MENUS and drops empty menus. The navigation and the breadcrumbs are drawn from t
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -130,9 +130,17 @@ def current_entry(path, items):
     return best
 
 
+# The home page's URL by (URL conf, script prefix): reversed once, not on every page.
+_HOME: dict[tuple, str] = {}
+
+
 def breadcrumbs(menus, path: str) -> list[dict]:
     """Home › menu › entry for the page at `path` (the entry links unless it is the page)."""
-    crumbs = [{"label": _("Home"), "url": reverse("home")}]
+    key = (get_urlconf(), get_script_prefix())
+    home = _HOME.get(key)
+    if home is None:
+        home = _HOME[key] = reverse("home")
+    crumbs = [{"label": _("Home"), "url": home}]
     for menu in menus:
         if not menu.current:
             continue

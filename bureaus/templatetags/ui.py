@@ -18,6 +18,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
+from bureaus import menus
+
 register = template.Library()
 
 # Widgets whose markup is a function of the key _rendered_key builds: fixed choices (not a
@@ -141,6 +143,7 @@ def _forget(**kwargs):
     _ASSETS.clear()
     _ROUTES.clear()
     _NAV.clear()
+    menus._HOME.clear()
 
 
 @register.simple_tag

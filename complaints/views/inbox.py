@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
 
 from bureaus.pages import ScopedListView, ScopedPageMixin
@@ -60,19 +60,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
             today=today,
             notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
-            # Suggested as one types (complaints:handler-autocomplete); no list loaded here.
-            assignee_picker=(
-                UserPicker(url=reverse("complaints:handler-autocomplete")).render(
-                    "assignee",
-                    None,
-                    attrs={
-                        "id": "id_bulk_assignee",
-                        "class": "form-control form-control-sm w-auto",
-                    },
-                )
-                if bulk["assign"]
-                else ""
-            ),
+            assignee_picker=bulk_assignee_picker() if bulk["assign"] else "",
             **kwargs,
         )
         context["rows"] = inbox_rows(
@@ -138,6 +126,25 @@ class ComplaintListView(TableListMixin, ScopedListView):
                 messages.success(request, _("%(code)s: done.") % {"code": complaint.tracking_code})
         messages.info(request, _("%(done)d of %(n)d done.") % {"done": done, "n": len(ids)})
         return back
+
+
+# The bulk form's handler picker by (language, URL prefix): the same empty text box on every
+# inbox view, drawn through the form renderer's template once per key, not per request.
+_PICKERS: dict[tuple, str] = {}
+
+
+def bulk_assignee_picker():
+    """The bulk form's handler picker: people are suggested as one types
+    (complaints:handler-autocomplete); no list is loaded here."""
+    key = (get_language(), get_script_prefix())
+    html = _PICKERS.get(key)
+    if html is None:
+        html = _PICKERS[key] = UserPicker(url=reverse("complaints:handler-autocomplete")).render(
+            "assignee",
+            None,
+            attrs={"id": "id_bulk_assignee", "class": "form-control form-control-sm w-auto"},
+        )
+    return html
 
 
 class ComplaintExportView(ScopedListView):
