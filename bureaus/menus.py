@@ -9,7 +9,7 @@ MENUS and drops empty menus. The navigation and the breadcrumbs are drawn from t
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,18 @@ def all_entries():
 _ALLOWED: dict[tuple, dict[str, list]] = {}
 
 
+class Menus(list):
+    """The menus of one page, kept by `key` (role, language, URL prefix and the current entry):
+    the same key gives the same menus, so the navigation's markup is kept by it too
+    ({% nav %}, bureaus.templatetags.ui). Shared between requests: never changed in place."""
+
+    key: tuple = ()
+
+
+# The menus by Menus.key: a handful of roles times languages times entries.
+_MENUS: dict[tuple, Menus] = {}
+
+
 def menus_for(membership, path: str = "") -> list[Menu]:
     """The menus a membership may use, each with its allowed entries; the one whose entry
     holds `path` (the longest matching URL) is marked current."""
@@ -89,7 +101,11 @@ def menus_for(membership, path: str = "") -> list[Menu]:
                 by_menu.setdefault(entry.menu, []).append(item)
         _ALLOWED[cache_key] = by_menu
     current = current_entry(path, [e for items in by_menu.values() for e in items])
-    menus = []
+    menus = _MENUS.get((cache_key, current))
+    if menus is not None:
+        return menus
+    menus = Menus()
+    menus.key = (cache_key, current)
     for key, label in MENUS:
         items = sorted(by_menu.get(key, ()), key=lambda item: item[0])
         if items:
@@ -100,6 +116,7 @@ def menus_for(membership, path: str = "") -> list[Menu]:
             menus.append(
                 Menu(key, label, links, current=current is not None and current.menu == key)
             )
+    _MENUS[menus.key] = menus
     return menus
 
 
@@ -113,9 +130,17 @@ def current_entry(path, items):
     return best
 
 
+# The home page's URL by (URL conf, script prefix): reversed once, not on every page.
+_HOME: dict[tuple, str] = {}
+
+
 def breadcrumbs(menus, path: str) -> list[dict]:
     """Home › menu › entry for the page at `path` (the entry links unless it is the page)."""
-    crumbs = [{"label": _("Home"), "url": reverse("home")}]
+    key = (get_urlconf(), get_script_prefix())
+    home = _HOME.get(key)
+    if home is None:
+        home = _HOME[key] = reverse("home")
+    crumbs = [{"label": _("Home"), "url": home}]
     for menu in menus:
         if not menu.current:
             continue

@@ -87,7 +87,7 @@ class ScopedListView(ScopedPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.choice_labels:
-            labels = _choice_labels(self.model, self.choice_labels)
+            labels = choice_labels(self.model, self.choice_labels)
             for row in context["object_list"]:
                 for name, by_value in labels.items():
                     value = getattr(row, name)
@@ -113,7 +113,8 @@ def pk_link(url_name):
 _LABELS: dict[tuple, dict] = {}
 
 
-def _choice_labels(model, names) -> dict[str, dict]:
+def choice_labels(model, names) -> dict[str, dict]:
+    """{field: {value: label}} of a model's choice fields, in the current language."""
     key = (model, tuple(names), get_language())
     labels = _LABELS.get(key)
     if labels is None:

@@ -242,12 +242,14 @@ def truncated(value: str, length: int) -> str:
     return Truncator(value).chars(length)
 
 
-def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> list:
+def html_rows(
+    rows, cells, *, label, grouped, columns_shown, row_class=None, group_name=None
+) -> list:
     """A list's rows as HTML, one string a row, for the lists whose template nodes per row
     (~25) were the page's largest cost (issue 11). Each row: the checkbox of the bulk form
     (labelled "Select <label(row)>"), then `cells(row)`, its other `<td>`s, each value escaped
     by it; `row_class(row)` a class for the `<tr>` or "". With the grouping on, a header row
-    comes before each district's first row."""
+    comes before each district's first row (`group_name(row)`, by default `row.bureau.name`)."""
     select_label = text(gettext("Select"))
     out, group = [], object()
     for row in rows:
@@ -257,7 +259,7 @@ def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> 
                 format_html(
                     '<tr class="table-group"><th colspan="{}" scope="rowgroup">{}</th></tr>',
                     columns_shown + 1,
-                    row.bureau.name,
+                    group_name(row) if group_name else row.bureau.name,
                 )
             )
         css = row_class(row) if row_class else ""
@@ -271,6 +273,12 @@ def html_rows(rows, cells, *, label, grouped, columns_shown, row_class=None) -> 
         ]
         out.append(mark_safe("\n  ".join(parts)))  # noqa: S308 - each value escaped
     return out
+
+
+def joined_rows(rows) -> str:
+    """html_rows' rows as one string, laid out as a template's `{% for row in rows %}` loop
+    gave them (one node for the whole body instead of two a row)."""
+    return mark_safe("".join(f"\n    {row}\n  " for row in rows))  # noqa: S308 - html_rows'
 
 
 ALL = _("All")

@@ -7,10 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
 
 from bureaus.pages import ScopedListView, ScopedPageMixin
@@ -19,10 +19,10 @@ from complaints import forms, selectors
 from complaints.filters import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPolicy, RefundDispute
 from complaints.services import handling, intake
-from complaints.tables import ComplaintTable, inbox_rows
+from complaints.tables import ComplaintTable, InboxRow, inbox_rows
 from core import notifications
 from core.errors import form_add_errors
-from core.tables import TableListMixin, empty_reads_all
+from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.widgets import UserPicker
 
 # The inbox's bulk actions: each through its workflow step, record by record.
@@ -37,8 +37,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
     model = Complaint
     permission_object = "complaint"
     template_name = "complaints/complaint_list.html"
-    choice_labels = ("category", "channel", "status")
-    row_urls = {"detail_url": "complaints:complaint-detail"}
+    # The rows are read as values (complaints.tables.InboxRow), their labels and links set there.
     table_class = ComplaintTable
     list_key = "complaints"
 
@@ -46,24 +45,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
         self.filterset = ComplaintFilterSet(
             self.request.GET, queryset=queryset, request=self.request
         )
-        return (
-            self.table_order(self.filterset.qs)
-            .select_related("bureau", "assignee")
-            .only(
-                "id",
-                "tracking_code",
-                "channel",
-                "category",
-                "institution_name",
-                "status",
-                "received_at",
-                "due_on",
-                "bureau__name",
-                "bureau__path",
-                "assignee__username",
-                "assignee__display_name",
-            )
-        )
+        return self.table_order(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         membership = self.membership
@@ -78,28 +60,17 @@ class ComplaintListView(TableListMixin, ScopedListView):
             today=today,
             notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
-            # Suggested as one types (complaints:handler-autocomplete); no list loaded here.
-            assignee_picker=(
-                UserPicker(url=reverse("complaints:handler-autocomplete")).render(
-                    "assignee",
-                    None,
-                    attrs={
-                        "id": "id_bulk_assignee",
-                        "class": "form-control form-control-sm w-auto",
-                    },
-                )
-                if bulk["assign"]
-                else ""
-            ),
+            assignee_picker=bulk_assignee_picker() if bulk["assign"] else "",
             **kwargs,
         )
         context["rows"] = inbox_rows(
-            context["object_list"],
+            InboxRow.read(context["object_list"]),
             shown=context["shown"],
             today=today,
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
         )
+        context["rows_html"] = joined_rows(context["rows"])
         return context
 
     def post(self, request, *args, **kwargs):
@@ -155,6 +126,25 @@ class ComplaintListView(TableListMixin, ScopedListView):
                 messages.success(request, _("%(code)s: done.") % {"code": complaint.tracking_code})
         messages.info(request, _("%(done)d of %(n)d done.") % {"done": done, "n": len(ids)})
         return back
+
+
+# The bulk form's handler picker by (language, URL prefix): the same empty text box on every
+# inbox view, drawn through the form renderer's template once per key, not per request.
+_PICKERS: dict[tuple, str] = {}
+
+
+def bulk_assignee_picker():
+    """The bulk form's handler picker: people are suggested as one types
+    (complaints:handler-autocomplete); no list is loaded here."""
+    key = (get_language(), get_script_prefix())
+    html = _PICKERS.get(key)
+    if html is None:
+        html = _PICKERS[key] = UserPicker(url=reverse("complaints:handler-autocomplete")).render(
+            "assignee",
+            None,
+            attrs={"id": "id_bulk_assignee", "class": "form-control form-control-sm w-auto"},
+        )
+    return html
 
 
 class ComplaintExportView(ScopedListView):

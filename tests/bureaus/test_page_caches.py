@@ -107,3 +107,36 @@ def test_assets_and_routes_are_the_static_and_url_tags_and_follow_the_settings(s
     settings.STATIC_URL = "/elsewhere/"
     assert ui.asset("css/jianguan.css") == static("css/jianguan.css")
     assert ui.asset("css/jianguan.css").startswith("/elsewhere/")
+
+
+def test_the_navigation_is_kept_per_role_language_and_current_entry(tree):
+    from django.urls import reverse
+
+    from tests.clients import page_client
+
+    plain = reverse("password_change")  # a page of no menu entry
+
+    def nav(client, path):
+        body = client.get(path).content.decode()
+        return body.split('<ul class="navbar-nav me-auto">')[1].split("</ul>\n      <ul")[0]
+
+    ui._NAV.clear()
+    officer, auditor = (
+        page_client(tree.user("a", "officer")),
+        page_client(tree.user("a", "auditor")),
+    )
+    inbox = nav(officer, "/complaints/")
+    assert 'data-menu="complaints"' in inbox and 'aria-current="true"' in inbox
+    home = nav(officer, plain)
+    assert 'aria-current="true"' not in home and home != inbox
+    assert nav(auditor, plain) != home  # another role, other entries
+    english = page_client(tree.user("a", "officer"))
+    english.cookies["django_language"] = "en"
+    assert nav(english, plain) != home
+    kept = len(ui._NAV)
+    assert kept == 4
+    # Drawn again from the cache: the same markup, nothing more kept.
+    assert nav(officer, "/complaints/") == inbox and nav(officer, plain) == home
+    assert len(ui._NAV) == kept
+    ui._NAV.clear()
+    assert nav(officer, "/complaints/") == inbox
