@@ -232,9 +232,9 @@ def measure(server: Server, endpoints: list[Endpoint], size_label: str) -> list[
     for number, endpoint in enumerate(endpoints):
         if KINDS and endpoint.kind not in KINDS:
             continue
-        # Every worker connected first: a worker's first request also runs its connection
-        # set-up (pg_type look-ups), which is not the endpoint's SQL.
-        load(server, endpoint, 8, 24)
+        # Every worker's every thread connected first: a thread's first request also runs its
+        # connection set-up (pg_type look-ups), which is not the endpoint's SQL.
+        load(server, endpoint, WORKERS * THREADS, 4 * WORKERS * THREADS)
         statements = capture(server, endpoint, f"{size_label.replace(',', '')}-{number}")
         statements = [st for st in statements if "FROM pg_type" not in st[0]]
         if os.environ.get("JIANGUAN_BENCH_VERBOSE"):
