@@ -143,6 +143,8 @@ def test_production_path_runs_for_real(db, dockerfile_build):
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "-c",
+            "config/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -234,6 +236,81 @@ def test_make_run_web_server_bounds_database_connections(db):
         assert _get(port, "/static/vendor/bootstrap/bootstrap.min.css")[0] == 200
         status, _headers, body = _get(port, "/no-such-page/")
         assert status == 404 and "Traceback" not in body and "不存在" in body
+    finally:
+        done.set()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_production_web_server_keeps_connections_alive_and_bounded(db):
+    """The image's web server (config/gunicorn.conf.py, production settings, CONN_MAX_AGE=60)
+    under 12 concurrent keep-alive clients: every request answered on connections kept open,
+    and never more database connections of its own than workers × threads (here 2 × 2), though
+    each thread keeps its connection between requests (issue 11)."""
+    import http.client
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    env = _production_env(
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        JIANGUAN_WEB_WORKERS="2",
+        JIANGUAN_WEB_THREADS="2",
+        JIANGUAN_WEB_ACCESS_LOG="/dev/null",
+    )
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    with connection.cursor() as cursor:  # the test's own connection is not the server's
+        cursor.execute("SELECT pg_backend_pid()")
+        ours = cursor.fetchone()[0]
+    peak = 0
+    done = threading.Event()
+
+    def watch():
+        nonlocal peak
+        try:
+            with connection.cursor() as cursor:
+                while not done.is_set():
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND pid <> %s",
+                        [ours],
+                    )
+                    peak = max(peak, cursor.fetchone()[0])
+                    time.sleep(0.02)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def client(_):
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            statuses = []
+            for _ in range(10):
+                kept.request("GET", "/healthz")
+                response = kept.getresponse()
+                response.read()
+                statuses.append((response.status, response.getheader("Connection", "").lower()))
+            return statuses
+        finally:
+            kept.close()
+
+    try:
+        assert _healthz_when_up(port)[0] == 200
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = [a for batch in pool.map(client, range(12)) for a in batch]
+        done.set()
+        watcher.join()
+        # 200 each, on connections the server kept open (a sync worker closes every one).
+        assert answers == [(200, "keep-alive")] * 120
+        assert 0 < peak <= 4, peak
     finally:
         done.set()
         process.terminate()
