@@ -5,8 +5,9 @@ line still sets the address (`--bind`) and may override the rest.
 
 - Threaded workers (gthread), `workers × threads` requests at once, and a connection kept open
   between requests (HTTP keep-alive). The sync worker served one request at a time and closed
-  the connection after every response; at four clients the threaded workers serve the cheapest
-  signed-in request 40% faster (361 against 255 requests/s; issue 11, docs/deploy.md).
+  the connection after every response; at four clients the threaded workers serve 15–40% more
+  of the cheapest signed-in requests and 10–55% more of the officer's inbox API (issue 11;
+  figures in docs/deploy.md); at one client they change nothing.
 - Database connections: each thread keeps its own (Django's connections are per thread), so the
   web holds at most `workers × threads` of them (3 × 4 = 12 by default, with CONN_MAX_AGE
   keeping them between requests); PostgreSQL's default max_connections is 100.
