@@ -30,4 +30,5 @@ RUN export DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build JIANGUAN_FIELD_ENC
  && mkdir -p /app/var/media && chown -R jianguan /app/var
 USER jianguan
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Threaded workers with keep-alive, 3 × 4 by default (config/gunicorn.conf.py, docs/deploy.md).
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

@@ -1,9 +1,11 @@
 """The benchmark harness (issue 11): the app served as deployed, measured over HTTP beside the
 SQL it runs.
 
-- `Server`: gunicorn (3 sync workers, as in the Dockerfile) with the production settings
+- `Server`: gunicorn as deployed (config/gunicorn.conf.py, as the Dockerfile runs it: 3
+  threaded workers × 4 threads, keep-alive) with the production settings
   (bench/bench_settings.py adds only the SQL capture); the production secrets are throwaway
-  values set here, and the HTTPS redirect is off for the loopback address.
+  values set here, and the HTTPS redirect is off for the loopback address; the access log is
+  written (as deployed) to /dev/null.
 - `measure(endpoint, sizes…)`: one captured request per endpoint (its statements pickled by
   the capture middleware), then a bounded load at concurrency 1, 4 and 8 — wrk (C, one
   event-loop thread, keep-alive connections: it takes a few percent of a core, where Python
@@ -42,7 +44,10 @@ from _setup import ROOT
 CONCURRENCY = tuple(
     int(c) for c in os.environ.get("JIANGUAN_BENCH_CONCURRENCY", "1,4,8").split(",") if c
 )
-WORKERS = 3
+# The deployment's gunicorn configuration; workers × threads from the same variables it reads.
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+WORKERS = int(os.environ.get("JIANGUAN_WEB_WORKERS", "3"))
+THREADS = int(os.environ.get("JIANGUAN_WEB_THREADS", "4"))
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
 WARM_UP = 10
@@ -139,10 +144,12 @@ class Server:
                 "-m",
                 "gunicorn",
                 "config.wsgi:application",
+                "-c",
+                str(GUNICORN_CONF),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(WORKERS),
+                "--access-logfile",
+                os.devnull,
                 "--log-level",
                 "warning",
             ],
@@ -225,9 +232,9 @@ def measure(server: Server, endpoints: list[Endpoint], size_label: str) -> list[
     for number, endpoint in enumerate(endpoints):
         if KINDS and endpoint.kind not in KINDS:
             continue
-        # Every worker connected first: a worker's first request also runs its connection
-        # set-up (pg_type look-ups), which is not the endpoint's SQL.
-        load(server, endpoint, 8, 24)
+        # Every worker's every thread connected first: a thread's first request also runs its
+        # connection set-up (pg_type look-ups), which is not the endpoint's SQL.
+        load(server, endpoint, WORKERS * THREADS, 4 * WORKERS * THREADS)
         statements = capture(server, endpoint, f"{size_label.replace(',', '')}-{number}")
         statements = [st for st in statements if "FROM pg_type" not in st[0]]
         if os.environ.get("JIANGUAN_BENCH_VERBOSE"):
@@ -285,7 +292,8 @@ def run(endpoints_for, sizes, prepare) -> list[dict]:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with Server() as server:
         print(
-            f"gunicorn, {WORKERS} workers, production settings, port {server.port}; "
+            f"gunicorn, {WORKERS} workers × {THREADS} threads, production settings, "
+            f"port {server.port}; "
             f"{os.cpu_count()} CPUs (shared); load generator: "
             f"{'wrk' if WRK else 'Python threads'}; load average {_loadavg()}",
             flush=True,

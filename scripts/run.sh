@@ -38,9 +38,10 @@ stop_processes  # a previous run that was killed hard
 [ -z "${DATABASE_APP_URL:-}" ] || export DATABASE_URL="$DATABASE_APP_URL"
 # gunicorn, not runserver: a fixed pool of workers × threads bounds the database connections
 # (config/settings/dev.py), and no debug page is ever served.
-gunicorn config.wsgi:application --bind "$HOST:$PORT" \
+# Served as in production (config/gunicorn.conf.py: threaded workers, keep-alive), 2 workers.
+gunicorn config.wsgi:application -c config/gunicorn.conf.py --bind "$HOST:$PORT" \
   --workers "${JIANGUAN_WEB_WORKERS:-2}" --threads "${JIANGUAN_WEB_THREADS:-4}" \
-  --access-logfile - > var/log/web.log 2>&1 &
+  > var/log/web.log 2>&1 &
 echo $! > var/run/web.pid
 # Two workers: quick jobs on the default queue, long ones (imports, documents, reports) on
 # their own (config/celery_app.py), one at a time, so neither waits behind the other.

@@ -143,6 +143,8 @@ def test_production_path_runs_for_real(db, dockerfile_build):
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "-c",
+            "config/gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -185,14 +187,50 @@ def test_production_path_runs_for_real(db, dockerfile_build):
     assert "Booting worker" in output
 
 
+class _ServerConnections:
+    """The most database connections of the test database seen while the block runs, besides
+    this test's own (its connection and the watcher's): those of the server under test."""
+
+    def __enter__(self):
+        import threading
+
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            ours = cursor.fetchone()[0]
+        self.peak = 0
+        self._done = threading.Event()
+
+        def watch():
+            try:
+                with connection.cursor() as cursor:
+                    while not self._done.is_set():
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE datname = current_database()"
+                            " AND pid <> pg_backend_pid() AND pid <> %s",
+                            [ours],
+                        )
+                        self.peak = max(self.peak, cursor.fetchone()[0])
+                        time.sleep(0.02)
+            finally:
+                connection.close()  # the watcher thread's own connection
+
+        self._watcher = threading.Thread(target=watch)
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._watcher.join()
+
+
 def test_make_run_web_server_bounds_database_connections(db):
     """`make run`'s web server (gunicorn, dev settings, 2 workers × 4 threads, CONN_MAX_AGE=0)
     under 16 concurrent clients: every request answered, never more than 8 connections of its
     own. Why: runserver with CONN_MAX_AGE=60 exhausted PostgreSQL's 100 within seconds."""
-    import threading
     from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
 
     env = _production_env(DJANGO_SETTINGS_MODULE="config.settings.dev")
     for name in ("DJANGO_DEBUG", "DJANGO_CONN_MAX_AGE", "DJANGO_ALLOWED_HOSTS"):
@@ -203,31 +241,11 @@ def test_make_run_web_server_bounds_database_connections(db):
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    peak = 0
-    done = threading.Event()
-
-    def watch():
-        nonlocal peak
-        try:
-            with connection.cursor() as cursor:
-                while not done.is_set():
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                    peak = max(peak, cursor.fetchone()[0])
-                    time.sleep(0.02)
-        finally:
-            connection.close()  # this thread's own connection
-
     try:
         assert _healthz_when_up(port)[0] == 200
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        with ThreadPoolExecutor(max_workers=16) as pool:
+        with _ServerConnections() as connections, ThreadPoolExecutor(max_workers=16) as pool:
             statuses = list(pool.map(lambda _: _get(port, "/healthz")[0], range(160)))
-        done.set()
-        watcher.join()
+        peak = connections.peak
         assert statuses == [200] * 160
         assert 0 < peak <= 8, peak
         # Static files without collectstatic, and no debug page.
@@ -235,6 +253,53 @@ def test_make_run_web_server_bounds_database_connections(db):
         status, _headers, body = _get(port, "/no-such-page/")
         assert status == 404 and "Traceback" not in body and "不存在" in body
     finally:
-        done.set()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_production_web_server_keeps_connections_alive_and_bounded(db):
+    """The image's web server (config/gunicorn.conf.py, production settings, CONN_MAX_AGE=60)
+    under 12 concurrent keep-alive clients: every request answered on connections kept open,
+    and never more database connections of its own than workers × threads (here 2 × 2), though
+    each thread keeps its connection between requests (issue 11)."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = _production_env(
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        JIANGUAN_WEB_WORKERS="2",
+        JIANGUAN_WEB_THREADS="2",
+        JIANGUAN_WEB_ACCESS_LOG="/dev/null",
+    )
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def client(_):
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            statuses = []
+            for _ in range(10):
+                kept.request("GET", "/healthz")
+                response = kept.getresponse()
+                response.read()
+                statuses.append((response.status, response.getheader("Connection", "").lower()))
+            return statuses
+        finally:
+            kept.close()
+
+    try:
+        assert _healthz_when_up(port)[0] == 200
+        with _ServerConnections() as connections, ThreadPoolExecutor(max_workers=12) as pool:
+            answers = [a for batch in pool.map(client, range(12)) for a in batch]
+        peak = connections.peak
+        # 200 each, on connections the server kept open (a sync worker closes every one).
+        assert answers == [(200, "keep-alive")] * 120
+        assert 0 < peak <= 4, peak
+    finally:
         process.terminate()
         process.wait(timeout=30)

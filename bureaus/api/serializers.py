@@ -2,12 +2,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from bureaus.api.base import ScopedRelatedField
+from bureaus.api.base import FieldsBuiltOnce, ScopedRelatedField
 from bureaus.models import AuditEvent, Bureau, Department, Membership, Street, User
 from bureaus.services import bureau_accounts, membership_check
 
 
-class BureauSerializer(serializers.ModelSerializer):
+class BureauSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Bureau
         fields = ["id", "code", "name", "level", "parent", "path"]

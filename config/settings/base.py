@@ -103,6 +103,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's PostgreSQL backend whose health check looks at the socket before asking the server
+# (one round trip fewer per request; bureaus/db/base.py).
+DATABASES["default"]["ENGINE"] = "bureaus.db"
 # PostgreSQL's JIT spent 255 of 320 ms compiling a two-character public search (issue 11):
 # off for the application's connections unless JIANGUAN_PG_JIT turns it back on.
 if not env.bool("JIANGUAN_PG_JIT", default=False):
@@ -392,6 +395,7 @@ DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": DATABASES["default"]["ENGINE"],
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),

@@ -76,3 +76,42 @@ def test_list_query_counts_are_pinned(admin_api, tree, url, queries):
     with CaptureQueriesContext(connection) as captured:
         assert admin_api.get(url).status_code == 200
     assert len(captured) == queries, [q["sql"] for q in captured]
+
+
+def test_bureau_serializer_fields_are_built_once_and_never_shared(tree):
+    """The floor's serializer (the acting bureau's own record) builds its fields from the model
+    once per process (bureaus.api.base.FieldsBuiltOnce, issue 11); each serializer still gets
+    its own copies, bound to it, and gives what DRF's own build gives."""
+    from rest_framework import serializers
+
+    from bureaus.api.serializers import BureauSerializer
+
+    class Built(serializers.ModelSerializer):
+        class Meta(BureauSerializer.Meta):
+            pass
+
+    first, second = BureauSerializer(tree.a), BureauSerializer(tree.b)
+    assert list(first.fields) == list(Built(tree.a).fields) == BureauSerializer.Meta.fields
+    assert "_fields_built_once" in BureauSerializer.__dict__
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    assert first.data == Built(tree.a).data and second.data == Built(tree.b).data
+    assert first.data["code"] == tree.a.code
+
+
+def test_own_bureau_api_is_the_floor(tree):
+    """The cheapest signed-in API request (bench/harness.py's FLOOR row) answers the acting
+    bureau's record; another district's is a 404."""
+    client = APIClient()
+    client.force_authenticate(tree.user("a", "officer"))
+    body = client.get(f"/api/v1/bureaus/{tree.a.pk}/").json()
+    assert body == {
+        "id": tree.a.pk,
+        "code": tree.a.code,
+        "name": tree.a.name,
+        "level": tree.a.level,
+        "parent": tree.a.parent_id,
+        "path": tree.a.path,
+    }
+    assert client.get(f"/api/v1/bureaus/{tree.b.pk}/").status_code == 404
