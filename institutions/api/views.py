@@ -1,9 +1,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
+from rest_framework.permissions import SAFE_METHODS
 
 from bureaus.api.base import ScopedCreateMixin, ScopedViewSet
 from institutions import selectors
-from institutions.api.serializers import InstitutionSerializer
+from institutions.api.serializers import ROW_FIELDS, InstitutionSerializer
 from institutions.filters import InstitutionFilterSet
 from institutions.models import Institution
 
@@ -35,7 +36,14 @@ class InstitutionViewSet(
     permission_object = "institution"
 
     def scope_queryset(self, queryset):
-        return selectors.institution_annotate(queryset)
+        # Reads need no street or bureau row (the JSON gives their ids); the list reads rows
+        # as dicts (ROW_FIELDS), no model instance a row (issue 11).
+        if self.request.method not in SAFE_METHODS:
+            return selectors.institution_annotate(queryset)
+        queryset = selectors.institution_annotate(queryset, related=False)
+        if self.action == "list":
+            return queryset.values(*ROW_FIELDS)
+        return queryset
 
     def filter_queryset(self, queryset):
         # The registry filters narrow the list; a record's own URL names it already. Building
