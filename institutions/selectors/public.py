@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from institutions.models import Credential, Institution, ListEntry
-from institutions.selectors.registry import _active_entry, search_condition
+from institutions.selectors.registry import _entry_flag, search_condition
 
 PUBLIC_RESULTS = 20
 # A public search reads at most this many matches before ordering them: a fragment that most
@@ -86,8 +86,8 @@ def institution_public_search_page(*, query: str) -> tuple[list[dict], bool]:
     rows = list(
         Institution.objects.filter(pk__in=ids)
         .annotate(
-            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
-            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
+            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
+            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
         )
         .order_by("name", "id")
         .values(*PUBLIC_FIELDS, "on_white", "on_black")
@@ -101,7 +101,7 @@ def public_institution_get(*, pk: int) -> dict | None:
     row = _PUBLIC_DETAIL.first(pk)
     if row is None:
         return None
-    _attach_public_licences([row])
+    _attach_public_licences([row], _PUBLIC_CREDENTIALS.all(pk))
     row["entries"] = _PUBLIC_ENTRIES.all(pk)
     return row
 
@@ -149,8 +149,8 @@ _PUBLIC_DETAIL = _CompiledValues(
         institution_public_queryset()
         .filter(pk=pk)
         .annotate(
-            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
-            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
+            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
+            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
         )
         .order_by()
         .values(*PUBLIC_FIELDS, "on_white", "on_black")[:1]
@@ -163,12 +163,30 @@ _PUBLIC_ENTRIES = _CompiledValues(
 )
 
 
-def _attach_public_licences(rows: list[dict]) -> None:
+_CREDENTIAL_FIELDS = (
+    "institution_id",
+    "kind",
+    "number",
+    "issuer",
+    "issued_on",
+    "expires_on",
+    "scope",
+)
+_PUBLIC_CREDENTIALS = _CompiledValues(
+    lambda pk: Credential.objects.filter(institution_id=pk).values(*_CREDENTIAL_FIELDS)
+)
+
+
+def _attach_public_licences(rows: list[dict], credentials=None) -> None:
+    """Each row's credentials (`credentials`: those of the rows, already read), its school
+    licence and that licence's state."""
     today = timezone.localdate()
     by_institution: dict[int, list] = {}
-    for c in Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
-        "institution_id", "kind", "number", "issuer", "issued_on", "expires_on", "scope"
-    ):
+    if credentials is None:
+        credentials = Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
+            *_CREDENTIAL_FIELDS
+        )
+    for c in credentials:
         c["valid"] = c["expires_on"] is None or c["expires_on"] >= today
         by_institution.setdefault(c["institution_id"], []).append(c)
     for row in rows:

@@ -36,14 +36,18 @@ class _OfTheRow(Expression):
         return self.sql.replace("{row}", f'{alias}."id"'), self.params
 
 
-def _entry_flag(kind):
+def _entry_flag(kind, *, published=False):
     # At most one entry of a kind is active (the unique index list_entry_one_active_per_kind).
-    return _OfTheRow(
-        'COALESCE((SELECT true FROM "institutions_listentry" e WHERE e."institution_id" = {row}'
-        ' AND e."kind" = %s AND e."lifted_on" IS NULL LIMIT 1), false)',
-        [kind],
-        BooleanField(),
-    )
+    return _OfTheRow(_PUBLISHED_ENTRY_SQL if published else _ENTRY_SQL, [kind], BooleanField())
+
+
+_ENTRY_SQL = (
+    'COALESCE((SELECT true FROM "institutions_listentry" e WHERE e."institution_id" = {row}'
+    ' AND e."kind" = %s AND e."lifted_on" IS NULL LIMIT 1), false)'
+)
+_PUBLISHED_ENTRY_SQL = _ENTRY_SQL.replace(
+    "IS NULL LIMIT 1", 'IS NULL AND e."published_on" IS NOT NULL LIMIT 1'
+)
 
 
 def _licence(column, field):
