@@ -2,11 +2,11 @@
 public search and page, public fields only, published list entries only."""
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Q
 from django.utils import timezone
 
 from institutions.models import Credential, Institution, ListEntry
-from institutions.selectors.registry import _entry_flag, search_condition
+from institutions.selectors.registry import _entry_flag, _OfTheRow, search_condition
 
 PUBLIC_RESULTS = 20
 # A public search reads at most this many matches before ordering them: a fragment that most
@@ -31,12 +31,17 @@ def institution_public_queryset():
     """The public registry rule, for every public search and page: the institutions anyone may
     look up are every one past its application (筹设), and any with a published list entry (an
     unlicensed one found by a survey and black-listed). Callers read public fields only."""
-    published = ListEntry.objects.filter(
-        institution=OuterRef("pk"), published_on__isnull=False, lifted_on__isnull=True
-    )
-    return Institution.objects.filter(
-        ~Q(status=Institution.Status.PREPARING) | Q(Exists(published))
-    )
+    return Institution.objects.filter(~Q(status=Institution.Status.PREPARING) | Q(_PUBLISHED_ENTRY))
+
+
+# An active published list entry of the row, probed per row (only for one still in 筹设): as
+# an Exists, PostgreSQL hashed every district's published entries on every search (issue 11).
+_PUBLISHED_ENTRY = _OfTheRow(
+    'COALESCE((SELECT true FROM "institutions_listentry" e WHERE e."institution_id" = {row}'
+    ' AND e."published_on" IS NOT NULL AND e."lifted_on" IS NULL LIMIT 1), false)',
+    [],
+    BooleanField(),
+)
 
 
 def institution_public_search(*, query: str) -> list[dict]:
@@ -71,15 +76,19 @@ def institution_public_search_page(*, query: str) -> tuple[list[dict], bool]:
     if len(query) < 2:
         return [], False
     condition = search_condition(query)
-    # Institutions past their application first: a plain condition the planner reads well
-    # (a broad fragment is a short sequential scan, a narrow one the bigram index). Only when
-    # that is not already broad are the rare ones with a published list entry added.
-    page = _first_candidates(
-        Institution.objects.exclude(status=Institution.Status.PREPARING).filter(condition)
-    )
-    broad = bool(page) and page[0][2] > PUBLIC_CANDIDATES
-    if not broad:
-        page = _first_candidates(institution_public_queryset().filter(condition))
+    # The public rule's matches first (the rare one still in 筹设 with a published list entry
+    # is probed per row, not hashed). Broad means more than PUBLIC_CANDIDATES of them past
+    # their application, whose page is then shown: only when the public rule matched more
+    # than that are those counted apart, so a narrow query is one query (issue 11).
+    page = _first_candidates(institution_public_queryset().filter(condition))
+    broad = False
+    if page and page[0][2] > PUBLIC_CANDIDATES:
+        past_application = _first_candidates(
+            Institution.objects.exclude(status=Institution.Status.PREPARING).filter(condition)
+        )
+        broad = bool(past_application) and past_application[0][2] > PUBLIC_CANDIDATES
+        if broad:
+            page = past_application
     if not page:
         return [], False
     ids = [pk for pk, _name, _count in page]
