@@ -50,4 +50,9 @@ class InstitutionViewSet(
         # the filter form on its detail and updates cost more than the record's SQL (issue 11).
         if self.action != "list":
             return queryset
+        # A list asked for with none of the filters' parameters is the list unfiltered: every
+        # filter passes an empty value through. Building and validating the filter form then
+        # cost a fifth of the list's Python (issue 11).
+        if self.request.query_params.keys().isdisjoint(self.filterset_class.base_filters):
+            return queryset
         return super().filter_queryset(queryset)
