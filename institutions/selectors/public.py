@@ -92,15 +92,7 @@ def institution_public_search_page(*, query: str) -> tuple[list[dict], bool]:
     if not page:
         return [], False
     ids = [pk for pk, _name, _count in page]
-    rows = list(
-        Institution.objects.filter(pk__in=ids)
-        .annotate(
-            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
-            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
-        )
-        .order_by("name", "id")
-        .values(*PUBLIC_FIELDS, "on_white", "on_black")
-    )
+    rows = _PUBLIC_ROWS.all(ids)
     _attach_public_licences(rows)
     return rows, broad
 
@@ -110,7 +102,7 @@ def public_institution_get(*, pk: int) -> dict | None:
     row = _PUBLIC_DETAIL.first(pk)
     if row is None:
         return None
-    _attach_public_licences([row], _PUBLIC_CREDENTIALS.all(pk))
+    _attach_public_licences([row])
     row["entries"] = _PUBLIC_ENTRIES.all(pk)
     return row
 
@@ -124,16 +116,18 @@ class _CompiledValues:
 
     MARK = -987_654_321  # stands for the value while compiling: no pk or id is negative
 
-    def __init__(self, build):
+    def __init__(self, build, *, many=False):
+        """`build(value)`: the queryset; with `many`, `value` is a list of ids (see _any)."""
         self.build = build
+        self.mark = [self.MARK] if many else self.MARK
         self.compiled = None
 
     def _compile(self):
-        queryset = self.build(self.MARK)
+        queryset = self.build(self.mark)
         query = queryset.query
         sql, params = query.sql_with_params()
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        marks = [i for i, p in enumerate(params) if p == self.MARK]
+        marks = [i for i, p in enumerate(params) if p == self.mark]
         if not marks:
             raise ValueError("the query does not use its parameter")
         self.compiled = (sql, list(params), marks, names)
@@ -172,6 +166,26 @@ _PUBLIC_ENTRIES = _CompiledValues(
 )
 
 
+def _any(ids, column="id"):
+    """`column = ANY(%s)`: one array parameter whatever the number of ids, so a query
+    compiled once serves every page of results."""
+    return _OfTheRow(f'{{alias}}."{column}" = ANY(%s)', [ids], BooleanField())
+
+
+# The public search's page of rows, in name order (the ids of its first candidates).
+_PUBLIC_ROWS = _CompiledValues(
+    lambda ids: (
+        Institution.objects.filter(_any(ids))
+        .annotate(
+            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
+            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
+        )
+        .order_by("name", "id")
+        .values(*PUBLIC_FIELDS, "on_white", "on_black")
+    ),
+    many=True,
+)
+
 _CREDENTIAL_FIELDS = (
     "institution_id",
     "kind",
@@ -182,20 +196,16 @@ _CREDENTIAL_FIELDS = (
     "scope",
 )
 _PUBLIC_CREDENTIALS = _CompiledValues(
-    lambda pk: Credential.objects.filter(institution_id=pk).values(*_CREDENTIAL_FIELDS)
+    lambda ids: Credential.objects.filter(_any(ids, "institution_id")).values(*_CREDENTIAL_FIELDS),
+    many=True,
 )
 
 
-def _attach_public_licences(rows: list[dict], credentials=None) -> None:
-    """Each row's credentials (`credentials`: those of the rows, already read), its school
-    licence and that licence's state."""
+def _attach_public_licences(rows: list[dict]) -> None:
+    """Each row's credentials, its school licence and that licence's state."""
     today = timezone.localdate()
     by_institution: dict[int, list] = {}
-    if credentials is None:
-        credentials = Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
-            *_CREDENTIAL_FIELDS
-        )
-    for c in credentials:
+    for c in _PUBLIC_CREDENTIALS.all([r["id"] for r in rows]):
         c["valid"] = c["expires_on"] is None or c["expires_on"] >= today
         by_institution.setdefault(c["institution_id"], []).append(c)
     for row in rows:

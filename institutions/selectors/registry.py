@@ -20,7 +20,8 @@ def _active_entry(kind, *, published=False):
 
 class _OfTheRow(Expression):
     """A scalar subquery on the institution of each row, as SQL written once: `{row}` stands
-    for the row's id (the base table, or its alias when the query is itself a subquery).
+    for the row's id, `{alias}` for its table (the base table, or its alias when the query is
+    itself a subquery).
 
     The list annotations were Exists/Subquery expressions: building and compiling them took
     more of a list request than its SQL (issue 11), and PostgreSQL planned each Exists as a
@@ -33,7 +34,8 @@ class _OfTheRow(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
-        return self.sql.replace("{row}", f'{alias}."id"'), self.params
+        sql = self.sql.replace("{row}", f'{alias}."id"').replace("{alias}", alias)
+        return sql, self.params
 
 
 def _entry_flag(kind, *, published=False):
