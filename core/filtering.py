@@ -80,11 +80,12 @@ class _ListedChoices(django_filters.fields.ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class _ListedModelChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = _ListedChoices
-
-
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """django-filter's ModelChoiceFilter whose options are read in one query (_ListedChoices)."""
+    """django-filter's ModelChoiceFilter whose options are read in one query (_ListedChoices).
+    Its queryset is the filterset's to scope, as for django-filter's."""
 
-    field_class = _ListedModelChoiceField
+    @property
+    def field(self):
+        field = super().field
+        field.iterator = _ListedChoices
+        return field

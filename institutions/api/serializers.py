@@ -16,33 +16,12 @@ from institutions.services.registry import (
     institution_update,
 )
 
-# What a list row reads (`.values()` of an annotated queryset, selectors.institution_annotate).
+# What a list row reads (`.values()` of an annotated queryset): the record's columns but its
+# search bigrams, and the list annotations of selectors.institution_annotate.
+_ANNOTATIONS = ("on_white", "on_black", "licence_number", "licence_expires_on")
 ROW_FIELDS = (
-    "id",
-    "bureau_id",
-    "name",
-    "name_initials",
-    "credit_code",
-    "organization_form",
-    "category",
-    "department",
-    "profit",
-    "delivery",
-    "audience_preschool",
-    "audience_compulsory",
-    "audience_highschool",
-    "status",
-    "street_id",
-    "address",
-    "contact_name",
-    "contact_phone",
-    "on_white",
-    "on_black",
-    "licence_number",
-    "licence_expires_on",
-    "warning_codes",
-    "created_at",
-    "updated_at",
+    *(f.attname for f in Institution._meta.concrete_fields if f.name != "search_bigrams"),
+    *_ANNOTATIONS,
 )
 # Annotations a record just written does not carry, and what they read as then.
 _UNANNOTATED = {
