@@ -9,15 +9,6 @@ from django.utils import timezone
 from institutions.models import Credential, Institution, ListEntry, Staff
 
 
-def _active_entry(kind, *, published=False):
-    entries = ListEntry.objects.filter(
-        institution=OuterRef("pk"), kind=kind, lifted_on__isnull=True
-    )
-    if published:
-        entries = entries.filter(published_on__isnull=False)
-    return Exists(entries)
-
-
 class _OfTheRow(Expression):
     """A scalar subquery on the institution of each row, as SQL written once: `{row}` stands
     for the row's id, `{alias}` for its table (the base table, or its alias when the query is
