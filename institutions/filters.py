@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.models import Street
-from core.filtering import FilterSet
+from core.filtering import FilterSet, ModelChoiceFilter
 from institutions import rules
 from institutions.models import Institution, ListEntry
 from institutions.selectors import licence_condition, search_condition
@@ -25,7 +25,7 @@ class InstitutionFilterSet(FilterSet):
         label=_("Category"), choices=Institution.Category.choices
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Institution.Status.choices)
-    street = django_filters.ModelChoiceFilter(label=_("Street"), queryset=_streets)
+    street = ModelChoiceFilter(label=_("Street"), queryset=_streets)
     list = django_filters.ChoiceFilter(
         label=_("List"),
         method="filter_list",

@@ -2,11 +2,11 @@
 public search and page, public fields only, published list entries only."""
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Q
 from django.utils import timezone
 
 from institutions.models import Credential, Institution, ListEntry
-from institutions.selectors.registry import _active_entry, search_condition
+from institutions.selectors.registry import _entry_flag, _OfTheRow, search_condition
 
 PUBLIC_RESULTS = 20
 # A public search reads at most this many matches before ordering them: a fragment that most
@@ -31,12 +31,17 @@ def institution_public_queryset():
     """The public registry rule, for every public search and page: the institutions anyone may
     look up are every one past its application (筹设), and any with a published list entry (an
     unlicensed one found by a survey and black-listed). Callers read public fields only."""
-    published = ListEntry.objects.filter(
-        institution=OuterRef("pk"), published_on__isnull=False, lifted_on__isnull=True
-    )
-    return Institution.objects.filter(
-        ~Q(status=Institution.Status.PREPARING) | Q(Exists(published))
-    )
+    return Institution.objects.filter(~Q(status=Institution.Status.PREPARING) | Q(_PUBLISHED_ENTRY))
+
+
+# An active published list entry of the row, probed per row (only for one still in 筹设): as
+# an Exists, PostgreSQL hashed every district's published entries on every search (issue 11).
+_PUBLISHED_ENTRY = _OfTheRow(
+    'COALESCE((SELECT true FROM "institutions_listentry" e WHERE e."institution_id" = {row}'
+    ' AND e."published_on" IS NOT NULL AND e."lifted_on" IS NULL LIMIT 1), false)',
+    [],
+    BooleanField(),
+)
 
 
 def institution_public_search(*, query: str) -> list[dict]:
@@ -71,27 +76,23 @@ def institution_public_search_page(*, query: str) -> tuple[list[dict], bool]:
     if len(query) < 2:
         return [], False
     condition = search_condition(query)
-    # Institutions past their application first: a plain condition the planner reads well
-    # (a broad fragment is a short sequential scan, a narrow one the bigram index). Only when
-    # that is not already broad are the rare ones with a published list entry added.
-    page = _first_candidates(
-        Institution.objects.exclude(status=Institution.Status.PREPARING).filter(condition)
-    )
-    broad = bool(page) and page[0][2] > PUBLIC_CANDIDATES
-    if not broad:
-        page = _first_candidates(institution_public_queryset().filter(condition))
+    # The public rule's matches first (the rare one still in 筹设 with a published list entry
+    # is probed per row, not hashed). Broad means more than PUBLIC_CANDIDATES of them past
+    # their application, whose page is then shown: only when the public rule matched more
+    # than that are those counted apart, so a narrow query is one query (issue 11).
+    page = _first_candidates(institution_public_queryset().filter(condition))
+    broad = False
+    if page and page[0][2] > PUBLIC_CANDIDATES:
+        past_application = _first_candidates(
+            Institution.objects.exclude(status=Institution.Status.PREPARING).filter(condition)
+        )
+        broad = bool(past_application) and past_application[0][2] > PUBLIC_CANDIDATES
+        if broad:
+            page = past_application
     if not page:
         return [], False
     ids = [pk for pk, _name, _count in page]
-    rows = list(
-        Institution.objects.filter(pk__in=ids)
-        .annotate(
-            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
-            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
-        )
-        .order_by("name", "id")
-        .values(*PUBLIC_FIELDS, "on_white", "on_black")
-    )
+    rows = _PUBLIC_ROWS.all(ids)
     _attach_public_licences(rows)
     return rows, broad
 
@@ -115,16 +116,18 @@ class _CompiledValues:
 
     MARK = -987_654_321  # stands for the value while compiling: no pk or id is negative
 
-    def __init__(self, build):
+    def __init__(self, build, *, many=False):
+        """`build(value)`: the queryset; with `many`, `value` is a list of ids (see _any)."""
         self.build = build
+        self.mark = [self.MARK] if many else self.MARK
         self.compiled = None
 
     def _compile(self):
-        queryset = self.build(self.MARK)
+        queryset = self.build(self.mark)
         query = queryset.query
         sql, params = query.sql_with_params()
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        marks = [i for i, p in enumerate(params) if p == self.MARK]
+        marks = [i for i, p in enumerate(params) if p == self.mark]
         if not marks:
             raise ValueError("the query does not use its parameter")
         self.compiled = (sql, list(params), marks, names)
@@ -149,8 +152,8 @@ _PUBLIC_DETAIL = _CompiledValues(
         institution_public_queryset()
         .filter(pk=pk)
         .annotate(
-            on_white=_active_entry(ListEntry.Kind.WHITE, published=True),
-            on_black=_active_entry(ListEntry.Kind.BLACK, published=True),
+            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
+            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
         )
         .order_by()
         .values(*PUBLIC_FIELDS, "on_white", "on_black")[:1]
@@ -163,12 +166,46 @@ _PUBLIC_ENTRIES = _CompiledValues(
 )
 
 
+def _any(ids, column="id"):
+    """`column = ANY(%s)`: one array parameter whatever the number of ids, so a query
+    compiled once serves every page of results."""
+    return _OfTheRow(f'{{alias}}."{column}" = ANY(%s)', [ids], BooleanField())
+
+
+# The public search's page of rows, in name order (the ids of its first candidates).
+_PUBLIC_ROWS = _CompiledValues(
+    lambda ids: (
+        Institution.objects.filter(_any(ids))
+        .annotate(
+            on_white=_entry_flag(ListEntry.Kind.WHITE, published=True),
+            on_black=_entry_flag(ListEntry.Kind.BLACK, published=True),
+        )
+        .order_by("name", "id")
+        .values(*PUBLIC_FIELDS, "on_white", "on_black")
+    ),
+    many=True,
+)
+
+_CREDENTIAL_FIELDS = (
+    "institution_id",
+    "kind",
+    "number",
+    "issuer",
+    "issued_on",
+    "expires_on",
+    "scope",
+)
+_PUBLIC_CREDENTIALS = _CompiledValues(
+    lambda ids: Credential.objects.filter(_any(ids, "institution_id")).values(*_CREDENTIAL_FIELDS),
+    many=True,
+)
+
+
 def _attach_public_licences(rows: list[dict]) -> None:
+    """Each row's credentials, its school licence and that licence's state."""
     today = timezone.localdate()
     by_institution: dict[int, list] = {}
-    for c in Credential.objects.filter(institution_id__in=[r["id"] for r in rows]).values(
-        "institution_id", "kind", "number", "issuer", "issued_on", "expires_on", "scope"
-    ):
+    for c in _PUBLIC_CREDENTIALS.all([r["id"] for r in rows]):
         c["valid"] = c["expires_on"] is None or c["expires_on"] >= today
         by_institution.setdefault(c["institution_id"], []).append(c)
     for row in rows:

@@ -3,31 +3,69 @@ institution's own record for its portal."""
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, CharField, DateField, Exists, Expression, OuterRef, Q
 from django.utils import timezone
 
 from institutions.models import Credential, Institution, ListEntry, Staff
 
 
-def _active_entry(kind, *, published=False):
-    entries = ListEntry.objects.filter(
-        institution=OuterRef("pk"), kind=kind, lifted_on__isnull=True
-    )
-    if published:
-        entries = entries.filter(published_on__isnull=False)
-    return Exists(entries)
+class _OfTheRow(Expression):
+    """A scalar subquery on the institution of each row, as SQL written once: `{row}` stands
+    for the row's id, `{alias}` for its table (the base table, or its alias when the query is
+    itself a subquery).
+
+    The list annotations were Exists/Subquery expressions: building and compiling them took
+    more of a list request than its SQL (issue 11), and PostgreSQL planned each Exists as a
+    hashed subplan that read every district's list entries on every page. A scalar subquery
+    is probed per row shown, through the unique index it names."""
+
+    def __init__(self, sql, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, tuple(params)
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(next(iter(compiler.query.alias_map)))
+        sql = self.sql.replace("{row}", f'{alias}."id"').replace("{alias}", alias)
+        return sql, self.params
 
 
-def institution_annotate(queryset):
-    """List membership and licence expiry as columns, so a list page is one query."""
-    licence = Credential.objects.filter(
-        institution=OuterRef("pk"), kind=Credential.Kind.SCHOOL_LICENCE
+def _entry_flag(kind, *, published=False):
+    # At most one entry of a kind is active (the unique index list_entry_one_active_per_kind).
+    return _OfTheRow(_PUBLISHED_ENTRY_SQL if published else _ENTRY_SQL, [kind], BooleanField())
+
+
+_ENTRY_SQL = (
+    'COALESCE((SELECT true FROM "institutions_listentry" e WHERE e."institution_id" = {row}'
+    ' AND e."kind" = %s AND e."lifted_on" IS NULL LIMIT 1), false)'
+)
+_PUBLISHED_ENTRY_SQL = _ENTRY_SQL.replace(
+    "IS NULL LIMIT 1", 'IS NULL AND e."published_on" IS NOT NULL LIMIT 1'
+)
+
+
+def _licence(column, field):
+    # One credential of a kind per institution (the unique index credential_one_per_kind).
+    return _OfTheRow(
+        _LICENCE_SQL.replace("{column}", column), [Credential.Kind.SCHOOL_LICENCE], field
     )
-    return queryset.select_related("street", "bureau").annotate(
-        on_white=_active_entry(ListEntry.Kind.WHITE),
-        on_black=_active_entry(ListEntry.Kind.BLACK),
-        licence_number=Subquery(licence.values("number")[:1]),
-        licence_expires_on=Subquery(licence.values("expires_on")[:1]),
+
+
+_LICENCE_SQL = (
+    '(SELECT c."{column}" FROM "institutions_credential" c WHERE c."institution_id" = {row}'
+    ' AND c."kind" = %s LIMIT 1)'
+)
+
+
+def institution_annotate(queryset, *, related=True):
+    """List membership and licence expiry as columns, so a list page is one query; `related`
+    also joins the street and the bureau (the pages show their names; the API only ids)."""
+    if related:
+        queryset = queryset.select_related("street", "bureau")
+    return queryset.annotate(
+        on_white=_entry_flag(ListEntry.Kind.WHITE),
+        on_black=_entry_flag(ListEntry.Kind.BLACK),
+        licence_number=_licence("number", CharField()),
+        licence_expires_on=_licence("expires_on", DateField()),
     )
 
 

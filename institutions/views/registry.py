@@ -37,10 +37,20 @@ class InstitutionListView(TableListMixin, ScopedListView):
     def scope_queryset(self, queryset):
         self.filterset = InstitutionFilterSet(
             self.request.GET,
-            queryset=selectors.institution_annotate(queryset),
+            queryset=selectors.institution_annotate(queryset, related=False).select_related(
+                "street"
+            ),
             request=self.request,
         )
-        return self.table_order(self.filterset.qs)
+        ordered = self.table_order(self.filterset.qs)
+        if self.names_districts():
+            ordered = ordered.select_related("bureau")
+        return ordered
+
+    def names_districts(self) -> bool:
+        """Whether the rows name their district: only a superior's list has the district
+        column and its groups; a district's reads no bureau row a row (issue 11)."""
+        return bool(self.district_choices)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -65,6 +75,9 @@ class InstitutionListView(TableListMixin, ScopedListView):
 
 class InstitutionExportView(InstitutionListView):
     """The list as filtered, every page of it, as a workbook (no personal data)."""
+
+    def names_districts(self) -> bool:
+        return True  # the workbook's last column
 
     def get(self, request, *args, **kwargs):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

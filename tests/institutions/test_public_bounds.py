@@ -68,3 +68,26 @@ def test_a_broad_answer_is_served_from_redis_for_a_minute(client, many, monkeypa
     with CaptureQueriesContext(connection) as captured:
         client.get(SEARCH, {"q": "培训机构3号"})
     assert [q for q in captured.captured_queries if "institutions_" in q["sql"]]
+
+
+def test_a_narrow_search_reads_its_candidates_once(many, make_institution):
+    """A narrow query reads the public rule's matches once (then the page's rows and their
+    credentials): three queries. One still in 筹设 is found only with a published list entry,
+    by a per-row probe, not a hashed subplan of every district's entries (issue 11)."""
+    from institutions.services.lists import list_entry_add, list_entry_publish
+
+    hidden = make_institution(name="筹设培训学校", status="preparing")
+    listed = make_institution(name="筹设黑名单学校", status="preparing")
+    entry = list_entry_add(actor=None, institution=listed, kind="black", reason="无证办学")
+    list_entry_publish(actor=None, entry=entry)
+    with CaptureQueriesContext(connection) as captured:
+        rows, broad = selectors.institution_public_search_page(query="培训机构3号")
+    assert broad is False and [r["name"] for r in rows] == ["培训机构3号"]
+    assert len(captured.captured_queries) == 3
+    assert "EXISTS" not in captured.captured_queries[0]["sql"]
+    assert selectors.institution_public_search_page(query="筹设培训学校") == ([], False)
+    rows, broad = selectors.institution_public_search_page(query="筹设黑名单学校")
+    assert [(r["id"], r["on_black"]) for r in rows] == [(listed.pk, True)]
+    assert hidden.pk not in {
+        r["id"] for r in selectors.institution_public_search_page(query="筹设")[0]
+    }

@@ -234,6 +234,23 @@ def test_page_query_counts_are_pinned(
         assert officer_client.get(reverse(name)).status_code == 200
 
 
+def test_list_filters_read_their_street_options_in_one_plain_query(officer_client, tree):
+    """The street select's options: one SELECT, not a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips; issue 11), and still the district's own streets only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bureaus.models import Street
+
+    Street.objects.create(bureau=tree.a, name="文新街道")
+    Street.objects.create(bureau=tree.b, name="他区街道")
+    with CaptureQueriesContext(connection) as captured:
+        body = officer_client.get(reverse("institutions:institution-list")).content.decode()
+    streets = [q["sql"] for q in captured.captured_queries if "bureaus_street" in q["sql"]]
+    assert len(streets) == 1 and streets[0].startswith("SELECT")
+    assert "文新街道" in body and "他区街道" not in body
+
+
 def test_staff_and_site_can_be_corrected_and_warnings_follow(officer_client, make_institution):
     i = make_institution(category="arts")
     staff = staff_add(actor=None, institution=i, name="赵老师", id_number="11010519491231002X")
