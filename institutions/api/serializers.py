@@ -1,10 +1,8 @@
-import copy
-
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import serializers
 
-from bureaus.api.base import ScopedRelatedField
+from bureaus.api.base import FieldsBuiltOnce, ScopedRelatedField
 from bureaus.crypto import mask_phone
 from bureaus.models import Street
 from institutions import rules
@@ -36,7 +34,7 @@ def _record_row(record) -> dict:
     return {name: getattr(record, name, _UNANNOTATED.get(name)) for name in ROW_FIELDS}
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """An institution as programs see it; writes go through the registry services, so the
     rules of the seeds apply to the API as to the pages. Contact phones are shown masked."""
 
@@ -93,15 +91,6 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]
         # Uniqueness of the credit code is the service's, with the one message of every path.
         extra_kwargs = {"credit_code": {"validators": []}}
-
-    def get_fields(self):
-        # ModelSerializer builds its fields from the model on every instantiation, which cost
-        # more than a record's SQL (issue 11). Built once per process here; each serializer
-        # gets deep copies, as DRF gives every serializer its declared fields.
-        cls = type(self)
-        if "_built_fields" not in cls.__dict__:
-            cls._built_fields = super().get_fields()
-        return copy.deepcopy(cls._built_fields)
 
     def get_warnings(self, obj) -> list[str]:
         return [str(label) for label in rules.labels(obj.warning_codes)]
