@@ -30,5 +30,5 @@ RUN export DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build JIANGUAN_FIELD_ENC
  && mkdir -p /app/var/media && chown -R jianguan /app/var
 USER jianguan
 EXPOSE 8000
-# Threaded workers with keep-alive, 3 × 4 by default (config/gunicorn.conf.py, docs/deploy.md).
+# 3 sync workers by default (config/gunicorn.conf.py, docs/deploy.md).
 CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

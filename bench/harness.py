@@ -2,7 +2,7 @@
 SQL it runs.
 
 - `Server`: gunicorn as deployed (config/gunicorn.conf.py, as the Dockerfile runs it: 3
-  threaded workers × 4 threads, keep-alive) with the production settings
+  sync workers) with the production settings
   (bench/bench_settings.py adds only the SQL capture); the production secrets are throwaway
   values set here, and the HTTPS redirect is off for the loopback address; the access log is
   written (as deployed) to /dev/null.
@@ -47,7 +47,7 @@ CONCURRENCY = tuple(
 # The deployment's gunicorn configuration; workers × threads from the same variables it reads.
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 WORKERS = int(os.environ.get("JIANGUAN_WEB_WORKERS", "3"))
-THREADS = int(os.environ.get("JIANGUAN_WEB_THREADS", "4"))
+THREADS = int(os.environ.get("JIANGUAN_WEB_THREADS", "1"))
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
 WARM_UP = 10

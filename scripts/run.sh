@@ -38,7 +38,7 @@ stop_processes  # a previous run that was killed hard
 [ -z "${DATABASE_APP_URL:-}" ] || export DATABASE_URL="$DATABASE_APP_URL"
 # gunicorn, not runserver: a fixed pool of workers × threads bounds the database connections
 # (config/settings/dev.py), and no debug page is ever served.
-# Served as in production (config/gunicorn.conf.py: threaded workers, keep-alive), 2 workers.
+# Served with the production configuration (config/gunicorn.conf.py), here 2 threaded workers.
 gunicorn config.wsgi:application -c config/gunicorn.conf.py --bind "$HOST:$PORT" \
   --workers "${JIANGUAN_WEB_WORKERS:-2}" --threads "${JIANGUAN_WEB_THREADS:-4}" \
   > var/log/web.log 2>&1 &

@@ -258,8 +258,9 @@ def test_make_run_web_server_bounds_database_connections(db):
 
 
 def test_production_web_server_keeps_connections_alive_and_bounded(db):
-    """The image's web server (config/gunicorn.conf.py, production settings, CONN_MAX_AGE=60)
-    under 12 concurrent keep-alive clients: every request answered on connections kept open,
+    """The production configuration (config/gunicorn.conf.py, production settings,
+    CONN_MAX_AGE=60) with threads (JIANGUAN_WEB_THREADS above 1: threaded workers) under 12
+    concurrent keep-alive clients: every request answered on connections kept open,
     and never more database connections of its own than workers × threads (here 2 × 2), though
     each thread keeps its connection between requests (issue 11)."""
     import http.client
