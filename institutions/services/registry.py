@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus import rls
+from core.records import update_locked
 from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
@@ -101,6 +102,23 @@ def institution_refresh_warnings(*, institution: Institution, today: dt.date | N
         institution.warning_codes = codes
         institution.save(update_fields=["warning_codes", "updated_at"])
     return codes
+
+
+def institution_record_update(record, fields: dict, *, check, also=()):
+    """Correct a record on file about an institution that its warnings read (a teaching site, a
+    staff member): the row locked, only the given fields written (core.records.update_locked),
+    then the institution's warnings recomputed."""
+    locked = update_locked(record, fields, check=check, also=also)
+    institution_refresh_warnings(institution=locked.institution)
+    return record
+
+
+def institution_record_remove(record) -> None:
+    """Remove a record on file about an institution that its warnings read, then recompute
+    them."""
+    institution = record.institution
+    record.delete()
+    institution_refresh_warnings(institution=institution)
 
 
 def _check_fields(fields):
