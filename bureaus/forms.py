@@ -50,6 +50,17 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "editable_by"):
                 field.queryset = queryset.editable_by(user)
 
+    def unique_in_district(self, name: str, message):
+        """The cleaned value of field `name`, refused with `message` when another record of the
+        user's district already has it (a per-bureau unique constraint, told on the field)."""
+        value = self.cleaned_data[name]
+        taken = self._meta.model.objects.editable_by(self.user).filter(**{name: value})
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(message)
+        return value
+
 
 class StreetForm(ScopedModelForm):
     class Meta:
@@ -57,13 +68,9 @@ class StreetForm(ScopedModelForm):
         fields = ["name", "code"]
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
-        taken = Street.objects.editable_by(self.user).filter(name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("This district already has a street with this name."))
-        return name
+        return self.unique_in_district(
+            "name", _("This district already has a street with this name.")
+        )
 
 
 class DepartmentForm(ScopedModelForm):
@@ -72,15 +79,9 @@ class DepartmentForm(ScopedModelForm):
         fields = ["kind", "name"]
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
-        taken = Department.objects.editable_by(self.user).filter(name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _("This district already has a partner department with this name.")
-            )
-        return name
+        return self.unique_in_district(
+            "name", _("This district already has a partner department with this name.")
+        )
 
 
 class UserCreateForm(ScopedModelForm):
