@@ -50,38 +50,37 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "editable_by"):
                 field.queryset = queryset.editable_by(user)
 
-    def unique_in_district(self, name: str, message):
-        """The cleaned value of field `name`, refused with `message` when another record of the
-        user's district already has it (a per-bureau unique constraint, told on the field)."""
-        value = self.cleaned_data[name]
-        taken = self._meta.model.objects.editable_by(self.user).filter(**{name: value})
+
+class _NameUniqueInDistrict(ScopedModelForm):
+    """A row whose name is unique in its district (the user's): `name_taken` says so on the
+    field, as the API's serializer of the same rows does (bureaus.api.serializers)."""
+
+    name_taken = ""
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        taken = self._meta.model.objects.editable_by(self.user).filter(name=name)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(message)
-        return value
+            raise forms.ValidationError(self.name_taken)
+        return name
 
 
-class StreetForm(ScopedModelForm):
+class StreetForm(_NameUniqueInDistrict):
+    name_taken = _("This district already has a street with this name.")
+
     class Meta:
         model = Street
         fields = ["name", "code"]
 
-    def clean_name(self):
-        return self.unique_in_district(
-            "name", _("This district already has a street with this name.")
-        )
 
+class DepartmentForm(_NameUniqueInDistrict):
+    name_taken = _("This district already has a partner department with this name.")
 
-class DepartmentForm(ScopedModelForm):
     class Meta:
         model = Department
         fields = ["kind", "name"]
-
-    def clean_name(self):
-        return self.unique_in_district(
-            "name", _("This district already has a partner department with this name.")
-        )
 
 
 class UserCreateForm(ScopedModelForm):
