@@ -12,7 +12,6 @@ from bureaus.crypto import EncryptedTextField, mask_phone
 from bureaus.models import Department
 from bureaus.scoping import BureauOwnedModel
 from institutions import rules
-from institutions.models.fields import street_field
 
 
 def search_bigrams(name: str, initials: str) -> list[str]:
@@ -22,6 +21,19 @@ def search_bigrams(name: str, initials: str) -> list[str]:
     pieces = {compact[i : i + 2] for i in range(len(compact) - 1)}
     pieces |= {initials[i : i + 2] for i in range(len(initials) - 1)}
     return sorted(pieces)
+
+
+def street_field():
+    """The street (街道) of the record's district where it is, if known: an institution's
+    registered address or one of its teaching sites (the services check the district)."""
+    return models.ForeignKey(
+        "bureaus.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Street"),
+    )
 
 
 def pinyin_initials(name: str) -> str:
