@@ -65,6 +65,13 @@ def credit_code_errors(code: str, *, exclude_pk=None) -> list:
     return []
 
 
+def street_error(street, *, bureau_id) -> str | None:
+    """The street of an institution or of its teaching site must be one of its district's."""
+    if street is not None and street.bureau_id != bureau_id:
+        return _("Choose a street of your own district.")
+    return None
+
+
 def _check_institution(institution: Institution, *, before: dict | None) -> None:
     errors: dict[str, list] = {}
     institution.credit_code = cc.normalize(institution.credit_code)
@@ -72,8 +79,8 @@ def _check_institution(institution: Institution, *, before: dict | None) -> None
         code_errors = credit_code_errors(institution.credit_code, exclude_pk=institution.pk)
         if code_errors:
             errors["credit_code"] = code_errors
-    if institution.street_id and institution.street.bureau_id != institution.bureau_id:
-        errors.setdefault("street", []).append(_("Choose a street of your own district."))
+    if street := street_error(institution.street, bureau_id=institution.bureau_id):
+        errors.setdefault("street", []).append(street)
     for field, messages in rules.institution_refusals(before=before, after=institution).items():
         errors.setdefault(field, []).extend(messages)
     phone = phone_error(institution.contact_phone)

@@ -10,12 +10,13 @@ from institutions.services.registry import (
     institution_record_remove,
     institution_record_update,
     institution_refresh_warnings,
+    street_error,
 )
 
 
 def _check_site(site: Site) -> None:
-    if site.street_id and site.street.bureau_id != site.institution.bureau_id:
-        raise ValidationError({"street": [_("Choose a street of your own district.")]})
+    if street := street_error(site.street, bureau_id=site.institution.bureau_id):
+        raise ValidationError({"street": [street]})
     if not (site.address or "").strip():
         raise ValidationError({"address": [_("Enter the address of the site.")]})
 
