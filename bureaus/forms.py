@@ -51,36 +51,36 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = queryset.editable_by(user)
 
 
-class StreetForm(ScopedModelForm):
+class _NameUniqueInDistrict(ScopedModelForm):
+    """A row whose name is unique in its district (the user's): `name_taken` says so on the
+    field, as the API's serializer of the same rows does (bureaus.api.serializers)."""
+
+    name_taken = ""
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        taken = self._meta.model.objects.editable_by(self.user).filter(name=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(self.name_taken)
+        return name
+
+
+class StreetForm(_NameUniqueInDistrict):
+    name_taken = _("This district already has a street with this name.")
+
     class Meta:
         model = Street
         fields = ["name", "code"]
 
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        taken = Street.objects.editable_by(self.user).filter(name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("This district already has a street with this name."))
-        return name
 
+class DepartmentForm(_NameUniqueInDistrict):
+    name_taken = _("This district already has a partner department with this name.")
 
-class DepartmentForm(ScopedModelForm):
     class Meta:
         model = Department
         fields = ["kind", "name"]
-
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        taken = Department.objects.editable_by(self.user).filter(name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _("This district already has a partner department with this name.")
-            )
-        return name
 
 
 class UserCreateForm(ScopedModelForm):

@@ -127,7 +127,6 @@ class Complaint(BureauOwnedModel, Deadline):
     )
     received_at = models.DateTimeField(_("Received"))
     due_on = models.DateField(_("Reply due"))
-    overdue_since = models.DateField(_("Overdue since"), null=True, blank=True)
     concluded_at = models.DateTimeField(
         pgettext_lazy("tip-off time", "Concluded"), null=True, blank=True
     )
@@ -299,7 +298,6 @@ class SupervisionOrder(BureauOwnedModel, Deadline):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    overdue_since = models.DateField(_("Overdue since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Supervision order")

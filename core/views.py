@@ -71,8 +71,9 @@ class RecordActionView(ScopedPageMixin, ServiceFormMixin, SingleObjectMixin, For
     """GET shows the step's form, POST takes the step through the service.
 
     Declare `model`, `permission_object`, `permission_verb`, `form_class`, `title`,
-    `template_name`, `success_url_name` (or `get_success_url()`) and `perform(form)`; the form
-    is built the FormView way (`get_form_kwargs()`, `get_initial()`, `get_form_class()`).
+    `template_name`, `success_url_name` (or `get_success_url()`) and `perform(form)` (or instead
+    the `service` the step is); the form is built the FormView way (`get_form_kwargs()`,
+    `get_initial()`, `get_form_class()`).
     Optionally `step` and `allowed_steps(record, membership)` (or `workflow`, a
     core.workflow.Workflow whose available steps are those): the page then says when the step
     cannot be taken now. Only records of the acting district are found (writes=True: another
@@ -86,6 +87,17 @@ class RecordActionView(ScopedPageMixin, ServiceFormMixin, SingleObjectMixin, For
     success_url_name: str = ""
     success_message = gettext_lazy("Saved.")
     workflow = None
+    # The service a step is, called as service(actor=, <record_argument>=the record, **the form's
+    # cleaned data) when the view has no perform() of its own. Declared with staticmethod(): a
+    # plain function would be bound to the view.
+    service = None
+    record_argument = ""  # the service's keyword for the record; by default the model's name
+
+    def perform(self, form):
+        if self.service is None:
+            raise NotImplementedError(f"{type(self).__name__} declares neither perform nor service")
+        record = {self.record_argument or self.model._meta.model_name: self.object}
+        self.service(actor=self.request.user, **record, **form.cleaned_data)
 
     def allowed_steps(self, record, membership) -> list[str] | None:
         """The steps that may be taken now; None when the view is not a workflow step."""

@@ -23,6 +23,7 @@ from complaints.tables import ComplaintTable, InboxRow, inbox_rows
 from core import notifications
 from core.errors import form_add_errors
 from core.tables import TableListMixin, empty_reads_all, joined_rows
+from core.views import ScopedFormView
 from core.widgets import UserPicker
 
 # The inbox's bulk actions: each through its workflow step, record by record.
@@ -242,15 +243,15 @@ class ComplaintCreateView(ScopedPageMixin, FormView):
         return response
 
 
-class ComplaintPolicyView(ScopedPageMixin, FormView):
+class ComplaintPolicyView(ScopedFormView):
     """The district administrator's tip-off deadlines (reply and reward claim windows)."""
 
     model = ComplaintPolicy
     permission_object = "complaintpolicy"
-    permission_verb = "change"
-    writes = True
     form_class = forms.ComplaintPolicyForm
     template_name = "complaints/complaint_form.html"
+    success_message = gettext_lazy("Saved.")
+    success_url_name = "complaints:policy"
 
     def get_initial(self):
         policy = intake.policy_for(self.membership.bureau)
@@ -259,14 +260,8 @@ class ComplaintPolicyView(ScopedPageMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Tip-off deadlines"), **kwargs)
 
-    def form_valid(self, form):
-        try:
-            intake.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect("complaints:policy")
+    def perform(self, form):
+        intake.complaint_policy_set(actor=self.request.user, **form.cleaned_data)
 
 
 class RefundDisputeListView(ScopedListView):

@@ -26,24 +26,17 @@ class ComplaintStepView(RecordActionView):
 
 class ComplaintAcceptView(ComplaintStepView):
     step, title = "accept", gettext_lazy("Accept")
-
-    def perform(self, form):
-        handling.complaint_accept(
-            actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(handling.complaint_accept)
 
 
 class ComplaintRejectView(ComplaintStepView):
     step, title, form_class = "reject", gettext_lazy("Reject as out of scope"), forms.RejectForm
-
-    def perform(self, form):
-        handling.complaint_reject(
-            actor=self.request.user, complaint=self.object, **form.cleaned_data
-        )
+    service = staticmethod(handling.complaint_reject)
 
 
 class ComplaintMergeView(ComplaintStepView):
     step, title, form_class = "merge", gettext_lazy("Merge as a duplicate"), forms.MergeForm
+    service = staticmethod(handling.complaint_merge)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "complaint": self.object}
@@ -53,26 +46,14 @@ class ComplaintMergeView(ComplaintStepView):
             duplicates=selectors.complaint_duplicates(complaint=self.object), **kwargs
         )
 
-    def perform(self, form):
-        handling.complaint_merge(
-            actor=self.request.user,
-            complaint=self.object,
-            into=form.cleaned_data["into"],
-            note=form.cleaned_data["note"],
-        )
-
 
 class ComplaintAssignView(ComplaintStepView):
     step, title, form_class = "assign", gettext_lazy("Assign a handler"), forms.AssignForm
     permission_verb = "assign"
+    service = staticmethod(handling.complaint_assign)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "complaint": self.object}
-
-    def perform(self, form):
-        handling.complaint_assign(
-            actor=self.request.user, complaint=self.object, **form.cleaned_data
-        )
 
 
 class ComplaintNoteView(ComplaintStepView):
@@ -81,14 +62,7 @@ class ComplaintNoteView(ComplaintStepView):
         gettext_lazy("Investigation note"),
         forms.InvestigationNoteForm,
     )
-
-    def perform(self, form):
-        handling.complaint_add_note(
-            actor=self.request.user,
-            complaint=self.object,
-            note=form.cleaned_data["note"],
-            files=form.cleaned_data["files"],
-        )
+    service = staticmethod(handling.complaint_add_note)
 
 
 class ComplaintLinkView(ComplaintStepView):
@@ -97,34 +71,20 @@ class ComplaintLinkView(ComplaintStepView):
         gettext_lazy("Link to an institution"),
         forms.LinkInstitutionForm,
     )
+    service = staticmethod(handling.complaint_link_institution)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def perform(self, form):
-        handling.complaint_link_institution(
-            actor=self.request.user,
-            complaint=self.object,
-            institution=form.cleaned_data["institution"],
-        )
-
 
 class ComplaintConcludeView(ComplaintStepView):
     step, title, form_class = "conclude", gettext_lazy("Conclude"), forms.ConcludeForm
-
-    def perform(self, form):
-        handling.complaint_conclude(
-            actor=self.request.user, complaint=self.object, **form.cleaned_data
-        )
+    service = staticmethod(handling.complaint_conclude)
 
 
 class ComplaintCloseView(ComplaintStepView):
     step, title = "close", gettext_lazy("Close")
-
-    def perform(self, form):
-        handling.complaint_close(
-            actor=self.request.user, complaint=self.object, note=form.cleaned_data["note"]
-        )
+    service = staticmethod(handling.complaint_close)
 
 
 class ComplaintRewardView(ComplaintStepView):

@@ -23,6 +23,19 @@ def search_bigrams(name: str, initials: str) -> list[str]:
     return sorted(pieces)
 
 
+def street_field():
+    """The street (街道) of the record's district where it is, if known: an institution's
+    registered address or one of its teaching sites (the services check the district)."""
+    return models.ForeignKey(
+        "bureaus.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Street"),
+    )
+
+
 def pinyin_initials(name: str) -> str:
     """西湖英语培训学校 → "xhyypxxx": what people type to find an institution quickly."""
     # The plain style (first letter taken here) is twice as fast as Style.FIRST_LETTER and
@@ -100,14 +113,7 @@ class Institution(BureauOwnedModel):
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.PREPARING
     )
-    street = models.ForeignKey(
-        "bureaus.Street",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Street"),
-    )
+    street = street_field()
     address = models.CharField(_("Address"), max_length=300, blank=True)
     contact_name = models.CharField(_("Contact person"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("Contact phone"), blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name
 from bureaus.scoping import BureauOwnedModel
-from institutions.models.institution import Institution
+from institutions.models.institution import Institution, street_field
 
 # Credentials expiring within this many days are flagged (issue 3: a periodic job flags them).
 EXPIRY_WARNING_DAYS = 60
@@ -89,14 +89,7 @@ class Site(BureauOwnedModel):
         Institution, on_delete=models.CASCADE, related_name="sites", verbose_name=_("Institution")
     )
     address = models.CharField(_("Address"), max_length=300)
-    street = models.ForeignKey(
-        "bureaus.Street",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Street"),
-    )
+    street = street_field()
     area_m2 = models.PositiveIntegerField(_("Floor area (m²)"), null=True, blank=True)
     approved = models.BooleanField(_("Approved in the licence"), default=False)
     fire_safety = models.CharField(

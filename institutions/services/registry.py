@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureaus import rls
+from core.records import update_locked
 from core.validators import phone_error
 from institutions import credit_code as cc
 from institutions import rules
@@ -64,6 +65,13 @@ def credit_code_errors(code: str, *, exclude_pk=None) -> list:
     return []
 
 
+def street_error(street, *, bureau_id) -> str | None:
+    """The street of an institution or of its teaching site must be one of its district's."""
+    if street is not None and street.bureau_id != bureau_id:
+        return _("Choose a street of your own district.")
+    return None
+
+
 def _check_institution(institution: Institution, *, before: dict | None) -> None:
     errors: dict[str, list] = {}
     institution.credit_code = cc.normalize(institution.credit_code)
@@ -71,8 +79,8 @@ def _check_institution(institution: Institution, *, before: dict | None) -> None
         code_errors = credit_code_errors(institution.credit_code, exclude_pk=institution.pk)
         if code_errors:
             errors["credit_code"] = code_errors
-    if institution.street_id and institution.street.bureau_id != institution.bureau_id:
-        errors.setdefault("street", []).append(_("Choose a street of your own district."))
+    if street := street_error(institution.street, bureau_id=institution.bureau_id):
+        errors.setdefault("street", []).append(street)
     for field, messages in rules.institution_refusals(before=before, after=institution).items():
         errors.setdefault(field, []).extend(messages)
     phone = phone_error(institution.contact_phone)
@@ -101,6 +109,23 @@ def institution_refresh_warnings(*, institution: Institution, today: dt.date | N
         institution.warning_codes = codes
         institution.save(update_fields=["warning_codes", "updated_at"])
     return codes
+
+
+def institution_record_update(record, fields: dict, *, check, also=()):
+    """Correct a record on file about an institution that its warnings read (a teaching site, a
+    staff member): the row locked, only the given fields written (core.records.update_locked),
+    then the institution's warnings recomputed."""
+    locked = update_locked(record, fields, check=check, also=also)
+    institution_refresh_warnings(institution=locked.institution)
+    return record
+
+
+def institution_record_remove(record) -> None:
+    """Remove a record on file about an institution that its warnings read, then recompute
+    them."""
+    institution = record.institution
+    record.delete()
+    institution_refresh_warnings(institution=institution)
 
 
 def _check_fields(fields):

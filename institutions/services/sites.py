@@ -5,14 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.records import update_locked
 from institutions.models import Institution, Site
-from institutions.services.registry import institution_refresh_warnings
+from institutions.services.registry import (
+    institution_record_remove,
+    institution_record_update,
+    institution_refresh_warnings,
+    street_error,
+)
 
 
 def _check_site(site: Site) -> None:
-    if site.street_id and site.street.bureau_id != site.institution.bureau_id:
-        raise ValidationError({"street": [_("Choose a street of your own district.")]})
+    if street := street_error(site.street, bureau_id=site.institution.bureau_id):
+        raise ValidationError({"street": [street]})
     if not (site.address or "").strip():
         raise ValidationError({"address": [_("Enter the address of the site.")]})
 
@@ -31,14 +35,10 @@ def site_add(*, actor, institution: Institution, **fields) -> Site:
 def site_update(*, actor, site: Site, **fields) -> Site:
     """Correct a teaching site (approval or fire acceptance obtained later, a new address).
     The row is locked and only the given fields are written."""
-    locked = update_locked(site, fields, check=_check_site)
-    institution_refresh_warnings(institution=locked.institution)
-    return site
+    return institution_record_update(site, fields, check=_check_site)
 
 
 @transaction.atomic
 def site_remove(*, actor, site: Site) -> None:
     """A teaching site is closed."""
-    institution = site.institution
-    site.delete()
-    institution_refresh_warnings(institution=institution)
+    institution_record_remove(site)

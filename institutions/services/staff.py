@@ -4,10 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.records import update_locked
 from institutions import rules
 from institutions.models import Institution, Staff
-from institutions.services.registry import institution_refresh_warnings
+from institutions.services.registry import (
+    institution_record_remove,
+    institution_record_update,
+    institution_refresh_warnings,
+)
 
 
 def id_number_ok(value: str) -> bool:
@@ -67,14 +70,10 @@ def staff_update(*, actor, staff: Staff, **fields) -> Staff:
     is locked and only the given fields are written."""
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     also = ["id_number_index"] if "id_number" in fields else []
-    locked = update_locked(staff, fields, check=_check_staff, also=also)
-    institution_refresh_warnings(institution=locked.institution)
-    return staff
+    return institution_record_update(staff, fields, check=_check_staff, also=also)
 
 
 @transaction.atomic
 def staff_remove(*, actor, staff: Staff) -> None:
     """A person no longer works at the institution (the audit trail keeps the record)."""
-    institution = staff.institution
-    staff.delete()
-    institution_refresh_warnings(institution=institution)
+    institution_record_remove(staff)

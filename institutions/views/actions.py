@@ -60,55 +60,45 @@ class ListEntryCreateView(InstitutionActionView):
     form_class = forms.ListEntryForm
     title = gettext_lazy("White list or black list")
     success_message = gettext_lazy("The list entry has been recorded.")
+    service = staticmethod(list_entry_add)
 
     def get_initial(self):
         kind = self.request.GET.get("kind")
         return {"kind": kind} if kind in ListEntry.Kind.values else {}
-
-    def perform(self, form):
-        list_entry_add(actor=self.request.user, institution=self.object, **form.cleaned_data)
 
 
 class CredentialCreateView(InstitutionActionView):
     form_class = forms.CredentialForm
     title = gettext_lazy("Licence")
     success_message = gettext_lazy("The licence is on file.")
-
-    def perform(self, form):
-        credential_record(actor=self.request.user, institution=self.object, **form.cleaned_data)
+    service = staticmethod(credential_record)
 
 
 class SiteCreateView(InstitutionActionView):
     form_class = forms.SiteForm
     title = gettext_lazy("Teaching site")
     success_message = gettext_lazy("The teaching site is on file.")
+    service = staticmethod(site_add)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def perform(self, form):
-        site_add(actor=self.request.user, institution=self.object, **form.cleaned_data)
 
 
 class StaffCreateView(InstitutionActionView):
     form_class = forms.StaffForm
     title = gettext_lazy("Staff member")
     success_message = gettext_lazy("The staff member is on file.")
-
-    def perform(self, form):
-        staff_add(actor=self.request.user, institution=self.object, **form.cleaned_data)
+    service = staticmethod(staff_add)
 
 
 class AnnualReviewCreateView(InstitutionActionView):
     form_class = forms.AnnualReviewForm
     title = gettext_lazy("Annual review")
     success_message = gettext_lazy("The annual review is on file.")
+    service = staticmethod(annual_review_record)
 
     def get_initial(self):
         return {"year": timezone.localdate().year}
-
-    def perform(self, form):
-        annual_review_record(actor=self.request.user, institution=self.object, **form.cleaned_data)
 
 
 class StaffUpdateView(ScopedActionView):
@@ -143,9 +133,7 @@ class StaffRemoveView(ScopedActionView):
     form_class = forms.ConfirmForm
     title = gettext_lazy("Remove the staff member")
     success_message = gettext_lazy("The staff member has been removed.")
-
-    def perform(self, form):
-        staff_remove(actor=self.request.user, staff=self.object)
+    service = staticmethod(staff_remove)
 
 
 class SiteUpdateView(ScopedActionView):
@@ -153,6 +141,7 @@ class SiteUpdateView(ScopedActionView):
     permission_object = "institution"
     form_class = forms.SiteForm
     title = gettext_lazy("Teaching site")
+    service = staticmethod(site_update)
 
     def get_form_kwargs(self):
         # A model form bound to a copy: the service applies the cleaned values itself.
@@ -161,9 +150,6 @@ class SiteUpdateView(ScopedActionView):
     def get_initial(self):
         return {name: getattr(self.object, name) for name in forms.SiteForm.Meta.fields}
 
-    def perform(self, form):
-        site_update(actor=self.request.user, site=self.object, **form.cleaned_data)
-
 
 class SiteRemoveView(ScopedActionView):
     model = Site
@@ -171,6 +157,4 @@ class SiteRemoveView(ScopedActionView):
     form_class = forms.ConfirmForm
     title = gettext_lazy("Close the teaching site")
     success_message = gettext_lazy("The teaching site has been removed.")
-
-    def perform(self, form):
-        site_remove(actor=self.request.user, site=self.object)
+    service = staticmethod(site_remove)

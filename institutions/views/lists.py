@@ -29,15 +29,14 @@ class ListEntryListView(ScopedListView):
 class ListEntryActionView(ScopedActionView):
     model = ListEntry
     permission_object = "institution"
+    record_argument = "entry"
 
 
 class ListEntryPublishView(ListEntryActionView):
     form_class = forms.ConfirmForm
     title = gettext_lazy("Publish the list entry")
     success_message = gettext_lazy("Published: the public list now shows it.")
-
-    def perform(self, form):
-        list_entry_publish(actor=self.request.user, entry=self.object)
+    service = staticmethod(list_entry_publish)
 
 
 class ListEntryLiftView(ListEntryActionView):

@@ -1,18 +1,17 @@
 """Staff pages of the registry itself: the list with its filters, its export, an
 institution's page with its timeline, create and edit."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
-from core.errors import form_add_errors
 from core.spreadsheets import xlsx_response
 from core.tables import TableListMixin, empty_reads_all
+from core.views import ServiceFormMixin
 from institutions import extensions, forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
@@ -190,42 +189,32 @@ class InstitutionDetailView(ScopedDetailView):
         )
 
 
-class InstitutionCreateView(ScopedCreateView):
+class _InstitutionFormView(ServiceFormMixin):
+    """What the institution's new and edit pages share: the form goes through the registry's
+    service, and a refusal is shown on the form."""
+
     model = Institution
     form_class = forms.InstitutionForm
     permission_object = "institution"
     template_name = "bureaus/form.html"
 
-    def form_valid(self, form):
-        try:
-            self.object = institution_register(
-                actor=self.request.user, bureau=self.membership.bureau, **form.service_fields()
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The institution is on the registry."))
-        return HttpResponseRedirect(self.object_url())
-
-    def object_url(self):
+    def get_success_url(self):
         return reverse("institutions:institution-detail", args=[self.object.pk])
 
 
-class InstitutionUpdateView(ScopedUpdateView):
-    model = Institution
-    form_class = forms.InstitutionForm
-    permission_object = "institution"
-    template_name = "bureaus/form.html"
+class InstitutionCreateView(_InstitutionFormView, ScopedCreateView):
+    success_message = gettext_lazy("The institution is on the registry.")
 
-    def form_valid(self, form):
-        try:
-            institution_update(
-                actor=self.request.user, institution=self.object, **form.service_fields()
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(
-            reverse("institutions:institution-detail", args=[self.object.pk])
+    def perform(self, form):
+        self.object = institution_register(
+            actor=self.request.user, bureau=self.membership.bureau, **form.service_fields()
+        )
+
+
+class InstitutionUpdateView(_InstitutionFormView, ScopedUpdateView):
+    success_message = gettext_lazy("Saved.")
+
+    def perform(self, form):
+        institution_update(
+            actor=self.request.user, institution=self.object, **form.service_fields()
         )

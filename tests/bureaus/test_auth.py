@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bureaus.models import Membership
+from tests.clients import password_change
 from tests.conftest import PASSWORD
 
 
@@ -32,20 +33,10 @@ def test_english_is_available(client, tree):
 
 def test_logout_and_password_change(client, tree):
     client.force_login(tree.user("a", "officer"))
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "tiger-lily-0987", "new_password2": "x"},
-    )
+    response = password_change(client, "tiger-lily-0987", again="x")
     assert response.status_code == 200
     assert "输入的两个密码不一致" in response.content.decode()
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": PASSWORD,
-            "new_password1": "tiger-lily-0987",
-            "new_password2": "tiger-lily-0987",
-        },
-    )
+    response = password_change(client, "tiger-lily-0987")
     assert response.status_code == 302
     client.post(reverse("logout"))
     assert client.get("/").status_code == 302

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from bureaus.models import User
 from bureaus.security import LOGIN_AT, SEEN_AT
-from tests.clients import page_client
+from tests.clients import page_client, password_change
 from tests.conftest import PASSWORD
 
 
@@ -66,10 +66,7 @@ def test_password_change_ends_the_other_sessions(tree):
     mine, other = page_client(user), page_client(user)
     Token.objects.create(user=user)
     new = "Tiger-Lily-0987"
-    response = mine.post(
-        reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
-    )
+    response = password_change(mine, new)
     assert response.status_code == 302
     assert _alive(mine)
     assert not _alive(other)

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bureaus.models import AuditEvent, Membership, User
+from tests.clients import password_change
 from tests.conftest import PASSWORD
 
 LOGIN = "/accounts/login/"
@@ -110,14 +111,8 @@ def test_password_change_old_password_is_locked_out_too(client, tree):
     client.force_login(tree.user("a", "officer"))
     new = "Tiger-Lily-0987"
     for _ in range(5):
-        client.post(
-            reverse("password_change"),
-            {"old_password": "wrong-Password-1", "new_password1": new, "new_password2": new},
-        )
-    response = client.post(
-        reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
-    )
+        password_change(client, new, old="wrong-Password-1")
+    response = password_change(client, new)
     assert response.status_code in (200, 429)
     assert "锁定" in response.content.decode()
     user = User.objects.get(username="a_officer")
@@ -140,14 +135,7 @@ def test_password_similar_to_the_username_is_refused(db):
 
 def test_password_change_form_refuses_a_weak_password(client, tree):
     client.force_login(tree.user("a", "officer"))
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": PASSWORD,
-            "new_password1": "zhangwei2026",
-            "new_password2": "zhangwei2026",
-        },
-    )
+    response = password_change(client, "zhangwei2026")
     assert response.status_code == 200
     assert User.objects.get(username="a_officer").check_password(PASSWORD)
 

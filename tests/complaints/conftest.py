@@ -23,29 +23,31 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture
-def institution_a(tree):
+def operating_institution(bureau, *, name, category, address):
+    """An institution on the registry, operating: the public may name it (the registry's
+    public rule)."""
     with acting(system_actor("tests")):
         return Institution.objects.create(
-            bureau=tree.a,
-            name="启明星学科辅导中心",
-            category="academic",
-            address="文三路100号",
-            # Operating: the public may name it (the registry's public rule).
+            bureau=bureau,
+            name=name,
+            category=category,
+            address=address,
             status=Institution.Status.NORMAL,
         )
+
+
+@pytest.fixture
+def institution_a(tree):
+    return operating_institution(
+        tree.a, name="启明星学科辅导中心", category="academic", address="文三路100号"
+    )
 
 
 @pytest.fixture
 def institution_b(tree):
-    with acting(system_actor("tests")):
-        return Institution.objects.create(
-            bureau=tree.b,
-            name="湖滨艺术培训学校",
-            category="arts",
-            address="延安路8号",
-            status=Institution.Status.NORMAL,
-        )
+    return operating_institution(
+        tree.b, name="湖滨艺术培训学校", category="arts", address="延安路8号"
+    )
 
 
 def act(user):

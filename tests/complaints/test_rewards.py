@@ -54,12 +54,20 @@ def test_reward_refused(tree, outcome, named, message):
     assert not Reward.objects.exists()
 
 
+def _merged_and_concluded(tree, *, into: str):
+    """Two named reports of one matter, one merged `into` the other ("earlier" or "later"),
+    which is then concluded: (the concluded one, the merged one)."""
+    admin = act(tree.user("a", "admin"))
+    earlier, _ = submit(tree.a, named=True)
+    later, _ = submit(tree.a, named=True)
+    kept, merged = (earlier, later) if into == "earlier" else (later, earlier)
+    handling.complaint_merge(actor=admin, complaint=merged, into=kept)
+    return advance(kept, tree, "concluded"), merged
+
+
 def test_reward_amount_range_and_first_report_only(tree):
     admin = act(tree.user("a", "admin"))
-    original, _ = submit(tree.a, named=True)
-    duplicate, _ = submit(tree.a, named=True)
-    handling.complaint_merge(actor=admin, complaint=duplicate, into=original)
-    original = advance(original, tree, "concluded")
+    original, duplicate = _merged_and_concluded(tree, into="earlier")
     for amount in (19999, 200001):
         with pytest.raises(ValidationError):
             rewards.reward_decide(actor=admin, complaint=original, amount_fen=amount)
@@ -69,11 +77,7 @@ def test_reward_amount_range_and_first_report_only(tree):
 
 
 def test_earlier_report_merged_into_a_later_one_blocks_the_later_reward(tree):
-    admin = act(tree.user("a", "admin"))
-    earlier, _ = submit(tree.a, named=True)
-    later, _ = submit(tree.a, named=True)
-    handling.complaint_merge(actor=admin, complaint=earlier, into=later)
-    later = advance(later, tree, "concluded")
+    later, _earlier = _merged_and_concluded(tree, into="later")
     assert "只奖励" in rewards.reward_refusal(later)
 
 

@@ -28,6 +28,7 @@ from tests.records import make_record
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-CN", "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
 
 
 @pytest.fixture
@@ -216,8 +217,7 @@ def test_supervision_order_status_is_visible_at_1366(browser, live_server, tree,
 
 
 def test_city_supervisor_filters_tip_offs_by_district(browser, live_server, tree, records):
-    desktop = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
-    context, page = _context(browser, live_server, "city_supervisor", **desktop)
+    context, page = _context(browser, live_server, "city_supervisor", **DESKTOP)
     page.goto(f"{page.base_url}/complaints/")
     rows = page.locator("table tbody tr")
     assert rows.count() == 4
@@ -238,8 +238,7 @@ def test_city_supervisor_filters_tip_offs_by_district(browser, live_server, tree
 
 
 def test_officer_accepts_tip_offs_in_bulk_on_the_page(browser, live_server, tree, records):
-    desktop = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
-    context, page = _context(browser, live_server, "a_officer", **desktop)
+    context, page = _context(browser, live_server, "a_officer", **DESKTOP)
     page.goto(f"{page.base_url}/complaints/")
     page.locator("[data-select-all]").check()
     page.locator("button[name=action][value=accept]").click()
@@ -298,8 +297,7 @@ def test_registry_rows_show_warnings_and_expired_licences(browser, live_server, 
 
 
 def test_officer_saves_and_reapplies_a_filter(browser, live_server, tree, records):
-    desktop = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
-    context, page = _context(browser, live_server, "a_officer", **desktop)
+    context, page = _context(browser, live_server, "a_officer", **DESKTOP)
     page.goto(f"{page.base_url}/complaints/?q=会所违规开班1&sort=-due_on")
     menu = page.locator("[data-testid=saved-filters]")
     menu.locator("summary").click()
@@ -326,8 +324,7 @@ def test_officer_assigns_in_bulk_picking_the_handler_by_typing(browser, live_ser
     from complaints.models import Complaint as C
 
     C.objects.filter(pk=records["complaint"].pk).update(status=C.Status.ACCEPTED)
-    desktop = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
-    context, page = _context(browser, live_server, "a_officer", **desktop)
+    context, page = _context(browser, live_server, "a_officer", **DESKTOP)
     page.goto(f"{page.base_url}/complaints/?status=accepted")
     page.locator("tbody input[name=id]").first.check()
     page.locator("#id_bulk_assignee").fill("a_officer（a_officer）")

@@ -11,7 +11,7 @@ def _institution(bureau, marker):
 
 @maker(ListEntry)
 def _list_entry(bureau, marker):
-    institution = Institution.objects.create(bureau=bureau, name=marker, category="arts")
+    institution = _institution(bureau, marker)
     return ListEntry.objects.create(
         bureau=bureau, institution=institution, kind=ListEntry.Kind.BLACK, reason="无证办学"
     )
@@ -24,11 +24,11 @@ def _import_job(bureau, marker):
 
 @maker(Staff)
 def _staff(bureau, marker):
-    institution = Institution.objects.create(bureau=bureau, name=marker, category="arts")
+    institution = _institution(bureau, marker)
     return Staff.objects.create(bureau=bureau, institution=institution, name=marker)
 
 
 @maker(Site)
 def _site(bureau, marker):
-    institution = Institution.objects.create(bureau=bureau, name=marker, category="arts")
+    institution = _institution(bureau, marker)
     return Site.objects.create(bureau=bureau, institution=institution, address=marker)
