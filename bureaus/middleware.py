@@ -3,6 +3,7 @@
 import re
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import LazyObject, empty
 
 from bureaus import rls
 from bureaus.acting import attach_membership, client_ip
@@ -55,11 +56,24 @@ class ActingMembershipMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            request.user = _evaluated(request.user)
             attach_membership(request, request.user)
             if request.user.is_superuser and _in_admin(request.path):
                 with rls.platform_access("platform operator in /admin/"):
                     return self.get_response(request)
         return self.get_response(request)
+
+
+def _evaluated(user):
+    """The signed-in user object itself, once authentication and django-otp (each a lazy proxy
+    around the one before) have produced it: every later read of `request.user` (the rest of
+    the middleware, DRF, the view, the permission table) then costs an attribute read, not two
+    proxies' failed look-ups (issue 11). The same object: nothing is copied or reloaded."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def _in_admin(path: str) -> bool:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bureaus.db.compiled import get_by_pk
 from bureaus.scoping import BureauOwnedModel, ScopedQuerySet, acting_membership
 
 
@@ -19,6 +20,13 @@ class UserQuerySet(ScopedQuerySet):
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        # `User.objects.get(pk=…)`, as session authentication reads the signed-in user on every
+        # request: the statement compiled once per process (bureaus.db.compiled, issue 11).
+        if not args and kwargs.keys() == {"pk"}:
+            return get_by_pk(self, kwargs["pk"])
+        return super().get(*args, **kwargs)
 
 
 class User(AbstractUser):
