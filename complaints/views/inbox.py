@@ -211,6 +211,7 @@ class ComplaintCreateView(ScopedPageMixin, FormView):
     writes = True
     form_class = forms.StaffComplaintForm
     template_name = "complaints/complaint_form.html"
+    title = gettext_lazy("Enter a tip-off")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -250,7 +251,7 @@ class ComplaintPolicyView(ScopedPageMixin, FormView):
     permission_verb = "change"
     writes = True
     form_class = forms.ComplaintPolicyForm
-    template_name = "complaints/complaint_form.html"
+    template_name = "form_page.html"
 
     def get_initial(self):
         policy = intake.policy_for(self.membership.bureau)
