@@ -18,6 +18,7 @@ class ImportJobListView(ScopedListView):
     model = ImportJob
     permission_object = "institution"
     template_name = "institutions/importjob_list.html"
+    title = gettext_lazy("Survey import")
 
 
 class ImportTemplateView(ScopedListView):
