@@ -102,10 +102,16 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if address_throttled(request):
-            return render(
-                request, "registration/locked_out.html", {"message": LOCKED_MESSAGE}, status=429
-            )
+            return locked_out(request)
         return super().post(request, *args, **kwargs)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The sign-in locked page (429): of the address throttle above, and of django-axes for a
+    locked account (AXES_LOCKOUT_CALLABLE), titled like every page."""
+    return render(
+        request, "registration/locked_out.html", {"title": _("Sign-in locked")}, status=429
+    )
 
 
 class GuardedPasswordChangeForm(PasswordChangeForm):
@@ -133,6 +139,7 @@ class GuardedPasswordChangeForm(PasswordChangeForm):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = GuardedPasswordChangeForm
+    title = gettext_lazy("Change password")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
@@ -179,7 +186,12 @@ def two_factor(request):
             messages.success(request, _("Second factor verified."))
             return redirect(_next(request))
         form.add_error("otp_token", _("The code is wrong or has expired."))
-    context = {"form": form, "setting_up": not device.confirmed, "next": _next(request)}
+    context = {
+        "title": _("Second factor"),
+        "form": form,
+        "setting_up": not device.confirmed,
+        "next": _next(request),
+    }
     if not device.confirmed:
         buffer = io.BytesIO()
         import segno  # only on the enrolment page: not loaded at start-up

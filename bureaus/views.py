@@ -191,7 +191,7 @@ def healthz(request):
 def public_index(request):
     """The public entrance (/public/): look an institution up, read the published lists, report
     an institution, follow a report. No data of its own, so no query."""
-    return render(request, "bureaus/public_index.html")
+    return render(request, "bureaus/public_index.html", {"title": _("Public services")})
 
 
 @require_GET

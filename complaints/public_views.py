@@ -90,7 +90,7 @@ def complaint_submit(request):
             return render(
                 request,
                 "complaints/public/submitted.html",
-                {"complaint": complaint, "secret": secret},
+                {"title": _("Tip-off received"), "complaint": complaint, "secret": secret},
             )
         held = form.hold_files()
         status = 400
@@ -200,6 +200,6 @@ def complaint_track(request):
     return render(
         request,
         "complaints/public/track.html",
-        {"form": form, "result": result, "not_found": not_found},
+        {"title": _("Follow a tip-off"), "form": form, "result": result, "not_found": not_found},
         status=status,
     )

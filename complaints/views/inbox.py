@@ -212,6 +212,7 @@ class ComplaintCreateView(ScopedPageMixin, FormView):
     writes = True
     form_class = forms.StaffComplaintForm
     template_name = "complaints/complaint_form.html"
+    title = gettext_lazy("Enter a tip-off")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -249,7 +250,7 @@ class ComplaintPolicyView(ScopedFormView):
     model = ComplaintPolicy
     permission_object = "complaintpolicy"
     form_class = forms.ComplaintPolicyForm
-    template_name = "complaints/complaint_form.html"
+    template_name = "form_page.html"
     success_message = gettext_lazy("Saved.")
     success_url_name = "complaints:policy"
 

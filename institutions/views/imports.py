@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView
 from core.spreadsheets import FileRefused, xlsx_response
@@ -17,6 +18,7 @@ class ImportJobListView(ScopedListView):
     model = ImportJob
     permission_object = "institution"
     template_name = "institutions/importjob_list.html"
+    title = gettext_lazy("Survey import")
 
 
 class ImportTemplateView(ScopedListView):
@@ -37,6 +39,7 @@ class ImportJobCreateView(ScopedCreateView):
     form_class = forms.ImportForm
     permission_object = "institution"
     template_name = "institutions/importjob_form.html"
+    title = gettext_lazy("Import a survey")
 
     def form_valid(self, form):
         try:

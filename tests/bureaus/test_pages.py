@@ -52,3 +52,23 @@ def test_page_query_counts_are_pinned(
     client.force_login(filled.user("a", role))
     with django_assert_num_queries(queries):
         assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, role, cells",
+    [
+        ("bureaus:street-list", "admin", 3),
+        ("bureaus:department-list", "admin", 3),
+        ("bureaus:membership-list", "security", 6),
+        ("bureaus:user-list", "security", 5),
+    ],
+)
+def test_list_header_cells_are_in_the_table_only(client, tree, name, role, cells):
+    # The lists' header block once shared its name with base.html's <head> block, so the
+    # header cells were written into <head> as well and showed as stray text above the page.
+    client.force_login(tree.user("a", role))
+    body = client.get(reverse(name)).content.decode()
+    head, page = body.split("</head>")
+    assert "<th" not in head
+    thead = page.split("<thead>")[1].split("</thead>")[0]
+    assert thead.count("<th") == cells
