@@ -52,32 +52,25 @@ class ScopedModelForm(forms.ModelForm):
 
 
 class _NameUniqueInDistrict(ScopedModelForm):
-    """A row whose name is unique in its district (the user's): `name_taken` says so on the
-    field, as the API's serializer of the same rows does (bureaus.api.serializers)."""
-
-    name_taken = ""
+    """A street's or a department's form: the name unique in the user's district
+    (bureaus.models.NamedInDistrict), as the API's serializer of the same rows checks it."""
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        taken = self._meta.model.objects.editable_by(self.user).filter(name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(self.name_taken)
+        model = self._meta.model
+        error = model.name_error(model.objects.editable_by(self.user), name, self.instance)
+        if error:
+            raise forms.ValidationError(error)
         return name
 
 
 class StreetForm(_NameUniqueInDistrict):
-    name_taken = _("This district already has a street with this name.")
-
     class Meta:
         model = Street
         fields = ["name", "code"]
 
 
 class DepartmentForm(_NameUniqueInDistrict):
-    name_taken = _("This district already has a partner department with this name.")
-
     class Meta:
         model = Department
         fields = ["kind", "name"]

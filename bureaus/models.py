@@ -161,9 +161,26 @@ class Bureau(models.Model):
         return self.path.startswith(other.path)
 
 
-class Street(BureauOwnedModel):
+class NamedInDistrict:
+    """A district's row whose name is unique in the district (a constraint on bureau and name):
+    the one check the page's form and the API's serializer make before saving, with the row's
+    own message, since neither edits `bureau` and so neither validates that constraint."""
+
+    name_taken = ""
+
+    @classmethod
+    def name_error(cls, rows, name, instance=None) -> str | None:
+        """`name_taken` if `rows` (the district's rows of this model) hold `name`, apart from
+        `instance` itself; else None."""
+        if instance is not None and instance.pk:
+            rows = rows.exclude(pk=instance.pk)
+        return cls.name_taken if rows.filter(name=name).exists() else None
+
+
+class Street(NamedInDistrict, BureauOwnedModel):
     """A 乡镇/街道 inside a district: a zone for responsibility areas and statistics."""
 
+    name_taken = _("This district already has a street with this name.")
     name = models.CharField(_("Name"), max_length=100)
     code = models.CharField(_("Code"), max_length=12, blank=True)
 
@@ -179,8 +196,10 @@ class Street(BureauOwnedModel):
         return self.name
 
 
-class Department(BureauOwnedModel):
+class Department(NamedInDistrict, BureauOwnedModel):
     """A partner department of a district for joint inspections (联合检查)."""
+
+    name_taken = _("This district already has a partner department with this name.")
 
     class Kind(models.TextChoices):
         EDUCATION = "education", _("Education")

@@ -20,7 +20,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from bureaus import rls
 from bureaus.paging import CappedPaginator
-from bureaus.permissions import membership_may
+from bureaus.permissions import membership_may, refuse_overrides
 
 _SEALED = ("get_queryset", "get_object", "dispatch")
 
@@ -34,12 +34,11 @@ class ScopedPageMixin(LoginRequiredMixin):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in _SEALED:
-            if name in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} must not override {name}: the scoping and the role check "
-                    "live there (shape the queryset in scope_queryset())."
-                )
+        refuse_overrides(
+            cls,
+            _SEALED,
+            "the scoping and the role check live there (shape the queryset in scope_queryset()).",
+        )
 
     @property
     def permission_action(self) -> str:

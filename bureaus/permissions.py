@@ -182,3 +182,11 @@ class RolePermission(BasePermission):
     def has_permission(self, request, view):
         membership = getattr(request.user, "membership", None)
         return membership_may(membership, action_for(view))
+
+
+def refuse_overrides(cls, names, why: str):
+    """Raise TypeError for a subclass `cls` that overrides one of `names`: the methods where a
+    base class keeps its scoping and role check, so that no subclass can drop them."""
+    for name in names:
+        if name in cls.__dict__:
+            raise TypeError(f"{cls.__name__} must not override {name}: {why}")

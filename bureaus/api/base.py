@@ -18,7 +18,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from bureaus import rls
 from bureaus.acting import attach_membership
-from bureaus.permissions import RolePermission
+from bureaus.permissions import RolePermission, refuse_overrides
 
 _SEALED = ("get_queryset", "get_object", "check_permissions", "initial")
 
@@ -37,12 +37,7 @@ class ScopedViewSet(GenericViewSet):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in _SEALED:
-            if name in cls.__dict__:
-                raise TypeError(
-                    f"{cls.__name__} must not override {name}: shape the scoped queryset in "
-                    "scope_queryset() instead."
-                )
+        refuse_overrides(cls, _SEALED, "shape the scoped queryset in scope_queryset() instead.")
         if not cls.__dict__.get("abstract", False) and not cls.permission_object:
             raise TypeError(f"{cls.__name__} must declare permission_object")
         if RolePermission not in cls.permission_classes:

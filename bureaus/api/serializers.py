@@ -15,23 +15,19 @@ class BureauSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class _NameUniqueInDistrict(serializers.ModelSerializer):
-    """A row whose name is unique in its district (the acting one): `name_taken` says so."""
-
-    name_taken = ""
+    """A street or a department: the name unique in the acting district
+    (bureaus.models.NamedInDistrict), as the page's form checks it."""
 
     def validate_name(self, value):
+        model = self.Meta.model
         bureau = self.context["request"].user.membership.bureau
-        taken = self.Meta.model.objects.filter(bureau=bureau, name=value)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(self.name_taken)
+        error = model.name_error(model.objects.filter(bureau=bureau), value, self.instance)
+        if error:
+            raise serializers.ValidationError(error)
         return value
 
 
 class StreetSerializer(_NameUniqueInDistrict):
-    name_taken = _("This district already has a street with this name.")
-
     class Meta:
         model = Street
         fields = ["id", "bureau", "name", "code"]
@@ -39,8 +35,6 @@ class StreetSerializer(_NameUniqueInDistrict):
 
 
 class DepartmentSerializer(_NameUniqueInDistrict):
-    name_taken = _("This district already has a partner department with this name.")
-
     class Meta:
         model = Department
         fields = ["id", "bureau", "kind", "name"]
