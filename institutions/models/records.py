@@ -13,6 +13,18 @@ from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask
 from bureaus.scoping import BureauOwnedModel
 from institutions.models.institution import Institution, street_field
 
+
+def institution_field(related_name: str):
+    """The institution a record of the registry belongs to: its tenant parent (the record
+    takes its bureau from it, `tenant_parent = "institution"`), deleted with it."""
+    return models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("Institution"),
+    )
+
+
 # Credentials expiring within this many days are flagged (issue 3: a periodic job flags them).
 EXPIRY_WARNING_DAYS = 60
 
@@ -32,12 +44,7 @@ class Credential(BureauOwnedModel):
         EXPIRING = "expiring", _("Expiring within 60 days")
         EXPIRED = "expired", _("Expired")
 
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.CASCADE,
-        related_name="credentials",
-        verbose_name=_("Institution"),
-    )
+    institution = institution_field("credentials")
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("Number"), max_length=64)
     issuer = models.CharField(_("Issuer"), max_length=100, blank=True)
@@ -85,9 +92,7 @@ class Site(BureauOwnedModel):
         ACCEPTANCE = "acceptance", _("Fire acceptance (消防验收)")
         FILING = "filing", _("Fire filing (消防备案)")
 
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="sites", verbose_name=_("Institution")
-    )
+    institution = institution_field("sites")
     address = models.CharField(_("Address"), max_length=300)
     street = street_field()
     area_m2 = models.PositiveIntegerField(_("Floor area (m²)"), null=True, blank=True)
@@ -111,9 +116,7 @@ class Staff(BureauOwnedModel):
 
     tenant_parent = "institution"
 
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="staff", verbose_name=_("Institution")
-    )
+    institution = institution_field("staff")
     name = models.CharField(_("Name"), max_length=50)
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -150,12 +153,7 @@ class StatusChange(BureauOwnedModel):
 
     tenant_parent = "institution"
 
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-        verbose_name=_("Institution"),
-    )
+    institution = institution_field("status_changes")
     from_status = models.CharField(
         pgettext_lazy("status change", "From"), max_length=12, choices=Institution.Status.choices
     )
@@ -190,12 +188,7 @@ class ListEntry(BureauOwnedModel):
         WHITE = "white", _("White list")
         BLACK = "black", _("Black list")
 
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.CASCADE,
-        related_name="list_entries",
-        verbose_name=_("Institution"),
-    )
+    institution = institution_field("list_entries")
     kind = models.CharField(_("List"), max_length=8, choices=Kind.choices)
     reason = models.TextField(_("Reason"), blank=True)
     decided_on = models.DateField(_("Decision date"), default=timezone.localdate)
@@ -238,12 +231,7 @@ class AnnualReview(BureauOwnedModel):
         BASIC = "basic", _("Basically passed")
         FAIL = "fail", pgettext_lazy("annual review result", "Failed")
 
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.CASCADE,
-        related_name="annual_reviews",
-        verbose_name=_("Institution"),
-    )
+    institution = institution_field("annual_reviews")
     year = models.PositiveSmallIntegerField(_("Year"))
     result = models.CharField(_("Result"), max_length=8, choices=Result.choices)
     reviewed_on = models.DateField(_("Review date"), null=True, blank=True)
