@@ -14,6 +14,7 @@ from complaints.api import serializers as s
 from complaints.filters import ComplaintFilterSet, SupervisionOrderFilterSet
 from complaints.models import Complaint, RefundDispute, Reward, SupervisionOrder
 from complaints.services import handling, intake, orders, refunds, rewards
+from core.api.compiled import CompiledListMixin
 from core.api.creating import create_through_service
 from core.api.workflow import workflow_action
 
@@ -30,9 +31,12 @@ def _complaint_step(name, serializer_class, service, verb="change"):
     )
 
 
-class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ComplaintViewSet(
+    CompiledListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
+):
     """Tip-offs of the user's bureau subtree. Writes (the workflow steps) only in the
-    acting district."""
+    acting district. The list's SQL is compiled once per request shape
+    (core.api.compiled: it depends on the scope, the user, today and the query string)."""
 
     queryset = Complaint.objects.all()
     serializer_class = s.ComplaintSerializer
