@@ -136,6 +136,15 @@ class CompiledRows:
 
 
 class _CompiledPaginator(paging.CappedPaginator):
+    def page(self, number):
+        """As CappedPaginator's, but the last page read with the page's full LIMIT (the same
+        rows, with no orphans): one statement a page, whatever the count."""
+        if not isinstance(self.object_list, CompiledRows) or self.orphans:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
     @cached_property
     def _capped(self):
         if isinstance(self.object_list, CompiledRows):
