@@ -77,6 +77,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
         return when
 
     def to_representation(self, obj):
+        if isinstance(obj, dict):  # a values row (selectors.complaint_list_rows): the detail
+            return self.represent(obj, today=timezone.localdate())
         row = {column: getattr(obj, column) for column in LIST_COLUMNS}
         row["bureau_name"] = obj.bureau.name
         row["reporter_named"] = self.get_reporter_named(obj)

@@ -21,6 +21,9 @@ Guarantees:
 - The rows are the dicts `.values()` gives (Django's converters applied), for serializers that
   read a list row as a dict.
 - At most `COMPILED_SHAPES` keys per process (the oldest dropped first).
+
+`CompiledDetailMixin` does the same for a record's own URL (`retrieve`): one statement per
+scope, the record's id its parameter; a record not found goes the ordinary way (the same 404).
 """
 
 from collections import OrderedDict
@@ -29,6 +32,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 from django.utils.functional import cached_property
+from rest_framework.response import Response
 
 from bureaus import paging
 
@@ -59,9 +63,9 @@ class _Compiled:
         converters = compiler.get_converters(columns)
         return cls(sql, tuple(params), names, converters)
 
-    def rows(self) -> list[dict]:
+    def rows(self, params=None) -> list[dict]:
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, self.params if params is None else params)
             rows = cursor.fetchall()
         names, converters = self.names, self.converters
         if rows and len(rows[0]) > len(names):  # columns selected for the order only
@@ -195,3 +199,52 @@ class CompiledListMixin:
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class CompiledDetailMixin:
+    """For a ScopedViewSet whose `retrieve` reads a `.values()` row (its `scope_queryset`
+    returns one for the action) whose SQL depends only on the scope and the record's id. Put it
+    before the viewset's bases."""
+
+    MARK = -987_654_321  # stands for the id while compiling: no id is negative
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._compiled_details = _Shapes()
+
+    def _compiled_detail(self, membership):
+        key = (membership.pk, membership.bureau_id, tuple(membership.bureau.subtree_ids()))
+        found = self._compiled_details.get(key)
+        if found is None:
+            queryset = self.filter_queryset(self.get_queryset())
+            compiled = _Compiled.of(queryset.filter(**{self.lookup_field: self.MARK}))
+            marks = []
+            if compiled is not _EMPTY:
+                marks = [i for i, p in enumerate(compiled.params) if p == self.MARK]
+            if len(marks) != 1 or type(compiled.params[marks[0]]) is not int:
+                return None  # not a query of the id alone: the ordinary way
+            found = (compiled, marks[0])
+            self._compiled_details.put(key, found)
+        return found
+
+    def retrieve(self, request, *args, **kwargs):
+        membership = self.membership
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        found = None
+        if (
+            membership is not None
+            and request.method == "GET"
+            and str(value).isascii()
+            and str(value).isdigit()
+        ):
+            found = self._compiled_detail(membership)
+        if found is None:
+            return super().retrieve(request, *args, **kwargs)
+        compiled, mark = found
+        params = list(compiled.params)
+        params[mark] = int(value)
+        rows = compiled.rows(params)
+        if not rows:
+            return super().retrieve(request, *args, **kwargs)  # the ordinary 404
+        self.check_object_permissions(request, rows[0])
+        return Response(self.get_serializer(rows[0]).data)

@@ -3,7 +3,7 @@ from rest_framework import mixins
 from rest_framework.permissions import SAFE_METHODS
 
 from bureaus.api.base import ScopedCreateMixin, ScopedViewSet
-from core.api.compiled import CompiledListMixin
+from core.api.compiled import CompiledDetailMixin, CompiledListMixin
 from institutions import selectors
 from institutions.api.serializers import ROW_FIELDS, InstitutionSerializer
 from institutions.filters import InstitutionFilterSet
@@ -26,14 +26,16 @@ from institutions.models import Institution
 )
 class InstitutionViewSet(
     CompiledListMixin,
+    CompiledDetailMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     ScopedCreateMixin,
     mixins.UpdateModelMixin,
     ScopedViewSet,
 ):
-    """The registry of the caller's subtree. The list's SQL is compiled once per request shape
-    (core.api.compiled: it depends on the scope, the user, today and the query string)."""
+    """The registry of the caller's subtree. The list and an institution's detail read values
+    rows by SQL compiled once per request shape (core.api.compiled: the list's depends on the
+    scope, the user, today and the query string; the detail's on the scope and the id)."""
 
     queryset = Institution.objects.all()
     serializer_class = InstitutionSerializer
@@ -47,7 +49,7 @@ class InstitutionViewSet(
         if self.request.method not in SAFE_METHODS:
             return selectors.institution_annotate(queryset)
         queryset = selectors.institution_annotate(queryset, related=False)
-        if self.action == "list":
+        if self.action in ("list", "retrieve"):
             return queryset.values(*ROW_FIELDS)
         return queryset
 

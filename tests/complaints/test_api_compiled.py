@@ -149,3 +149,38 @@ def test_a_page_past_the_end_is_a_404_every_time(varied):
     client.force_login(varied.user("a", "officer"))
     for _ in range(2):
         assert client.get(URL, {"page": "9"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", [("a", "officer"), ("city", "supervisor")])
+def test_compiled_detail_equals_drfs_walk_and_keeps_the_scope(varied, monkeypatch, who):
+    client = APIClient()
+    client.force_login(varied.user(*who))
+    for record in Complaint.objects.filter(bureau=varied.a):
+        for _ in range(2):  # compiled, then from the compiled statement
+            body = client.get(f"{URL}{record.pk}/").json()
+            assert body == _walked(record.pk)
+            assert list(body) == list(_walked(record.pk))
+    other = Complaint.objects.get(bureau=varied.b)
+    with monkeypatch.context() as patched:
+        patched.setattr(ComplaintViewSet, "_compiled_detail", lambda self, membership: None)
+        ordinary = client.get(f"{URL}{other.pk}/")
+    for _ in range(2):
+        response = client.get(f"{URL}{other.pk}/")
+        if who[0] == "city":
+            assert response.json() == _walked(other.pk) == ordinary.json()
+        else:  # another district's tip-off: the ordinary 404
+            assert response.status_code == ordinary.status_code == 404
+            assert response.json() == ordinary.json()
+    for missing in ("999999999", "x1", "١٢"):
+        assert client.get(f"{URL}{missing}/").status_code == 404
+
+
+def test_compiled_detail_reads_one_row(varied, django_assert_num_queries):
+    client = APIClient()
+    client.force_login(varied.user("a", "officer"))
+    record = Complaint.objects.filter(bureau=varied.a).first()
+    client.get(f"{URL}{record.pk}/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"{URL}{record.pk}/").status_code == 200
+    reads = [q["sql"] for q in captured.captured_queries if "complaints_complaint" in q["sql"]]
+    assert len(reads) == 1

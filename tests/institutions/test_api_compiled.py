@@ -118,3 +118,27 @@ def test_the_same_request_in_another_scope_reads_its_own_rows(varied):
         client.force_login(varied.user(district, "officer"))
         rows = client.get(URL).json()["results"]
         assert {row["bureau"] for row in rows} == {getattr(varied, district).pk}
+
+
+@pytest.mark.parametrize("who", [("a", "officer"), ("city", "supervisor")])
+def test_compiled_detail_equals_drfs_walk_and_keeps_the_scope(varied, monkeypatch, who):
+    client = APIClient()
+    client.force_login(varied.user(*who))
+    for record in Institution.objects.filter(bureau=varied.a):
+        for _ in range(2):  # compiled, then from the compiled statement
+            body = client.get(f"{URL}{record.pk}/").json()
+            assert body == _walked(record.pk)
+            assert list(body) == list(_walked(record.pk))
+    other = Institution.objects.get(bureau=varied.b)
+    with monkeypatch.context() as patched:
+        patched.setattr(InstitutionViewSet, "_compiled_detail", lambda self, membership: None)
+        ordinary = client.get(f"{URL}{other.pk}/")
+    for _ in range(2):
+        response = client.get(f"{URL}{other.pk}/")
+        if who[0] == "city":
+            assert response.json() == _walked(other.pk) == ordinary.json()
+        else:  # another district's institution: the ordinary 404
+            assert response.status_code == ordinary.status_code == 404
+            assert response.json() == ordinary.json()
+    for missing in ("999999999", "x1"):
+        assert client.get(f"{URL}{missing}/").status_code == 404
