@@ -16,6 +16,7 @@ from bureaus.context import acting, system_actor
 from complaints.api.serializers import ComplaintSerializer
 from complaints.api.views import ComplaintViewSet
 from complaints.models import Complaint
+from tests.compiled_api import assert_detail_as_ordinary, assert_list_as_ordinary
 from tests.complaints.records import make_complaint
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +61,6 @@ def varied(tree):
     return tree
 
 
-def _ordinary(monkeypatch, client, params, **headers):
-    """The same request by the ordinary path (querysets built and compiled by Django)."""
-    with monkeypatch.context() as patched:
-        patched.setattr(ComplaintViewSet, "compiled_list_key", lambda self: None)
-        return client.get(URL, params, **headers).json()
-
-
 def _walked(pk):
     record = Complaint.objects.select_related("bureau").get(pk=pk)
     return serializers.ModelSerializer.to_representation(ComplaintSerializer(record), record)
@@ -90,13 +84,15 @@ def test_compiled_list_equals_the_ordinary_path_and_drfs_walk(
 ):
     client = APIClient()
     client.force_login(varied.user(*who))
-    ordinary = _ordinary(monkeypatch, client, params, **headers)
-    first = client.get(URL, params, **headers).json()  # compiled now
-    again = client.get(URL, params, **headers).json()  # from the compiled statements
-    assert first == ordinary and again == ordinary
-    assert [list(row) for row in again["results"]] == [list(row) for row in ordinary["results"]]
-    for row in again["results"]:
-        assert row == _walked(row["id"])
+    again = assert_list_as_ordinary(
+        client,
+        URL,
+        params,
+        headers,
+        viewset=ComplaintViewSet,
+        monkeypatch=monkeypatch,
+        walked=lambda pk, row: _walked(pk),
+    )
     districts = {row["bureau"] for row in again["results"]}
     assert districts <= ({varied.a.pk, varied.b.pk} if who[0] == "city" else {varied.a.pk})
 
@@ -155,24 +151,16 @@ def test_a_page_past_the_end_is_a_404_every_time(varied):
 def test_compiled_detail_equals_drfs_walk_and_keeps_the_scope(varied, monkeypatch, who):
     client = APIClient()
     client.force_login(varied.user(*who))
-    for record in Complaint.objects.filter(bureau=varied.a):
-        for _ in range(2):  # compiled, then from the compiled statement
-            body = client.get(f"{URL}{record.pk}/").json()
-            assert body == _walked(record.pk)
-            assert list(body) == list(_walked(record.pk))
-    other = Complaint.objects.get(bureau=varied.b)
-    with monkeypatch.context() as patched:
-        patched.setattr(ComplaintViewSet, "_compiled_detail", lambda self, membership: None)
-        ordinary = client.get(f"{URL}{other.pk}/")
-    for _ in range(2):
-        response = client.get(f"{URL}{other.pk}/")
-        if who[0] == "city":
-            assert response.json() == _walked(other.pk) == ordinary.json()
-        else:  # another district's tip-off: the ordinary 404
-            assert response.status_code == ordinary.status_code == 404
-            assert response.json() == ordinary.json()
-    for missing in ("999999999", "x1", "١٢"):
-        assert client.get(f"{URL}{missing}/").status_code == 404
+    assert_detail_as_ordinary(
+        client,
+        URL,
+        Complaint.objects.filter(bureau=varied.a).values_list("pk", flat=True),
+        Complaint.objects.get(bureau=varied.b).pk,
+        sees_other=who[0] == "city",
+        viewset=ComplaintViewSet,
+        monkeypatch=monkeypatch,
+        walked=_walked,
+    )
 
 
 def test_compiled_detail_reads_one_row(varied, django_assert_num_queries):

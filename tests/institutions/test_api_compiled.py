@@ -15,6 +15,7 @@ from institutions.api.views import InstitutionViewSet
 from institutions.models import Institution
 from institutions.selectors import institution_annotate
 from institutions.services.lists import list_entry_add
+from tests.compiled_api import assert_detail_as_ordinary, assert_list_as_ordinary
 from tests.institutions.conftest import license_institution
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +75,23 @@ def test_compiled_list_equals_the_ordinary_path_and_drfs_walk(
 ):
     client = APIClient()
     client.force_login(varied.user(*who))
-    with monkeypatch.context() as patched:
-        patched.setattr(InstitutionViewSet, "compiled_list_key", lambda self: None)
-        ordinary = client.get(URL, params, **headers).json()
-    first = client.get(URL, params, **headers).json()  # compiled now
-    again = client.get(URL, params, **headers).json()  # from the compiled statements
-    assert first == ordinary and again == ordinary
-    assert ordinary["results"], params
-    assert [list(row) for row in again["results"]] == [list(row) for row in ordinary["results"]]
-    for row in again["results"]:
-        walked = _walked(row["id"])
+
+    def walked(pk, row):
+        expected = _walked(pk)
         if headers:  # the warnings' labels in the request's language
-            walked["warnings"] = row["warnings"]
-        assert row == walked
+            expected["warnings"] = row["warnings"]
+        return expected
+
+    again = assert_list_as_ordinary(
+        client,
+        URL,
+        params,
+        headers,
+        viewset=InstitutionViewSet,
+        monkeypatch=monkeypatch,
+        walked=walked,
+    )
+    assert again["results"], params
     bureaus = {row["bureau"] for row in again["results"]}
     assert bureaus <= ({varied.a.pk, varied.b.pk} if who[0] == "city" else {varied.a.pk})
 
@@ -124,21 +129,13 @@ def test_the_same_request_in_another_scope_reads_its_own_rows(varied):
 def test_compiled_detail_equals_drfs_walk_and_keeps_the_scope(varied, monkeypatch, who):
     client = APIClient()
     client.force_login(varied.user(*who))
-    for record in Institution.objects.filter(bureau=varied.a):
-        for _ in range(2):  # compiled, then from the compiled statement
-            body = client.get(f"{URL}{record.pk}/").json()
-            assert body == _walked(record.pk)
-            assert list(body) == list(_walked(record.pk))
-    other = Institution.objects.get(bureau=varied.b)
-    with monkeypatch.context() as patched:
-        patched.setattr(InstitutionViewSet, "_compiled_detail", lambda self, membership: None)
-        ordinary = client.get(f"{URL}{other.pk}/")
-    for _ in range(2):
-        response = client.get(f"{URL}{other.pk}/")
-        if who[0] == "city":
-            assert response.json() == _walked(other.pk) == ordinary.json()
-        else:  # another district's institution: the ordinary 404
-            assert response.status_code == ordinary.status_code == 404
-            assert response.json() == ordinary.json()
-    for missing in ("999999999", "x1"):
-        assert client.get(f"{URL}{missing}/").status_code == 404
+    assert_detail_as_ordinary(
+        client,
+        URL,
+        Institution.objects.filter(bureau=varied.a).values_list("pk", flat=True),
+        Institution.objects.get(bureau=varied.b).pk,
+        sees_other=who[0] == "city",
+        viewset=InstitutionViewSet,
+        monkeypatch=monkeypatch,
+        walked=_walked,
+    )
