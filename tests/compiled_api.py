@@ -3,9 +3,14 @@ request shape (core.api.compiled): the same JSON as the ordinary path and as DRF
 of the serializer's fields, request after request, and each scope its own rows."""
 
 
-def assert_list_as_ordinary(client, url, params, headers, *, viewset, monkeypatch, walked):
-    """The list compiled (first request) and from its compiled statements (second) equals the
-    ordinary path's, key order included, and each row equals `walked(id)`. Returns the body."""
+def assert_list_as_ordinary(tree, who, url, params, headers, *, viewset, monkeypatch, walked):
+    """As `who` (district, role): the list compiled (first request) and from its compiled
+    statements (second) equals the ordinary path's, key order included; each row equals
+    `walked(id, row)` and is of the user's scope. Returns the body."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(tree.user(*who))
     with monkeypatch.context() as patched:
         patched.setattr(viewset, "compiled_list_key", lambda self: None)
         ordinary = client.get(url, params, **headers).json()
@@ -15,20 +20,28 @@ def assert_list_as_ordinary(client, url, params, headers, *, viewset, monkeypatc
     assert [list(row) for row in again["results"]] == [list(r) for r in ordinary["results"]]
     for row in again["results"]:
         assert row == walked(row["id"], row)
+    scope = {tree.a.pk, tree.b.pk} if who[0] not in ("a", "b") else {getattr(tree, who[0]).pk}
+    assert {row["bureau"] for row in again["results"]} <= scope
     return again
 
 
-def assert_detail_as_ordinary(
-    client, url, mine, other, *, sees_other, viewset, monkeypatch, walked
-):
-    """Each of `mine` twice (compiled, then from the compiled statement) equals `walked(id)`;
-    `other` (another district's record) reads as the ordinary path reads it: the record for a
-    superior, else the same 404; an unknown or malformed id is a 404."""
-    for pk in mine:
+def assert_detail_as_ordinary(tree, who, url, *, viewset, monkeypatch, walked):
+    """As `who` (district, role), each record of district a twice (compiled, then from the
+    compiled statement) equals `walked(id)`; the record of district b reads as the ordinary
+    path reads it: the record for a superior, else the same 404; an unknown or malformed id is
+    a 404."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(tree.user(*who))
+    model = viewset.queryset.model
+    sees_other = who[0] not in ("a", "b")  # a superior of both districts
+    for pk in model.objects.filter(bureau=tree.a).values_list("pk", flat=True):
         for _ in range(2):
             body = client.get(f"{url}{pk}/").json()
             assert body == walked(pk)
             assert list(body) == list(walked(pk))
+    other = model.objects.get(bureau=tree.b).pk
     with monkeypatch.context() as patched:
         patched.setattr(viewset, "_compiled_detail", lambda self, membership: None)
         ordinary = client.get(f"{url}{other}/")
