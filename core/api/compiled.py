@@ -29,7 +29,7 @@ scope, the record's id its parameter; a record not found goes the ordinary way (
 from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework.response import Response
@@ -45,10 +45,11 @@ class _Compiled:
     """One statement as Django compiled it: SQL, parameters, the names of the values and the
     converters of their columns."""
 
-    __slots__ = ("converters", "names", "params", "sql")
+    __slots__ = ("converters", "names", "params", "sql", "using")
 
-    def __init__(self, sql, params, names, converters):
+    def __init__(self, sql, params, names, converters, using):
         self.sql, self.params, self.names, self.converters = sql, params, names, converters
+        self.using = using  # the database alias the queryset read from
 
     @classmethod
     def of(cls, queryset):
@@ -61,9 +62,10 @@ class _Compiled:
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
         columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(columns)
-        return cls(sql, tuple(params), names, converters)
+        return cls(sql, tuple(params), names, converters, queryset.db)
 
     def rows(self, params=None) -> list[dict]:
+        connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params if params is None else params)
             rows = cursor.fetchall()
@@ -90,7 +92,7 @@ def _count_of(queryset, cap):
     except EmptyResultSet:
         return _EMPTY
     counted = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608 (Django's compiled SQL)
-    return _Compiled(counted, tuple(params), ["count"], {})
+    return _Compiled(counted, tuple(params), ["count"], {}, inner.db)
 
 
 class _Shapes(OrderedDict):
