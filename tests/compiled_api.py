@@ -51,5 +51,5 @@ def assert_detail_as_ordinary(tree, who, url, *, viewset, monkeypatch, walked):
         assert response.json() == ordinary.json()
         if sees_other:
             assert response.json() == walked(other)
-    for missing in ("999999999", "x1", "١٢"):
+    for missing in ("999999999", "x1", "١٢", "9" * 19, "9" * 30):
         assert client.get(f"{url}{missing}/").status_code == 404

@@ -1,4 +1,4 @@
-"""A scoped list API whose SQL is compiled once per request shape (issue 11).
+"""Scoped list and detail APIs whose SQL is compiled once per request shape (issue 11).
 
 On the list APIs the Python above the framework's fixed cost went mostly into building the
 same querysets again on every request (the scope, the `.values()` with its expressions, the
@@ -23,7 +23,8 @@ Guarantees:
 - At most `COMPILED_SHAPES` keys per process (the oldest dropped first).
 
 `CompiledDetailMixin` does the same for a record's own URL (`retrieve`): one statement per
-scope, the record's id its parameter; a record not found goes the ordinary way (the same 404).
+scope, the record's id its parameter; a record not found, or an id that is not a number
+PostgreSQL's bigint holds, goes the ordinary way (the same 404).
 """
 
 from collections import OrderedDict
@@ -231,13 +232,15 @@ class CompiledDetailMixin:
 
     def retrieve(self, request, *args, **kwargs):
         membership = self.membership
-        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         found = None
+        # An id PostgreSQL's bigint holds (a longer one: the ordinary way, Django's 404).
         if (
             membership is not None
             and request.method == "GET"
-            and str(value).isascii()
-            and str(value).isdigit()
+            and value.isascii()
+            and value.isdigit()
+            and len(value) <= 18
         ):
             found = self._compiled_detail(membership)
         if found is None:
