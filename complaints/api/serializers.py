@@ -64,10 +64,21 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     @cached_property
     def _when(self):
-        # One field per serializer (a list's child is one instance), not one per row.
-        return serializers.DateTimeField().to_representation
+        """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, "Z" for
+        UTC) for the aware datetimes read from the database, without its generic checks: one
+        function per serializer (a list's child is one instance), not a field call per value
+        (issue 11)."""
+        zone = timezone.get_current_timezone()
+
+        def when(value):
+            text = value.astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return when
 
     def to_representation(self, obj):
+        if isinstance(obj, dict):  # a values row (selectors.complaint_list_rows): the detail
+            return self.represent(obj, today=timezone.localdate())
         row = {column: getattr(obj, column) for column in LIST_COLUMNS}
         row["bureau_name"] = obj.bureau.name
         row["reporter_named"] = self.get_reporter_named(obj)

@@ -3,6 +3,7 @@ from rest_framework import mixins
 from rest_framework.permissions import SAFE_METHODS
 
 from bureaus.api.base import ScopedCreateMixin, ScopedViewSet
+from core.api.compiled import CompiledDetailMixin, CompiledListMixin
 from institutions import selectors
 from institutions.api.serializers import ROW_FIELDS, InstitutionSerializer
 from institutions.filters import InstitutionFilterSet
@@ -24,16 +25,23 @@ from institutions.models import Institution
     partial_update=extend_schema(summary="Change some fields"),
 )
 class InstitutionViewSet(
+    CompiledListMixin,
+    CompiledDetailMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     ScopedCreateMixin,
     mixins.UpdateModelMixin,
     ScopedViewSet,
 ):
+    """The registry of the caller's subtree. The list and an institution's detail read values
+    rows by SQL compiled once per request shape (core.api.compiled: the list's depends on the
+    scope, the user, today and the query string; the detail's on the scope and the id)."""
+
     queryset = Institution.objects.all()
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilterSet
     permission_object = "institution"
+    compiled_list_uncached_params = frozenset({"street"})
 
     def scope_queryset(self, queryset):
         # Reads need no street or bureau row (the JSON gives their ids); the list reads rows
@@ -41,7 +49,7 @@ class InstitutionViewSet(
         if self.request.method not in SAFE_METHODS:
             return selectors.institution_annotate(queryset)
         queryset = selectors.institution_annotate(queryset, related=False)
-        if self.action == "list":
+        if self.action in ("list", "retrieve"):
             return queryset.values(*ROW_FIELDS)
         return queryset
 

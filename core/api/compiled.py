@@ -1,0 +1,255 @@
+"""Scoped list and detail APIs whose SQL is compiled once per request shape (issue 11).
+
+On the list APIs the Python above the framework's fixed cost went mostly into building the
+same querysets again on every request (the scope, the `.values()` with its expressions, the
+filters) and compiling them to SQL, for the capped count and for the page: more than the SQL
+itself took to run. `CompiledListMixin` keeps, per process, the SQL Django compiles for a list
+request, under a key made of everything that SQL is made from, and runs it again for the next
+request with the same key without building a queryset.
+
+Guarantees:
+- The SQL is Django's own: on a miss the request goes the ordinary way (`get_queryset()`, the
+  scope and `scope_queryset`, then `filter_queryset`, which validates the filters: a bad
+  filter is the same 400), and what that queryset compiles to is kept. Only SQL and
+  parameters are kept, never rows: every request reads the database.
+- The key is everything the list's SQL depends on: the acting membership and the ids of its
+  bureau subtree (what `visible_to` filters on), the user (a filter on "mine"), today's date
+  (the overdue filter), the capped count's cap and the whole query string (filters, page).
+  A viewset whose list SQL depends on anything else must not use this mixin.
+- A user with no acting membership, and a request with a body or another method, go the
+  ordinary way.
+- The rows are the dicts `.values()` gives (Django's converters applied), for serializers that
+  read a list row as a dict.
+- At most `COMPILED_SHAPES` keys per process (the oldest dropped first).
+
+`CompiledDetailMixin` does the same for a record's own URL (`retrieve`): one statement per
+scope, the record's id its parameter; a record not found, or an id that is not a number
+PostgreSQL's bigint holds, goes the ordinary way (the same 404).
+"""
+
+from collections import OrderedDict
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.utils import timezone
+from django.utils.functional import cached_property
+from rest_framework.response import Response
+
+from bureaus import paging
+
+COMPILED_SHAPES = 512
+
+_EMPTY = object()  # a queryset that compiles to nothing (Django's EmptyResultSet)
+
+
+class _Compiled:
+    """One statement as Django compiled it: SQL, parameters, the names of the values and the
+    converters of their columns."""
+
+    __slots__ = ("converters", "names", "params", "sql", "using")
+
+    def __init__(self, sql, params, names, converters, using):
+        self.sql, self.params, self.names, self.converters = sql, params, names, converters
+        self.using = using  # the database alias the queryset read from
+
+    @classmethod
+    def of(cls, queryset):
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _EMPTY
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        return cls(sql, tuple(params), names, converters, queryset.db)
+
+    def rows(self, params=None) -> list[dict]:
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params if params is None else params)
+            rows = cursor.fetchall()
+        names, converters = self.names, self.converters
+        if rows and len(rows[0]) > len(names):  # columns selected for the order only
+            rows = [row[: len(names)] for row in rows]
+        if converters:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for position, (functions, expression) in converters.items():
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _count_of(queryset, cap):
+    """The capped count's statement (bureaus.paging.capped_count): the rows counted over at
+    most `cap + 1` of them, the key alone selected."""
+    inner = queryset.order_by().values("pk")[: cap + 1]
+    try:
+        sql, params = inner.query.get_compiler(inner.db).as_sql()
+    except EmptyResultSet:
+        return _EMPTY
+    counted = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608 (Django's compiled SQL)
+    return _Compiled(counted, tuple(params), ["count"], {}, inner.db)
+
+
+class _Shapes(OrderedDict):
+    """The compiled statements of this process, the least recently used dropped first."""
+
+    def get(self, key):
+        found = super().get(key)
+        if found is not None:
+            self.move_to_end(key)
+        return found
+
+    def put(self, key, value):
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > COMPILED_SHAPES:
+            self.popitem(last=False)
+
+
+class CompiledRows:
+    """The object list the paginator pages through: the capped count and a slice of rows, each
+    from its statement compiled once per key (from `queryset()` on a miss)."""
+
+    def __init__(self, shapes: _Shapes, key, queryset):
+        self.shapes, self.key, self._queryset, self._built = shapes, key, queryset, None
+
+    def queryset(self):
+        if self._built is None:
+            self._built = self._queryset()
+        return self._built
+
+    def capped_count(self, cap: int) -> tuple[int, bool]:
+        key = (self.key, "count", cap)
+        compiled = self.shapes.get(key)
+        if compiled is None:
+            compiled = _count_of(self.queryset(), cap)
+            self.shapes.put(key, compiled)
+        counted = 0 if compiled is _EMPTY else compiled.rows()[0]["count"]
+        return min(counted, cap), counted > cap
+
+    def __getitem__(self, bounds: slice) -> list[dict]:
+        key = (self.key, "rows", bounds.start, bounds.stop)
+        compiled = self.shapes.get(key)
+        if compiled is None:
+            compiled = _Compiled.of(self.queryset()[bounds])
+            self.shapes.put(key, compiled)
+        return [] if compiled is _EMPTY else compiled.rows()
+
+
+class _CompiledPaginator(paging.CappedPaginator):
+    def page(self, number):
+        """As CappedPaginator's, but the last page read with the page's full LIMIT (the same
+        rows, with no orphans): one statement a page, whatever the count."""
+        if not isinstance(self.object_list, CompiledRows) or self.orphans:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    @cached_property
+    def _capped(self):
+        if isinstance(self.object_list, CompiledRows):
+            return self.object_list.capped_count(paging.COUNT_CAP)
+        return paging.capped_count(self.object_list)
+
+
+class CompiledPagination(paging.CappedPageNumberPagination):
+    django_paginator_class = _CompiledPaginator
+
+
+class CompiledListMixin:
+    """For a ScopedViewSet whose list rows are `.values()` dicts (see the module's guarantees
+    for what its list SQL may depend on). Put it before the viewset's bases."""
+
+    pagination_class = CompiledPagination
+    # Query parameters whose validation reads the database (a ModelChoiceFilter's choices): a
+    # request naming one goes the ordinary way, so a record gone since is still a 400.
+    compiled_list_uncached_params: frozenset = frozenset()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._compiled_shapes = _Shapes()
+
+    def compiled_list_key(self):
+        membership = self.membership
+        if membership is None or self.request.method != "GET":
+            return None
+        if not self.compiled_list_uncached_params.isdisjoint(self.request.query_params):
+            return None
+        return (
+            membership.pk,
+            membership.bureau_id,
+            tuple(membership.bureau.subtree_ids()),
+            self.request.user.pk,
+            timezone.localdate(),
+            tuple(
+                sorted((name, tuple(values)) for name, values in self.request.query_params.lists())
+            ),
+        )
+
+    def list(self, request, *args, **kwargs):
+        key = self.compiled_list_key()
+        if key is None:
+            return super().list(request, *args, **kwargs)
+        rows = CompiledRows(
+            self._compiled_shapes, key, lambda: self.filter_queryset(self.get_queryset())
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class CompiledDetailMixin:
+    """For a ScopedViewSet whose `retrieve` reads a `.values()` row (its `scope_queryset`
+    returns one for the action) whose SQL depends only on the scope and the record's id. Put it
+    before the viewset's bases."""
+
+    MARK = -987_654_321  # stands for the id while compiling: no id is negative
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._compiled_details = _Shapes()
+
+    def _compiled_detail(self, membership):
+        key = (membership.pk, membership.bureau_id, tuple(membership.bureau.subtree_ids()))
+        found = self._compiled_details.get(key)
+        if found is None:
+            queryset = self.filter_queryset(self.get_queryset())
+            compiled = _Compiled.of(queryset.filter(**{self.lookup_field: self.MARK}))
+            marks = []
+            if compiled is not _EMPTY:
+                marks = [i for i, p in enumerate(compiled.params) if p == self.MARK]
+            if len(marks) != 1 or type(compiled.params[marks[0]]) is not int:
+                return None  # not a query of the id alone: the ordinary way
+            found = (compiled, marks[0])
+            self._compiled_details.put(key, found)
+        return found
+
+    def retrieve(self, request, *args, **kwargs):
+        membership = self.membership
+        value = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        found = None
+        # An id PostgreSQL's bigint holds (a longer one: the ordinary way, Django's 404).
+        if (
+            membership is not None
+            and request.method == "GET"
+            and value.isascii()
+            and value.isdigit()
+            and len(value) <= 18
+        ):
+            found = self._compiled_detail(membership)
+        if found is None:
+            return super().retrieve(request, *args, **kwargs)
+        compiled, mark = found
+        params = list(compiled.params)
+        params[mark] = int(value)
+        rows = compiled.rows(params)
+        if not rows:
+            return super().retrieve(request, *args, **kwargs)  # the ordinary 404
+        self.check_object_permissions(request, rows[0])
+        return Response(self.get_serializer(rows[0]).data)
