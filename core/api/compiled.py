@@ -27,6 +27,7 @@ scope, the record's id its parameter; a record not found, or an id that is not a
 PostgreSQL's bigint holds, goes the ordinary way (the same 404).
 """
 
+import threading
 from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet
@@ -96,20 +97,30 @@ def _count_of(queryset, cap):
     return _Compiled(counted, tuple(params), ["count"], {}, inner.db)
 
 
-class _Shapes(OrderedDict):
-    """The compiled statements of this process, the least recently used dropped first."""
+class _Shapes:
+    """The compiled statements of this process, the least recently used dropped first. Shared
+    by a threaded worker's threads, hence the lock."""
+
+    def __init__(self):
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key):
-        found = super().get(key)
-        if found is not None:
-            self.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
 
     def put(self, key, value):
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > COMPILED_SHAPES:
-            self.popitem(last=False)
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > COMPILED_SHAPES:
+                self._entries.popitem(last=False)
+
+    def __len__(self):
+        return len(self._entries)
 
 
 class CompiledRows:
@@ -216,7 +227,12 @@ class CompiledDetailMixin:
         cls._compiled_details = _Shapes()
 
     def _compiled_detail(self, membership):
-        key = (membership.pk, membership.bureau_id, tuple(membership.bureau.subtree_ids()))
+        key = (
+            membership.pk,
+            membership.bureau_id,
+            tuple(membership.bureau.subtree_ids()),
+            timezone.localdate(),  # as the list's: nothing compiled survives a day
+        )
         found = self._compiled_details.get(key)
         if found is None:
             queryset = self.filter_queryset(self.get_queryset())
