@@ -8,6 +8,8 @@ range, count and SHA-256; `trail_matches` checks it against the ledger; docs/sec
 A refused line anywhere leaves the rest checked but nothing more written, and the caller
 rolls the transaction back (all or nothing)."""
 
+import json
+
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -39,14 +41,25 @@ ENTRY_FIELDS = (
 )
 
 
-def _booked_references(account_ids, references) -> set[tuple[int, str]]:
-    """(account, reference) pairs already in the ledger, in one query on the unique index."""
+def _booked_references(pairs) -> set[tuple[int, str]]:
+    """The (account, reference) pairs already in the ledger, in one query: the pairs go as one
+    JSON parameter and each is looked up on the unique index (a nested loop of index probes,
+    as many as the chunk's lines whatever the ledger's size; `account = ANY(…) AND reference
+    = ANY(…)` was a sequential scan of the ledger per chunk, 0.34 s at 1,000,000 entries, and
+    psycopg spent as long quoting the arrays). A reference with a NUL cannot be stored, nor
+    sent in JSON to PostgreSQL: it is not looked up."""
+    payload = json.dumps(
+        [{"a": a, "r": r} for a, r in pairs if "\x00" not in r],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     table = LedgerEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT account_id, bank_reference FROM {table} "  # noqa: S608 (a model's table)
-            "WHERE account_id = ANY(%s) AND bank_reference = ANY(%s) AND bank_reference <> ''",
-            [list(account_ids), list(references)],
+            "SELECT e.account_id, e.bank_reference "  # noqa: S608 (a model's table)
+            f"FROM json_to_recordset(%s::json) AS p(a bigint, r text) JOIN {table} e "
+            "ON e.account_id = p.a AND e.bank_reference = p.r WHERE e.bank_reference <> ''",
+            [payload],
         )
         return set(cursor.fetchall())
 
@@ -150,7 +163,7 @@ class Booking:
         has been refused, COPY its entries."""
         if not lines:
             return
-        booked = _booked_references({c[1] for c in lines}, {c[3] for c in lines})
+        booked = _booked_references({(c[1], c[3]) for c in lines})
         deposited = self.deposited
         deposited.update(
             _deposited_by_record({c[6] for c in lines if c[6] is not None} - set(deposited))
