@@ -11,7 +11,7 @@ rolls the transaction back (all or nothing)."""
 import json
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Case, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,11 +208,18 @@ class Booking:
         deposited.clear()
 
     def finish(self) -> None:
-        """The accounts' balances (one update each) and warnings, once no line was refused."""
-        for account_id in self.last_day:
-            state = self.books[account_id]
-            EscrowAccount.objects.filter(pk=account_id).update(balance_fen=state.balance)
-            state.account.balance_fen = state.balance
+        """The accounts' balances (one audited UPDATE for them all, an audit row each, as one
+        update per account gave) and warnings, once no line was refused."""
+        balances = {pk: self.books[pk].balance for pk in self.last_day}
+        if balances:
+            EscrowAccount.objects.filter(pk__in=list(balances)).update(
+                balance_fen=Case(
+                    *(When(pk=pk, then=Value(fen)) for pk, fen in balances.items()),
+                    output_field=BigIntegerField(),
+                )
+            )
+        for pk, fen in balances.items():
+            self.books[pk].account.balance_fen = fen
         from funds.services.warnings import accounts_evaluate
 
         # The accounts' warnings once, as of each one's last line (the lookback of large
