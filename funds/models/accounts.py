@@ -123,6 +123,8 @@ class EscrowAccount(BureauOwnedModel):
                 condition=~Q(status="closed"),
                 name="escrowaccount_one_open_per_institution",
             ),
+            # What the ledger's composite foreign key (account, bureau) refers to.
+            models.UniqueConstraint(fields=["id", "bureau"], name="escrowaccount_id_bureau"),
         ]
 
     def __str__(self):

@@ -26,6 +26,17 @@ class LedgerEntry(BureauOwnedModel):
     INFLOWS = ("fee", "deposit")
     OUTFLOWS = ("release", "refund", "withdrawal")
 
+    # The bureau's and the account's foreign keys are one composite key in the database,
+    # (account_id, bureau_id) → the account's (id, bureau_id) (migration 0011): an entry's
+    # bureau is its account's, checked by one lookup per entry instead of two (an import's
+    # 1,000,000 entries). The bureau keeps its index (the district's ledger).
+    bureau = models.ForeignKey(
+        "bureaus.Bureau",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="bureau",
+        db_constraint=False,
+    )
     # No index of its own: every index below leads with the account (ledger_account_keyset
     # serves what a single-column index would), and one index less is one less write per entry.
     account = models.ForeignKey(
@@ -34,11 +45,14 @@ class LedgerEntry(BureauOwnedModel):
         related_name="entries",
         verbose_name=_("Account"),
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("Type"), max_length=10, choices=Kind.choices)
     amount_fen = models.BigIntegerField(_("Amount (fen)"))
     balance_after_fen = models.BigIntegerField(_("Balance after (fen)"))
     booked_on = models.DateField(_("Booked on"))
+    # Both mostly empty (an import's entries have neither): indexed only where set
+    # (ledger_fee_record, ledger_reverses_once), not one index entry per NULL.
     fee_record = models.ForeignKey(
         FeeRecord,
         on_delete=models.PROTECT,
@@ -46,14 +60,17 @@ class LedgerEntry(BureauOwnedModel):
         blank=True,
         related_name="entries",
         verbose_name=_("Fee record"),
+        db_index=False,
     )
-    reverses = models.OneToOneField(
+    # An entry is reversed at most once (ledger_reverses_once).
+    reverses = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reversed_by",
         verbose_name=_("Reverses"),
+        db_index=False,
     )
     bank_reference = models.CharField(_("Bank reference"), max_length=64, blank=True)
     note = models.CharField(_("Note"), max_length=200, blank=True)
@@ -82,6 +99,12 @@ class LedgerEntry(BureauOwnedModel):
                 condition=Q(amount_fen__lt=0),
                 name="ledger_outflow_day",
             ),
+            # A fee record's entries (deposited so far; the record's page).
+            models.Index(
+                fields=["fee_record"],
+                condition=Q(fee_record__isnull=False),
+                name="ledger_fee_record",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -99,6 +122,11 @@ class LedgerEntry(BureauOwnedModel):
                 fields=["account", "bank_reference"],
                 condition=~Q(bank_reference=""),
                 name="ledger_unique_bank_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_reverses_once",
             ),
         ]
 

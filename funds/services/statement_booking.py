@@ -8,8 +8,10 @@ range, count and SHA-256; `trail_matches` checks it against the ledger; docs/sec
 A refused line anywhere leaves the rest checked but nothing more written, and the caller
 rolls the transaction back (all or nothing)."""
 
+import json
+
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Case, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,14 +41,25 @@ ENTRY_FIELDS = (
 )
 
 
-def _booked_references(account_ids, references) -> set[tuple[int, str]]:
-    """(account, reference) pairs already in the ledger, in one query on the unique index."""
+def _booked_references(lines) -> set[tuple[int, str]]:
+    """The lines' (account, reference) pairs already in the ledger, in one query: the pairs go
+    as two JSON arrays zipped by ROWS FROM and each is looked up on the unique index (a nested
+    loop of index probes, as many as the chunk's lines whatever the ledger's size; `account =
+    ANY(…) AND reference = ANY(…)` was a sequential scan of the ledger per chunk, 0.34 s at
+    1,000,000 entries, and psycopg spent as long quoting the arrays). A reference with a NUL
+    cannot be stored, nor given to PostgreSQL as JSON text: it is not looked up."""
+    lines = [c for c in lines if "\x00" not in c[3]]
     table = LedgerEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT account_id, bank_reference FROM {table} "  # noqa: S608 (a model's table)
-            "WHERE account_id = ANY(%s) AND bank_reference = ANY(%s) AND bank_reference <> ''",
-            [list(account_ids), list(references)],
+            "SELECT e.account_id, e.bank_reference FROM ROWS FROM ("  # noqa: S608 (a model's table)
+            "json_array_elements_text(%s::json), json_array_elements_text(%s::json)) AS p(a, r) "
+            f"JOIN {table} e ON e.account_id = p.a::bigint AND e.bank_reference = p.r "
+            "WHERE e.bank_reference <> ''",
+            [
+                json.dumps([c[1] for c in lines]),
+                json.dumps([c[3] for c in lines], ensure_ascii=False),
+            ],
         )
         return set(cursor.fetchall())
 
@@ -150,7 +163,7 @@ class Booking:
         has been refused, COPY its entries."""
         if not lines:
             return
-        booked = _booked_references({c[1] for c in lines}, {c[3] for c in lines})
+        booked = _booked_references(lines)
         deposited = self.deposited
         deposited.update(
             _deposited_by_record({c[6] for c in lines if c[6] is not None} - set(deposited))
@@ -195,11 +208,18 @@ class Booking:
         deposited.clear()
 
     def finish(self) -> None:
-        """The accounts' balances (one update each) and warnings, once no line was refused."""
-        for account_id in self.last_day:
-            state = self.books[account_id]
-            EscrowAccount.objects.filter(pk=account_id).update(balance_fen=state.balance)
-            state.account.balance_fen = state.balance
+        """The accounts' balances (one audited UPDATE for them all, an audit row each, as one
+        update per account gave) and warnings, once no line was refused."""
+        balances = {pk: self.books[pk].balance for pk in self.last_day}
+        if balances:
+            EscrowAccount.objects.filter(pk__in=list(balances)).update(
+                balance_fen=Case(
+                    *(When(pk=pk, then=Value(fen)) for pk, fen in balances.items()),
+                    output_field=BigIntegerField(),
+                )
+            )
+        for pk, fen in balances.items():
+            self.books[pk].account.balance_fen = fen
         from funds.services.warnings import accounts_evaluate
 
         # The accounts' warnings once, as of each one's last line (the lookback of large

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Sum
 
+from bureaus import rls
 from bureaus.context import acting, system_actor
 from funds.models import EscrowAccount, FundWarning, LedgerEntry
 from funds.services import fees, ledger
@@ -87,6 +88,41 @@ def test_a_mistake_is_reversed_once_never_edited(account_a, officer_a):
         ledger.entry_post(actor=officer_a, account=account_a, kind=K.ADJUSTMENT, reverses=entry)
     assert "reverses" in exc.value.message_dict
     assert LedgerEntry.objects.filter(account=account_a).count() == 2
+
+
+def test_database_binds_an_entry_to_its_accounts_bureau_and_reverses_once(
+    tree, account_a, officer_a
+):
+    """Migration 0011's keys, written straight in SQL past the services: an entry's bureau
+    must be its account's (one composite foreign key, checked at commit; forced here), an
+    unknown account is refused the same way, and an entry is reversed at most once."""
+    entry = ledger.entry_post(
+        actor=officer_a, account=account_a, kind=K.DEPOSIT, amount_fen=1000, booked_on=DAY
+    )
+    insert = (
+        "INSERT INTO funds_ledgerentry (bureau_id, account_id, kind, amount_fen, "
+        "balance_after_fen, booked_on, bank_reference, note, created_at, reverses_id) "
+        "VALUES (%s, %s, %s, %s, 0, %s, '', '', now(), %s)"
+    )
+    refused = [
+        ([tree.b.pk, account_a.pk, "deposit", 5, DAY, None], "ledger_account_bureau_fk"),
+        ([tree.a.pk, 10**9, "deposit", 5, DAY, None], "ledger_account_bureau_fk"),
+        ([tree.a.pk, account_a.pk, "adjustment", -1000, DAY, entry.pk], None),
+    ]
+    with rls.platform_access("tests: keys of the ledger"):
+        for values, constraint in refused:
+            with (
+                pytest.raises(IntegrityError, match=constraint or "ledger_reverses_once"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(insert, values)
+                if constraint is None:  # the first reversal passes, the second is refused
+                    cursor.execute(insert, values)
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert list(LedgerEntry.objects.filter(account=account_a).values_list("pk", flat=True)) == [
+        entry.pk
+    ]
 
 
 @pytest.mark.parametrize("amount", [0, -5, "100", 1.5, None])

@@ -90,6 +90,13 @@ def test_a_file_over_several_accounts_books_running_balances_with_audit_rows(tre
     assert not trail_matches(AuditEvent(changes=dict(changes, accounts=changes["accounts"][:2])))
     # …nor does a range that leaves an entry out.
     assert not trail_matches(AuditEvent(changes=dict(changes, last_id=ids[-2])))
+    # The balances: one audited UPDATE for the file's accounts, an audit row each.
+    balances = AuditEvent.objects.filter(
+        model="funds.escrowaccount", action="update", changes__has_key="balance_fen"
+    ).exclude(pk__in=audit_before)
+    assert sorted((e.object_id, e.changes, e.actor_repr) for e in balances) == sorted(
+        (str(a.pk), {"balance_fen": [0, 85_000]}, own.actor_repr) for a in accounts
+    )
 
 
 def test_an_import_under_the_districts_policies_keeps_the_files_order(tree, officer_a):
