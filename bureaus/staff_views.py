@@ -31,12 +31,18 @@ class UserListView(ScopedListView):
         return queryset.order_by("username")
 
 
-class UserCreateView(ScopedCreateView):
+class _UserForm:
+    """What the account's new and edit pages share (their forms differ: a new account sets
+    its username and password)."""
+
     model = User
-    form_class = UserCreateForm
     permission_object = "user"
     template_name = "bureaus/form.html"
     success_url = reverse_lazy("bureaus:user-list")
+
+
+class UserCreateView(_UserForm, ScopedCreateView):
+    form_class = UserCreateForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -48,12 +54,8 @@ class UserCreateView(ScopedCreateView):
         return response
 
 
-class UserUpdateView(ScopedUpdateView):
-    model = User
+class UserUpdateView(_UserForm, ScopedUpdateView):
     form_class = UserUpdateForm
-    permission_object = "user"
-    template_name = "bureaus/form.html"
-    success_url = reverse_lazy("bureaus:user-list")
 
     def form_valid(self, form):
         user = self.get_object()
