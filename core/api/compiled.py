@@ -31,58 +31,14 @@ import threading
 from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework.response import Response
 
 from bureaus import paging
+from core.compiled import EMPTY, MARK, Compiled
 
 COMPILED_SHAPES = 512
-
-_EMPTY = object()  # a queryset that compiles to nothing (Django's EmptyResultSet)
-
-
-class _Compiled:
-    """One statement as Django compiled it: SQL, parameters, the names of the values and the
-    converters of their columns."""
-
-    __slots__ = ("converters", "names", "params", "sql", "using")
-
-    def __init__(self, sql, params, names, converters, using):
-        self.sql, self.params, self.names, self.converters = sql, params, names, converters
-        self.using = using  # the database alias the queryset read from
-
-    @classmethod
-    def of(cls, queryset):
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return _EMPTY
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-        converters = compiler.get_converters(columns)
-        return cls(sql, tuple(params), names, converters, queryset.db)
-
-    def rows(self, params=None) -> list[dict]:
-        connection = connections[self.using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params if params is None else params)
-            rows = cursor.fetchall()
-        names, converters = self.names, self.converters
-        if rows and len(rows[0]) > len(names):  # columns selected for the order only
-            rows = [row[: len(names)] for row in rows]
-        if converters:
-            rows = [list(row) for row in rows]
-            for row in rows:
-                for position, (functions, expression) in converters.items():
-                    value = row[position]
-                    for function in functions:
-                        value = function(value, expression, connection)
-                    row[position] = value
-        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _count_of(queryset, cap):
@@ -92,9 +48,9 @@ def _count_of(queryset, cap):
     try:
         sql, params = inner.query.get_compiler(inner.db).as_sql()
     except EmptyResultSet:
-        return _EMPTY
+        return EMPTY
     counted = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608 (Django's compiled SQL)
-    return _Compiled(counted, tuple(params), ["count"], {}, inner.db)
+    return Compiled(counted, tuple(params), ["count"], {}, inner.db)
 
 
 class _Shapes:
@@ -141,16 +97,16 @@ class CompiledRows:
         if compiled is None:
             compiled = _count_of(self.queryset(), cap)
             self.shapes.put(key, compiled)
-        counted = 0 if compiled is _EMPTY else compiled.rows()[0]["count"]
+        counted = 0 if compiled is EMPTY else compiled.rows()[0]["count"]
         return min(counted, cap), counted > cap
 
     def __getitem__(self, bounds: slice) -> list[dict]:
         key = (self.key, "rows", bounds.start, bounds.stop)
         compiled = self.shapes.get(key)
         if compiled is None:
-            compiled = _Compiled.of(self.queryset()[bounds])
+            compiled = Compiled.of(self.queryset()[bounds])
             self.shapes.put(key, compiled)
-        return [] if compiled is _EMPTY else compiled.rows()
+        return [] if compiled is EMPTY else compiled.rows()
 
 
 class _CompiledPaginator(paging.CappedPaginator):
@@ -220,8 +176,6 @@ class CompiledDetailMixin:
     returns one for the action) whose SQL depends only on the scope and the record's id. Put it
     before the viewset's bases."""
 
-    MARK = -987_654_321  # stands for the id while compiling: no id is negative
-
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._compiled_details = _Shapes()
@@ -236,13 +190,9 @@ class CompiledDetailMixin:
         found = self._compiled_details.get(key)
         if found is None:
             queryset = self.filter_queryset(self.get_queryset())
-            compiled = _Compiled.of(queryset.filter(**{self.lookup_field: self.MARK}))
-            marks = []
-            if compiled is not _EMPTY:
-                marks = [i for i, p in enumerate(compiled.params) if p == self.MARK]
-            if len(marks) != 1 or type(compiled.params[marks[0]]) is not int:
+            found = Compiled.of(queryset.filter(**{self.lookup_field: MARK}), mark=MARK)
+            if found is EMPTY or len(found.marks) != 1:
                 return None  # not a query of the id alone: the ordinary way
-            found = (compiled, marks[0])
             self._compiled_details.put(key, found)
         return found
 
@@ -261,10 +211,7 @@ class CompiledDetailMixin:
             found = self._compiled_detail(membership)
         if found is None:
             return super().retrieve(request, *args, **kwargs)
-        compiled, mark = found
-        params = list(compiled.params)
-        params[mark] = int(value)
-        rows = compiled.rows(params)
+        rows = found.rows_for(int(value))
         if not rows:
             return super().retrieve(request, *args, **kwargs)  # the ordinary 404
         self.check_object_permissions(request, rows[0])

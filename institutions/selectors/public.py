@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.utils import timezone
 
+from core.compiled import EMPTY, MARK, Compiled
 from institutions.models import Credential, Institution, ListEntry
 from institutions.selectors.registry import _entry_flag, _OfTheRow, search_condition
 
@@ -109,38 +110,25 @@ def public_institution_get(*, pk: int) -> dict | None:
 
 class _CompiledValues:
     """A `.values()` query of one parameter, compiled to SQL once per process and then run with
-    each request's value: the public institution page is anonymous, cheap in SQL (under a
-    millisecond) and was spent mostly building and compiling its querysets, Exists subqueries
-    and all (issue 11). The value stays a bound parameter; the rows are the dicts `.values()`
-    gives (the fields read here need no conversion from the database)."""
-
-    MARK = -987_654_321  # stands for the value while compiling: no pk or id is negative
+    each request's value (core.compiled): the public institution page is anonymous, cheap in
+    SQL (under a millisecond) and was spent mostly building and compiling its querysets,
+    Exists subqueries and all (issue 11). The value stays a bound parameter."""
 
     def __init__(self, build, *, many=False):
         """`build(value)`: the queryset; with `many`, `value` is a list of ids (see _any)."""
         self.build = build
-        self.mark = [self.MARK] if many else self.MARK
+        self.mark = [MARK] if many else MARK
         self.compiled = None
 
     def _compile(self):
-        queryset = self.build(self.mark)
-        query = queryset.query
-        sql, params = query.sql_with_params()
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        marks = [i for i, p in enumerate(params) if p == self.mark]
-        if not marks:
+        compiled = Compiled.of(self.build(self.mark), mark=self.mark)
+        if compiled is EMPTY or not compiled.marks:
             raise ValueError("the query does not use its parameter")
-        self.compiled = (sql, list(params), marks, names)
-        return self.compiled
+        self.compiled = compiled
+        return compiled
 
     def all(self, value) -> list[dict]:
-        sql, params, marks, names = self.compiled or self._compile()
-        params = list(params)
-        for i in marks:
-            params[i] = value
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return (self.compiled or self._compile()).rows_for(value)
 
     def first(self, value) -> dict | None:
         rows = self.all(value)
