@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField
 from bureaus.scoping import BureauOwnedModel
-from core.models import Deadline
+from core.models import Deadline, recorded_by
 
 # seed 004 永川: the reporter is told the outcome within 10 days of receipt.
 DEFAULT_REPLY_DAYS = 10
@@ -211,14 +211,7 @@ class ComplaintEvent(BureauOwnedModel):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("Kind"), max_length=12, choices=Kind.choices)
     at = models.DateTimeField(_("Time"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("By"),
-    )
+    actor = recorded_by(on_delete=models.PROTECT)
     from_status = models.CharField(max_length=14, blank=True)
     to_status = models.CharField(max_length=14, blank=True)
     note = models.TextField(_("Note"), blank=True)

@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from bureaus.scoping import BureauOwnedModel
 
 
+def recorded_by(*, on_delete=models.SET_NULL):
+    """The account that recorded a row ("By"); optional, never reached back from the account.
+    A history keeps its rows when the account goes (SET_NULL) unless the caller protects it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("By"),
+    )
+
+
 class NumberCounter(models.Model):
     """The last number issued for one bureau, kind of record and year (发文字号, 督办单号…).
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bureaus.scoping import BureauOwnedModel
-from core.models import BackgroundJob
+from core.models import BackgroundJob, recorded_by
 
 
 class StatementImport(BureauOwnedModel, BackgroundJob):
@@ -32,14 +32,7 @@ class StatementImport(BureauOwnedModel, BackgroundJob):
     duplicates = models.PositiveIntegerField(_("Already booked"), default=0)
     # [{"line": 3, "column": "账号", "message": "…"}]; a refusal of the whole file has line 0.
     errors = models.JSONField(_("Errors"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        "bureaus.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("By"),
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(_("Finished"), null=True, blank=True)
 

@@ -1,12 +1,11 @@
 """A survey import under way or done."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bureaus.scoping import BureauOwnedModel
-from core.models import BackgroundJob
+from core.models import BackgroundJob, recorded_by
 
 
 class ImportJob(BureauOwnedModel, BackgroundJob):
@@ -31,14 +30,7 @@ class ImportJob(BureauOwnedModel, BackgroundJob):
     error_count = models.PositiveIntegerField(_("Rows with errors"), default=0)
     errors = models.JSONField(_("Errors"), default=list, blank=True)
     message = models.TextField(pgettext_lazy("import job", "Message"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("By"),
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(_("Uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("Finished"), null=True, blank=True)
 

@@ -3,7 +3,6 @@ list entries and annual reviews. Each row belongs to its institution's bureau.""
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from bureaus.crypto import EncryptedTextField, blind_index, mask_id_number, mask_name
 from bureaus.scoping import BureauOwnedModel
+from core.models import recorded_by
 from institutions.models.institution import Institution, street_field
 
 
@@ -160,14 +160,7 @@ class StatusChange(BureauOwnedModel):
     to_status = models.CharField(_("To"), max_length=12, choices=Institution.Status.choices)
     reason = models.TextField(_("Reason"))
     decided_on = models.DateField(_("Decision date"), default=timezone.localdate)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("By"),
-    )
+    actor = recorded_by()
     at = models.DateTimeField(_("Recorded"), auto_now_add=True)
 
     class Meta:
