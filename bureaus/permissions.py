@@ -13,6 +13,8 @@ R = Membership.Role
 ALL_ROLES = frozenset(R)
 DISTRICT_READERS = frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR})
 READERS = DISTRICT_READERS | {R.SUPERVISOR}
+# Who keeps a district's records: its administrator and its officers.
+KEEPERS = frozenset({R.ADMIN, R.OFFICER})
 
 # 三权分立 (等保2.0 level 3), see docs/security.md:
 # - system administrator (admin): accounts, streets, departments, settings; never grants roles,
@@ -41,72 +43,72 @@ ACTIONS: dict[str, frozenset] = {
     "platformhealth.view": frozenset({R.ADMIN}),
     # institutions/
     "institution.view": READERS,
-    "institution.change": frozenset({R.ADMIN, R.OFFICER}),
+    "institution.change": KEEPERS,
     # complaints/
     # Superiors read tip-offs of their subtree (never the reporter); writes stay in the district.
     "complaint.view": READERS,
-    "complaint.change": frozenset({R.ADMIN, R.OFFICER}),
-    "complaint.assign": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.change": KEEPERS,
+    "complaint.assign": KEEPERS,
     # Who may be given a tip-off to handle, and who may take the handler's steps on any
     # tip-off of the district (the assigned handler always may).
-    "complaint.handle": frozenset({R.ADMIN, R.OFFICER}),
+    "complaint.handle": KEEPERS,
     "complaint.handle_any": frozenset({R.ADMIN}),
     # The service narrows this to the assigned handler and the district administrator.
-    "complaint.reveal": frozenset({R.ADMIN, R.OFFICER}),
-    "complaint.reward": frozenset({R.ADMIN, R.OFFICER}),
-    "complaint.export": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
-    "complaintattachment.view": frozenset({R.ADMIN, R.OFFICER}),
-    "hotline.view": frozenset({R.ADMIN, R.OFFICER}),
-    "hotline.change": frozenset({R.ADMIN, R.OFFICER}),
-    "supervisionorder.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "complaint.reveal": KEEPERS,
+    "complaint.reward": KEEPERS,
+    "complaint.export": KEEPERS | {R.SUPERVISOR},
+    "complaintattachment.view": KEEPERS,
+    "hotline.view": KEEPERS,
+    "hotline.change": KEEPERS,
+    "supervisionorder.view": KEEPERS | {R.SUPERVISOR},
     "supervisionorder.issue": frozenset({R.SUPERVISOR}),
-    "supervisionorder.answer": frozenset({R.ADMIN, R.OFFICER}),
-    "refunddispute.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
-    "refunddispute.change": frozenset({R.ADMIN, R.OFFICER}),
+    "supervisionorder.answer": KEEPERS,
+    "refunddispute.view": KEEPERS | {R.SUPERVISOR},
+    "refunddispute.change": KEEPERS,
     # A reward shows wherever its tip-off does (never the reporter); its steps are the district's.
     "reward.view": READERS,
-    "reward.change": frozenset({R.ADMIN, R.OFFICER}),
+    "reward.change": KEEPERS,
     "complaintpolicy.change": frozenset({R.ADMIN}),
     # funds/: superiors read accounts and figures (numbers and students masked); the district
     # keeps the books.
     "escrowaccount.view": READERS,
-    "escrowaccount.change": frozenset({R.ADMIN, R.OFFICER}),
+    "escrowaccount.change": KEEPERS,
     "ledgerentry.view": READERS,
-    "ledgerentry.post": frozenset({R.ADMIN, R.OFFICER}),
+    "ledgerentry.post": KEEPERS,
     "feerecord.view": READERS,
-    "feerecord.change": frozenset({R.ADMIN, R.OFFICER}),
-    "lesson.change": frozenset({R.ADMIN, R.OFFICER}),
-    "refundrequest.change": frozenset({R.ADMIN, R.OFFICER}),
-    "statementimport.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
-    "statementimport.change": frozenset({R.ADMIN, R.OFFICER}),
+    "feerecord.change": KEEPERS,
+    "lesson.change": KEEPERS,
+    "refundrequest.change": KEEPERS,
+    "statementimport.view": KEEPERS | {R.SUPERVISOR},
+    "statementimport.change": KEEPERS,
     "fundwarning.view": READERS,
-    "fundwarning.acknowledge": frozenset({R.ADMIN, R.OFFICER}),
-    "fundwarning.resolve": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.acknowledge": KEEPERS,
+    "fundwarning.resolve": KEEPERS,
     # A warning proposes suspending its institution; confirming takes the registry's lifecycle
     # step (which also needs "institution.change").
-    "fundwarning.propose": frozenset({R.ADMIN, R.OFFICER}),
-    "fundwarning.suspend": frozenset({R.ADMIN, R.OFFICER}),
+    "fundwarning.propose": KEEPERS,
+    "fundwarning.suspend": KEEPERS,
     # Default thresholds: a district's administrator sets the district's, a city's (province's)
     # supervisor the city's, which its districts inherit.
     "fundsettings.view": READERS,
     "fundsettings.change": frozenset({R.ADMIN, R.SUPERVISOR}),
     # inspections/: the issuer writes its campaign; each district runs its own share.
     "campaign.view": READERS,
-    "campaign.change": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "campaign.change": KEEPERS | {R.SUPERVISOR},
     "campaignshare.view": READERS,
     "inspection.view": READERS,
-    "inspection.change": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
-    "draw.make": frozenset({R.ADMIN, R.OFFICER}),
+    "inspection.change": KEEPERS | {R.INSPECTOR},
+    "draw.make": KEEPERS,
     "draw.view": READERS,
     "rectificationnotice.view": READERS,
-    "rectificationnotice.change": frozenset({R.ADMIN, R.OFFICER}),
-    "rectificationnotice.evidence": frozenset({R.ADMIN, R.OFFICER, R.INSPECTOR}),
+    "rectificationnotice.change": KEEPERS,
+    "rectificationnotice.evidence": KEEPERS | {R.INSPECTOR},
     # courses/: the district decides filings; superiors read them and keep their own
     # reference data (a city's vacations and guidance prices, a province's rule settings).
     "course.view": READERS,
-    "course.change": frozenset({R.ADMIN, R.OFFICER}),
-    "course.decide": frozenset({R.ADMIN, R.OFFICER}),
-    "course.export": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "course.change": KEEPERS,
+    "course.decide": KEEPERS,
+    "course.export": KEEPERS | {R.SUPERVISOR},
     "coursereference.change": frozenset({R.SUPERVISOR}),
     "inspectionpolicy.change": frozenset({R.ADMIN}),
     # core/: who is told when the district's work is late and nobody is assigned to it.
@@ -119,17 +121,17 @@ ACTIONS: dict[str, frozenset] = {
     "seal.change": frozenset({R.ADMIN}),
     # portal/: a district's officers invite institutions' contacts to the institution portal.
     "portalinvitation.view": READERS,
-    "portalinvitation.change": frozenset({R.ADMIN, R.OFFICER}),
+    "portalinvitation.change": KEEPERS,
     # reports/ periodic reports: superiors read and download their districts' reports; the
     # district's staff generate one on demand; its administrator words them and sets the days.
     "periodicreport.view": READERS,
-    "periodicreport.generate": frozenset({R.ADMIN, R.OFFICER}),
+    "periodicreport.generate": KEEPERS,
     "reporttemplate.change": frozenset({R.ADMIN}),
     "reportschedule.change": frozenset({R.ADMIN}),
     # reports/: the district dashboard and the superiors' roll-ups (figures of the subtree,
     # inspectors excepted: they see their own visits); whose home page they are (the
     # administrator's home keeps the platform's health).
-    "dashboard.view": frozenset({R.ADMIN, R.OFFICER, R.SUPERVISOR}),
+    "dashboard.view": KEEPERS | {R.SUPERVISOR},
     "dashboard.home": frozenset({R.OFFICER, R.SUPERVISOR}),
 }
 
