@@ -16,11 +16,30 @@ from complaints.services import handling, orders, rewards
 from institutions.models import Institution
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class _StepsSerializer(serializers.ModelSerializer):
+    """A record of a workflow: `allowed_transitions` lists the steps its state allows now,
+    from the service's own function (`allowed_steps`, set by each serializer)."""
+
+    allowed_transitions = serializers.SerializerMethodField()
+    allowed_steps = None
+
+    def get_allowed_transitions(self, obj) -> list[str]:
+        return self.allowed_steps(obj)
+
+
+class _DeadlineStepsSerializer(_StepsSerializer):
+    """…with a deadline: `overdue` says whether it has passed unmet (core.models.Deadline)."""
+
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue_on(timezone.localdate())
+
+
+class ComplaintSerializer(_DeadlineStepsSerializer):
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     reporter_named = serializers.SerializerMethodField()
-    overdue = serializers.SerializerMethodField()
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_steps = staticmethod(handling.allowed_transitions)
 
     class Meta:
         model = Complaint
@@ -55,12 +74,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def get_reporter_named(self, obj) -> bool:
         return obj.is_named
-
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue_on(timezone.localdate())
-
-    def get_allowed_transitions(self, obj) -> list[str]:
-        return handling.allowed_transitions(obj)
 
     @cached_property
     def _when(self):
@@ -231,14 +244,13 @@ class HotlineWorkOrderSerializer(serializers.ModelSerializer):
         extra_kwargs = {"institution_name": {"required": True, "allow_blank": False}}
 
 
-class SupervisionOrderSerializer(serializers.ModelSerializer):
+class SupervisionOrderSerializer(_DeadlineStepsSerializer):
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     issued_by_name = serializers.CharField(source="issued_by.name", read_only=True)
     complaint_code = serializers.CharField(
         source="complaint.tracking_code", read_only=True, allow_null=True, default=None
     )
-    overdue = serializers.SerializerMethodField()
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_steps = staticmethod(orders.supervision_order_allowed_steps)
 
     class Meta:
         model = SupervisionOrder
@@ -264,12 +276,6 @@ class SupervisionOrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_overdue(self, obj) -> bool:
-        return obj.is_overdue_on(timezone.localdate())
-
-    def get_allowed_transitions(self, obj) -> list[str]:
-        return orders.supervision_order_allowed_steps(obj)
-
 
 class SupervisionOrderIssueSerializer(serializers.Serializer):
     """A supervisor's new order to a district of their subtree, optionally about one of that
@@ -288,13 +294,13 @@ class SupervisionAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text=_("What the district found and did."))
 
 
-class RewardSerializer(serializers.ModelSerializer):
+class RewardSerializer(_StepsSerializer):
     """A reward: the amount and its dates, the tip-off by code and institution only."""
 
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
     institution_name = serializers.CharField(source="complaint.institution_name", read_only=True)
-    allowed_transitions = serializers.SerializerMethodField()
+    allowed_steps = staticmethod(rewards.reward_allowed_steps)
 
     class Meta:
         model = Reward
@@ -315,9 +321,6 @@ class RewardSerializer(serializers.ModelSerializer):
             "allowed_transitions",
         ]
         read_only_fields = fields
-
-    def get_allowed_transitions(self, obj) -> list[str]:
-        return rewards.reward_allowed_steps(obj)
 
 
 class RewardDecideSerializer(serializers.Serializer):
