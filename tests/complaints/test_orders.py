@@ -103,24 +103,16 @@ def test_supervision_order_only_within_the_supervisors_subtree(tree):
         code="3302", name="宁波市教育局", level="city", parent=tree.province
     )
     outsider = act(make_user("nb_supervisor", other_city, "supervisor"))
-    due = timezone.localdate() + dt.timedelta(days=5)
+
+    def issue(actor, district):
+        due = timezone.localdate() + dt.timedelta(days=5)
+        return orders.supervision_order_issue(
+            actor=actor, district=district, subject="督办", instructions="请核查。", due_on=due
+        )
+
     with pytest.raises(ValidationError):
-        orders.supervision_order_issue(
-            actor=outsider, district=tree.a, subject="x", instructions="y", due_on=due
-        )
+        issue(outsider, tree.a)
     with pytest.raises(PermissionDenied):
-        orders.supervision_order_issue(
-            actor=act(tree.user("a", "admin")),
-            district=tree.a,
-            subject="x",
-            instructions="y",
-            due_on=due,
-        )
+        issue(act(tree.user("a", "admin")), tree.a)
     # The province supervisor may issue to any district below it.
-    orders.supervision_order_issue(
-        actor=act(tree.user("province", "supervisor")),
-        district=tree.b,
-        subject="省厅督办",
-        instructions="请核查。",
-        due_on=due,
-    )
+    assert issue(act(tree.user("province", "supervisor")), tree.b).bureau == tree.b
