@@ -199,6 +199,10 @@ class ConcludeSerializer(NoteSerializer):
     public_reply = serializers.CharField()
 
 
+# What the hotline reads back about its work order: the district's handling and reply.
+_HOTLINE_REPLY = ("status", "outcome", "public_reply", "received_at", "due_on", "concluded_at")
+
+
 class HotlineWorkOrderSerializer(serializers.ModelSerializer):
     """A 12345 work order: pushed in by the hotline system, read back for the reply. The
     caller's name and phone are accepted (write-only, encrypted at rest) and never returned."""
@@ -224,23 +228,9 @@ class HotlineWorkOrderSerializer(serializers.ModelSerializer):
             "observed_on",
             "caller_name",
             "caller_phone",
-            "status",
-            "outcome",
-            "public_reply",
-            "received_at",
-            "due_on",
-            "concluded_at",
+            *_HOTLINE_REPLY,
         ]
-        read_only_fields = [
-            "id",
-            "tracking_code",
-            "status",
-            "outcome",
-            "public_reply",
-            "received_at",
-            "due_on",
-            "concluded_at",
-        ]
+        read_only_fields = ["id", "tracking_code", *_HOTLINE_REPLY]
         extra_kwargs = {"institution_name": {"required": True, "allow_blank": False}}
 
 
@@ -294,23 +284,33 @@ class SupervisionAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text=_("What the district found and did."))
 
 
-class RewardSerializer(_StepsSerializer):
-    """A reward: the amount and its dates, the tip-off by code and institution only."""
+class _OfComplaintSerializer(serializers.ModelSerializer):
+    """A record about one tip-off, which it shows by code and institution only (never the
+    reporter)."""
 
     bureau_name = serializers.CharField(source="bureau.name", read_only=True)
     tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
     institution_name = serializers.CharField(source="complaint.institution_name", read_only=True)
+    # Where each such record's fields begin.
+    leading_fields = (
+        "id",
+        "bureau",
+        "bureau_name",
+        "complaint",
+        "tracking_code",
+        "institution_name",
+    )
+
+
+class RewardSerializer(_OfComplaintSerializer, _StepsSerializer):
+    """A reward: the amount and its dates, the tip-off by code and institution only."""
+
     allowed_steps = staticmethod(rewards.reward_allowed_steps)
 
     class Meta:
         model = Reward
         fields = [
-            "id",
-            "bureau",
-            "bureau_name",
-            "complaint",
-            "tracking_code",
-            "institution_name",
+            *_OfComplaintSerializer.leading_fields,
             "amount_fen",
             "status",
             "decided_at",
@@ -336,20 +336,11 @@ class RewardClaimSerializer(serializers.Serializer):
     claimed_on = serializers.DateField(required=False, help_text=_("Today when left out."))
 
 
-class RefundDisputeSerializer(serializers.ModelSerializer):
-    bureau_name = serializers.CharField(source="bureau.name", read_only=True)
-    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
-    institution_name = serializers.CharField(source="complaint.institution_name", read_only=True)
-
+class RefundDisputeSerializer(_OfComplaintSerializer):
     class Meta:
         model = RefundDispute
         fields = [
-            "id",
-            "bureau",
-            "bureau_name",
-            "complaint",
-            "tracking_code",
-            "institution_name",
+            *_OfComplaintSerializer.leading_fields,
             "students",
             "amount_disputed_fen",
             "amount_recovered_fen",
