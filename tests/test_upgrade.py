@@ -20,7 +20,7 @@ PREVIOUS_RELEASE = {
     "complaints": "0007_inbox_status_order_index",
     "courses": "0001_courses",
     "inspections": "0005_complaint_citations",
-    "funds": "0010_ledger_account_index_covered",
+    "funds": "0011_ledger_lean_writes",
     "reports": "0002_district_summary",
     "portal": "0001_portal_accounts_and_invitations",
 }
