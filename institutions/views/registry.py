@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core.spreadsheets import xlsx_response
-from core.tables import TableListMixin, empty_reads_all
+from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.views import ServiceFormMixin
 from institutions import extensions, forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
@@ -18,7 +18,7 @@ from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
-from institutions.tables import InstitutionTable, list_rows
+from institutions.tables import InstitutionTable, RegistryRow, list_rows
 
 
 class InstitutionListView(TableListMixin, ScopedListView):
@@ -27,8 +27,8 @@ class InstitutionListView(TableListMixin, ScopedListView):
 
     model = Institution
     permission_object = "institution"
-    choice_labels = ("category", "status")
-    row_urls = {"detail_url": "institutions:institution-detail"}
+    # The rows are read as values (institutions.tables.RegistryRow), their labels and links
+    # set there.
     template_name = "institutions/institution_list.html"
     table_class = InstitutionTable
     list_key = "institutions"
@@ -58,17 +58,13 @@ class InstitutionListView(TableListMixin, ScopedListView):
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
         empty_reads_all(self.filterset.form)
-        today = timezone.localdate()
-        for institution in context["object_list"]:
-            institution.warning_labels = rules.labels(institution.warning_codes)
-            expires = institution.licence_expires_on
-            institution.licence_expired = expires is not None and expires < today
         context["rows"] = list_rows(
-            context["object_list"],
+            RegistryRow.read(context["object_list"], districts=self.names_districts()),
             shown=context["shown"],
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
         )
+        context["rows_html"] = joined_rows(context["rows"])
         return context
 
 
