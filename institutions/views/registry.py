@@ -14,7 +14,6 @@ from core.spreadsheets import xlsx_response
 from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.views import ServiceFormMixin
 from institutions import extensions, forms, rules, selectors
-from institutions.extensions import registered_labels
 from institutions.filters import InstitutionFilterSet
 from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
@@ -92,7 +91,8 @@ def filter_fields(filterset) -> str:
         streets = tuple((str(value), str(label)) for value, label in street.choices)
         chosen = tuple(form.data.get(name) for name in form.fields)
         # The warnings other apps registered (extensions) are options of the warning filter.
-        foreign = tuple((code, str(label)) for code, label in registered_labels().items())
+        registered = extensions.registered_labels().items()
+        foreign = tuple((code, str(label)) for code, label in registered)
         key = (get_language(), chosen, streets, foreign)
         html = _FILTER_FIELDS.get(key)
         if html is not None:
