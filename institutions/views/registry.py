@@ -2,15 +2,16 @@
 institution's page with its timeline, create and edit."""
 
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
 from core.spreadsheets import xlsx_response
-from core.tables import TableListMixin, empty_reads_all
+from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.views import ServiceFormMixin
 from institutions import extensions, forms, rules, selectors
 from institutions.filters import InstitutionFilterSet
@@ -18,7 +19,7 @@ from institutions.importing.workbooks import export_workbook
 from institutions.models import Institution
 from institutions.rules import LIFECYCLE
 from institutions.services.registry import institution_register, institution_update
-from institutions.tables import InstitutionTable, list_rows
+from institutions.tables import InstitutionTable, RegistryRow, list_rows
 
 
 class InstitutionListView(TableListMixin, ScopedListView):
@@ -27,8 +28,8 @@ class InstitutionListView(TableListMixin, ScopedListView):
 
     model = Institution
     permission_object = "institution"
-    choice_labels = ("category", "status")
-    row_urls = {"detail_url": "institutions:institution-detail"}
+    # The rows are read as values (institutions.tables.RegistryRow), their labels and links
+    # set there.
     template_name = "institutions/institution_list.html"
     table_class = InstitutionTable
     list_key = "institutions"
@@ -58,18 +59,50 @@ class InstitutionListView(TableListMixin, ScopedListView):
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
         empty_reads_all(self.filterset.form)
-        today = timezone.localdate()
-        for institution in context["object_list"]:
-            institution.warning_labels = rules.labels(institution.warning_codes)
-            expires = institution.licence_expires_on
-            institution.licence_expired = expires is not None and expires < today
+        context["filter_fields"] = filter_fields(self.filterset)
         context["rows"] = list_rows(
-            context["object_list"],
+            RegistryRow.read(context["object_list"], districts=self.names_districts()),
             shown=context["shown"],
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
         )
+        context["rows_html"] = joined_rows(context["rows"])
         return context
+
+
+# The filter fields' markup by what it is made of (filter_fields): at most this many kept.
+_FILTER_FIELDS: dict = {}
+_FILTER_FIELDS_MAX = 1024
+
+
+def filter_fields(filterset) -> str:
+    """The list's filter fields (institutions/_filters.html), drawn once per language, chosen
+    values, street options and the warnings other apps registered. Eight selects with their
+    labels took a tenth of the page's Python (issue 11), ui.bs's key alone walking every
+    option's label on every request. Kept only for a valid form (no error to show) with no
+    search typed (what was typed, perhaps personal data, is never kept past the request, as in
+    ui.bs)."""
+    form = filterset.form
+    key = None
+    if not form.data.get("q") and not form.errors:
+        # The street options in one query, for the key and, on a miss, the markup (as ui.bs).
+        street = form.fields["street"].widget
+        street.choices = list(iter(street.choices))
+        streets = tuple((str(value), str(label)) for value, label in street.choices)
+        chosen = tuple(form.data.get(name) for name in form.fields)
+        # The warnings other apps registered (extensions) are options of the warning filter.
+        registered = extensions.registered_labels().items()
+        foreign = tuple((code, str(label)) for code, label in registered)
+        key = (get_language(), chosen, streets, foreign)
+        html = _FILTER_FIELDS.get(key)
+        if html is not None:
+            return html
+    html = render_to_string("institutions/_filters.html", {"filter": filterset})
+    if key is not None:
+        if len(_FILTER_FIELDS) >= _FILTER_FIELDS_MAX:
+            _FILTER_FIELDS.clear()
+        _FILTER_FIELDS[key] = html
+    return html
 
 
 class InstitutionExportView(InstitutionListView):

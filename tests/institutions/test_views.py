@@ -251,6 +251,30 @@ def test_list_filters_read_their_street_options_in_one_plain_query(officer_clien
     assert "文新街道" in body and "他区街道" not in body
 
 
+def test_list_filter_fields_follow_the_streets_and_keep_no_search(officer_client, tree):
+    """The filter fields' markup is kept per language, chosen values and street options
+    (institutions.views.registry.filter_fields): a street added or renamed shows on the next
+    view, and neither a typed search nor a form with an error is kept."""
+    from institutions.views import registry
+
+    url = reverse("institutions:institution-list")
+    street = Street.objects.create(bureau=tree.a, name="文新街道")
+    assert "文新街道" in officer_client.get(url).content.decode()
+    Street.objects.create(bureau=tree.a, name="翠苑街道")
+    Street.objects.filter(pk=street.pk).update(name="古荡街道")
+    body = officer_client.get(url).content.decode()
+    assert "翠苑街道" in body and "古荡街道" in body and "文新街道" not in body
+    chosen = officer_client.get(url, {"street": street.pk, "status": "normal"}).content.decode()
+    assert f'<option value="{street.pk}" selected>古荡街道</option>' in chosen
+    kept = len(registry._FILTER_FIELDS)
+    body = officer_client.get(url, {"q": "张三家长"}).content.decode()
+    assert 'value="张三家长"' in body
+    bad = officer_client.get(url, {"status": "bogus"}).content.decode()
+    assert "is-invalid" in bad
+    assert len(registry._FILTER_FIELDS) == kept
+    assert not any("张三家长" in html for html in registry._FILTER_FIELDS.values())
+
+
 def test_staff_and_site_can_be_corrected_and_warnings_follow(officer_client, make_institution):
     i = make_institution(category="arts")
     staff = staff_add(actor=None, institution=i, name="赵老师", id_number="11010519491231002X")
