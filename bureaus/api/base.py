@@ -67,7 +67,10 @@ class ScopedViewSet(GenericViewSet):
         return getattr(self.request.user, "membership", None)
 
     def scope_queryset(self, queryset):
-        """Hook: add select_related, annotations or ordering to the already-scoped queryset."""
+        """Hook: add select_related, annotations or ordering to the already-scoped queryset.
+        For a record's read (get_object) the statement is compiled once per key (the action,
+        the user, the membership, its bureau's subtree, the URL's other arguments, today, the
+        language): it must depend on nothing else, e.g. not on the time of day."""
         return queryset
 
     def get_object(self):
