@@ -34,7 +34,7 @@ def attach_membership(request, user) -> Membership | None:
     user as `user.membership`, put the actor in context for the audit trail, and set the
     database's row-level security scope to the acting bureau (bureaus.rls)."""
     rls.set_scope(rls.for_user(user))
-    memberships = active_memberships(user)
+    memberships = active_memberships(user, session=getattr(request, "session", None))
     chosen = None
     code = request.META.get(HEADER)
     if code:
@@ -65,11 +65,23 @@ MEMBERSHIPS_SECONDS = 600
 _KEY = "acting:memberships:{}"
 
 
-def active_memberships(user) -> list[Membership]:
+def memberships_key_prefix() -> str:
+    """The cache key of a user's kept memberships is this followed by the user's id."""
+    return _KEY.format("")
+
+
+def active_memberships(user, *, session=None) -> list[Membership]:
     """The user's active memberships in path order, each with its bureau and the bureau's
-    subtree (Bureau.subtree_ids) loaded: from Redis, else from the database (then kept)."""
+    subtree (Bureau.subtree_ids) loaded: from Redis, else from the database (then kept).
+
+    `session`: the request's session, when the session engine has read the kept copy with it
+    (bureaus.sessions: one round trip for both): that read is taken, once, if it was for this
+    user."""
     key = _KEY.format(user.pk)
-    memberships = cache.get(key)
+    read = getattr(session, "memberships_read", None)
+    if read is not None:
+        session.memberships_read = None
+    memberships = read[1] if read is not None and read[0] == str(user.pk) else cache.get(key)
     if memberships is None:
         memberships = list(
             Membership.objects.filter(user=user, is_active=True)

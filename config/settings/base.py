@@ -131,7 +131,8 @@ CACHES = {
 # Sessions are kept in PostgreSQL and read through Redis (a request reads its session from
 # the cache, not with a query; sign-out and expiry clear both; ended sessions are refused by
 # SessionLimitsMiddleware from the account's `sessions_ended_at`, whatever the store holds).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# bureaus.sessions: Django's cached_db, with the user's kept memberships in the same round trip.
+SESSION_ENGINE = "bureaus.sessions"
 # 等保2.0 level 3: automatic sign-out after SESSION_IDLE_TIMEOUT seconds without a request and
 # SESSION_ABSOLUTE_LIFETIME after sign-in, both checked server-side (bureaus.security); the
 # session row and cookie are renewed when the last-seen time is written (once a minute).

@@ -14,7 +14,7 @@ from bureaus.security import SEEN_AT
 
 pytestmark = pytest.mark.django_db
 
-CACHED_DB = "django.contrib.sessions.backends.cached_db"
+CACHED_DB = "bureaus.sessions"  # cached_db, with the memberships read alongside
 
 
 @pytest.fixture(autouse=True)
