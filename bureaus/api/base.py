@@ -120,12 +120,17 @@ class ScopedViewSet(GenericViewSet):
             translation.get_language(),
         )
         gets = self._compiled_gets
-        if key not in gets:
-            compiled = CompiledGet.of(self.filter_queryset(self.get_queryset()), self.lookup_field)
-            if len(gets) >= COMPILED_GETS:
-                gets.clear()
-            gets[key] = compiled
-        return gets[key]
+        try:
+            return gets[key]
+        except KeyError:
+            pass
+        # Another thread of the worker may clear the set meanwhile: what this one compiled is
+        # returned from here, not read back.
+        compiled = CompiledGet.of(self.filter_queryset(self.get_queryset()), self.lookup_field)
+        if len(gets) >= COMPILED_GETS:
+            gets.clear()
+        gets[key] = compiled
+        return compiled
 
     def get_queryset(self):
         base = self.queryset.all()
