@@ -52,8 +52,8 @@ _BADGE = {
 
 class InboxRow:
     """One row of the inbox as its cells read it, from the page's queryset as values
-    (`InboxRow.read(page)`): no model instance a row, nor one of its district and handler
-    (issue 11)."""
+    (`InboxRow.read(page)` of `InboxRow.values(queryset)`): no model instance a row, nor one
+    of its district and handler (issue 11)."""
 
     # (the query's field, the row's attribute)
     COLUMNS = (
@@ -81,9 +81,15 @@ class InboxRow:
             setattr(self, name, values[f"row_{name}"])
 
     @classmethod
-    def read(cls, queryset) -> list:
-        """The rows of `queryset` (the page's, ordered and sliced), one query."""
-        return [cls(values) for values in queryset.values(**cls._READ)]
+    def values(cls, queryset):
+        """`queryset` as the values a row reads."""
+        return queryset.values(**cls._READ)
+
+    @classmethod
+    def read(cls, rows) -> list:
+        """The page's rows: InboxRow.values of its queryset, or those values read already
+        (the compiled page's dicts)."""
+        return [cls(values) for values in rows]
 
     @property
     def handler(self) -> str | None:
