@@ -93,17 +93,19 @@ class TableListMixin:
         cls._compiled_shapes = compiled._Shapes()
 
     # -- rows compiled once per request shape ------------------------------------------------
-    def compiled_rows(self, rows):
+    def compiled_rows(self, rows, counted=None):
         """The list's rows as the compiled APIs read theirs (core.api.compiled): the capped
         count and each page by SQL compiled once per process for the request's shape (the
         scope, the user, today, the query string), the rows as dicts; `rows()` builds their
-        queryset (`.values()`, filtered and ordered) only when that shape is new. For a list
-        whose SQL depends on nothing else, with `paginator_class = CompiledPaginator`; without
-        an acting membership, `rows()`."""
+        queryset (`.values()`, filtered and ordered) only when that shape is new, and
+        `counted()`, if given, the queryset counted (the same rows before a `.values()` whose
+        expressions join what a count need not read). For a list whose SQL depends on nothing
+        else, with `paginator_class = CompiledPaginator`; without an acting membership,
+        `rows()`."""
         key = compiled.request_shape(self.membership, self.request.user, self.request.GET)
         if key is None:
             return rows()
-        return compiled.CompiledRows(self._compiled_shapes, key, rows)
+        return compiled.CompiledRows(self._compiled_shapes, key, rows, counted)
 
     # -- saved filters -------------------------------------------------------------------
     def filter_params(self) -> set[str]:

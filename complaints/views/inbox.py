@@ -52,7 +52,9 @@ class ComplaintListView(TableListMixin, ScopedListView):
         self.filterset = ComplaintFilterSet(
             self.request.GET, queryset=self.table_order(queryset), request=self.request
         )
-        return self.compiled_rows(lambda: InboxRow.values(self.filterset.qs))
+        return self.compiled_rows(
+            lambda: InboxRow.values(self.filterset.qs), counted=lambda: self.filterset.qs
+        )
 
     def get_context_data(self, **kwargs):
         membership = self.membership

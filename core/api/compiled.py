@@ -99,8 +99,11 @@ class CompiledRows:
     """The object list the paginator pages through: the capped count and a slice of rows, each
     from its statement compiled once per key (from `queryset()` on a miss)."""
 
-    def __init__(self, shapes: _Shapes, key, queryset):
+    def __init__(self, shapes: _Shapes, key, queryset, counted=None):
         self.shapes, self.key, self._queryset, self._built = shapes, key, queryset, None
+        # The queryset counted, if not `queryset()`: the rows' before the `.values()` whose
+        # expressions join other tables, which a count need not read (issue 11).
+        self._counted = counted
 
     def queryset(self):
         if self._built is None:
@@ -111,7 +114,8 @@ class CompiledRows:
         key = (self.key, "count", cap)
         compiled = self.shapes.get(key)
         if compiled is None:
-            compiled = _count_of(self.queryset(), cap)
+            counted = self._counted() if self._counted is not None else self.queryset()
+            compiled = _count_of(counted, cap)
             self.shapes.put(key, compiled)
         counted = 0 if compiled is EMPTY else compiled.rows()[0]["count"]
         return min(counted, cap), counted > cap
