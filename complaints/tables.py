@@ -52,8 +52,8 @@ _BADGE = {
 
 class InboxRow:
     """One row of the inbox as its cells read it, from the page's queryset as values
-    (`InboxRow.read(page)`): no model instance a row, nor one of its district and handler
-    (issue 11)."""
+    (`InboxRow.read(page)` of `InboxRow.values(queryset)`): no model instance a row, nor one
+    of its district and handler (issue 11)."""
 
     # (the query's field, the row's attribute)
     COLUMNS = (
@@ -81,9 +81,15 @@ class InboxRow:
             setattr(self, name, values[f"row_{name}"])
 
     @classmethod
-    def read(cls, queryset) -> list:
-        """The rows of `queryset` (the page's, ordered and sliced), one query."""
-        return [cls(values) for values in queryset.values(**cls._READ)]
+    def values(cls, queryset):
+        """`queryset` as the values a row reads."""
+        return queryset.values(**cls._READ)
+
+    @classmethod
+    def read(cls, rows) -> list:
+        """The page's rows: InboxRow.values of its queryset, or those values read already
+        (the compiled page's dicts)."""
+        return [cls(values) for values in rows]
 
     @property
     def handler(self) -> str | None:
@@ -102,31 +108,58 @@ def inbox_rows(rows, *, shown, today, **layout):
     detail = pk_link("complaints:complaint-detail")
     open_statuses = Complaint.OPEN_STATUSES
     overdue = format_html(' <span class="badge text-bg-danger">{}</span>', gettext("Overdue"))
-    on = [name for name in INBOX_OPTIONAL if shown.get(name)]
+
+    # A cell of a value many rows share (a label, a status badge, a date) is made once a page.
+    def label_cell(by_value):
+        made = {}
+
+        def cell(value):
+            html = made.get(value)
+            if html is None:
+                html = made[value] = f"<td>{text(by_value.get(value, value))}</td>"
+            return html
+
+        return cell
+
+    category_cell, channel_cell = label_cell(categories), label_cell(channels)
+    status_cells, due_cells = {}, {}
+
+    def status_cell(c):
+        late = c.status in open_statuses and c.due_on < today
+        html = status_cells.get((c.status, late))
+        if html is None:
+            badge = _BADGE.get(c.status, "text-bg-primary")
+            label = text(statuses.get(c.status, c.status))
+            html = f'<td><span class="badge {badge}">{label}</span>{overdue if late else ""}</td>'
+            status_cells[(c.status, late)] = html
+        return html
+
+    def due_cell(c):
+        html = due_cells.get(c.due_on)
+        if html is None:
+            html = due_cells[c.due_on] = (
+                f"<td>{c.due_on.isoformat()}{calendar_warning(c.due_on)}</td>"
+            )
+        return html
+
+    def handler_cell(c):
+        handler = c.handler
+        return f"<td>{text(handler) if handler else '—'}</td>"
+
+    makers = {
+        "institution": lambda c: f"<td>{text(truncated(c.institution_name, 30))}</td>",
+        "category": lambda c: category_cell(c.category),
+        "channel": lambda c: channel_cell(c.channel),
+        "status": status_cell,
+        "due_on": due_cell,
+        "handler": handler_cell,
+        "district": lambda c: f"<td>{text(c.bureau_name)}</td>",
+    }
+    on = [makers[name] for name in INBOX_OPTIONAL if shown.get(name)]
 
     def cells(c):
-        code = text(c.tracking_code)
-        yield f'<td><a href="{text(detail(c.pk))}">{code}</a></td>'
-        for name in on:
-            if name == "institution":
-                cell = text(truncated(c.institution_name, 30))
-            elif name == "category":
-                cell = text(categories.get(c.category, c.category))
-            elif name == "channel":
-                cell = text(channels.get(c.channel, c.channel))
-            elif name == "status":
-                late = overdue if c.status in open_statuses and c.due_on < today else ""
-                badge = _BADGE.get(c.status, "text-bg-primary")
-                label = text(statuses.get(c.status, c.status))
-                cell = f'<span class="badge {badge}">{label}</span>{late}'
-            elif name == "due_on":
-                cell = f"{c.due_on.isoformat()}{calendar_warning(c.due_on)}"
-            elif name == "handler":
-                handler = c.handler
-                cell = text(handler) if handler else "—"
-            else:  # district
-                cell = text(c.bureau_name)
-            yield f"<td>{cell}</td>"
+        link = f'<td><a href="{text(detail(c.pk))}">{text(c.tracking_code)}</a></td>'
+        return [link, *(make(c) for make in on)]
 
     return html_rows(
         rows,

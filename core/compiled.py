@@ -4,15 +4,17 @@ Building a queryset and compiling it to SQL can cost more CPU than the statement
 Where a query's SQL is the same from one request to the next but for a value, it is compiled
 once: `Compiled.of(queryset, mark=MARK)` on a queryset built with `MARK` where the value goes
 notes where `MARK` landed among the parameters, and `rows_for(value)` runs the statement with
-the value there. The SQL is Django's own; the rows are the dicts `.values()` gives (Django's
-converters applied). Users: the compiled list and detail APIs (core.api.compiled) and the
-public registry pages (institutions.selectors.public).
+the value there (`rows_at` for more than one value, each with its mark). The SQL is Django's
+own; the rows are the dicts `.values()` gives (Django's converters applied). Users: the
+compiled list and detail APIs (core.api.compiled), the public registry pages
+(institutions.selectors.public), the inbox page's rows, notifications and saved filters.
 """
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 MARK = -987_654_321  # stands for a value while compiling: no key or id is negative
+MARK2 = MARK - 1  # a second value of the same statement (rows_at)
 EMPTY = object()  # a queryset that compiles to nothing (Django's EmptyResultSet)
 
 
@@ -61,6 +63,10 @@ class Compiled:
                         value = function(value, expression, connection)
                     row[position] = value
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def rows_at(self, values: dict) -> list[dict]:
+        """The rows with each mark of `values` ({MARK: …, MARK2: …}) replaced by its value."""
+        return self.rows([values.get(p, p) if type(p) is int else p for p in self.params])
 
     def rows_for(self, value) -> list[dict]:
         """The rows with `value` where the mark stood."""

@@ -4,6 +4,7 @@ again without repeating itself; read when the user opens the page they point to.
 from django.utils import timezone
 
 from bureaus.models import Membership
+from core.compiled import MARK, Compiled
 from core.models import Notification
 
 
@@ -73,3 +74,17 @@ def notifications_mark_read(*, user, link: str) -> int:
 def notification_list(*, user, limit: int = 10) -> list[Notification]:
     """The user's unread notifications, newest first."""
     return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
+
+
+# The unread notifications' statement by limit, compiled once per process (core.compiled).
+_UNREAD: dict[int, Compiled] = {}
+
+
+def unread_rows(*, user, limit: int = 10) -> list[dict]:
+    """notification_list's notifications as dicts (`message`, `link`, …), by SQL compiled
+    once per process: for pages that show them on every view (issue 11)."""
+    compiled = _UNREAD.get(limit)
+    if compiled is None:
+        unread = Notification.objects.filter(user_id=MARK, read_at__isnull=True)
+        compiled = _UNREAD[limit] = Compiled.of(unread.values()[:limit], mark=MARK)
+    return compiled.rows_for(user.pk)

@@ -79,12 +79,31 @@ class _Shapes:
         return len(self._entries)
 
 
+def request_shape(membership, user, params):
+    """The key of a list request's SQL (see the module's guarantees): the acting membership and
+    its subtree's ids, the user, today and the query string `params` (a QueryDict); None
+    without an acting membership."""
+    if membership is None:
+        return None
+    return (
+        membership.pk,
+        membership.bureau_id,
+        tuple(membership.bureau.subtree_ids()),
+        user.pk,
+        timezone.localdate(),
+        tuple(sorted((name, tuple(values)) for name, values in params.lists())),
+    )
+
+
 class CompiledRows:
     """The object list the paginator pages through: the capped count and a slice of rows, each
     from its statement compiled once per key (from `queryset()` on a miss)."""
 
-    def __init__(self, shapes: _Shapes, key, queryset):
+    def __init__(self, shapes: _Shapes, key, queryset, counted=None):
         self.shapes, self.key, self._queryset, self._built = shapes, key, queryset, None
+        # The queryset counted, if not `queryset()`: the rows' before the `.values()` whose
+        # expressions join other tables, which a count need not read (issue 11).
+        self._counted = counted
 
     def queryset(self):
         if self._built is None:
@@ -95,7 +114,8 @@ class CompiledRows:
         key = (self.key, "count", cap)
         compiled = self.shapes.get(key)
         if compiled is None:
-            compiled = _count_of(self.queryset(), cap)
+            counted = self._counted() if self._counted is not None else self.queryset()
+            compiled = _count_of(counted, cap)
             self.shapes.put(key, compiled)
         counted = 0 if compiled is EMPTY else compiled.rows()[0]["count"]
         return min(counted, cap), counted > cap
@@ -109,7 +129,7 @@ class CompiledRows:
         return [] if compiled is EMPTY else compiled.rows()
 
 
-class _CompiledPaginator(paging.CappedPaginator):
+class CompiledPaginator(paging.CappedPaginator):
     def page(self, number):
         """As CappedPaginator's, but the last page read with the page's full LIMIT (the same
         rows, with no orphans): one statement a page, whatever the count."""
@@ -127,7 +147,7 @@ class _CompiledPaginator(paging.CappedPaginator):
 
 
 class CompiledPagination(paging.CappedPageNumberPagination):
-    django_paginator_class = _CompiledPaginator
+    django_paginator_class = CompiledPaginator
 
 
 class CompiledListMixin:
@@ -144,21 +164,11 @@ class CompiledListMixin:
         cls._compiled_shapes = _Shapes()
 
     def compiled_list_key(self):
-        membership = self.membership
-        if membership is None or self.request.method != "GET":
+        if self.request.method != "GET":
             return None
         if not self.compiled_list_uncached_params.isdisjoint(self.request.query_params):
             return None
-        return (
-            membership.pk,
-            membership.bureau_id,
-            tuple(membership.bureau.subtree_ids()),
-            self.request.user.pk,
-            timezone.localdate(),
-            tuple(
-                sorted((name, tuple(values)) for name, values in self.request.query_params.lists())
-            ),
-        )
+        return request_shape(self.membership, self.request.user, self.request.query_params)
 
     def list(self, request, *args, **kwargs):
         key = self.compiled_list_key()

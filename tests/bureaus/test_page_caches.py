@@ -57,12 +57,15 @@ def test_menus_are_kept_per_role_and_language(tree):
 
 
 def test_a_street_select_is_kept_per_choices_with_its_one_query(tree, as_system, client):
-    """The registry's street filter (a queryset's choices) is kept by the options it shows:
-    each district's officer sees only its own streets, from the cache as well, and the page
-    runs as many queries whether the markup was kept or not."""
+    """The registry's street filter (a queryset's choices) is kept by the options it shows,
+    with the list's other filter fields (institutions.views.registry.filter_fields): each
+    district's officer sees only its own streets, from the cache as well, and the page runs as
+    many queries whether the markup was kept or not."""
+    from institutions.views import registry
+
     Street.objects.create(bureau=tree.a, name="北山街道")
     Street.objects.create(bureau=tree.b, name="湖滨街道")
-    ui._RENDERED.clear()
+    registry._FILTER_FIELDS.clear()
 
     def street_select(key):
         client.force_login(tree.user(key, "officer"))
@@ -75,15 +78,15 @@ def test_a_street_select_is_kept_per_choices_with_its_one_query(tree, as_system,
     assert "湖滨街道" in first_b and "北山街道" not in first_b
     client.force_login(tree.user("a", "officer"))
     client.get("/institutions/")  # the memberships, kept in Redis from the first request
-    ui._RENDERED.clear()
+    registry._FILTER_FIELDS.clear()
     with CaptureQueriesContext(connection) as drawn:
         client.get("/institutions/")
-    kept = dict(ui._RENDERED)
+    kept = dict(registry._FILTER_FIELDS)
     assert any("北山街道" in html for html in kept.values())
     with CaptureQueriesContext(connection) as from_cache:
         client.get("/institutions/")
     assert len(from_cache.captured_queries) == len(drawn.captured_queries)
-    assert kept == ui._RENDERED
+    assert kept == registry._FILTER_FIELDS
     assert street_select("a") == first_a and street_select("b") == first_b
 
 

@@ -261,3 +261,38 @@ def test_detail_page_queries_are_pinned(tree):
         assert not [q for q in statements if q.startswith('SELECT "complaints_refunddispute"')]
         assert not [q for q in statements if q.startswith("UPDATE")]
         assert ("¥500.00" in body and "¥36,000.00" in body) == (record == complaint)
+
+
+def test_inbox_page_compiles_a_request_shape_once_and_reads_its_rows_every_time(
+    tree, late_complaints, monkeypatch
+):
+    """The inbox page's capped count and page are compiled once per request shape (core.tables
+    compiled_rows, as the API's): a repeated request builds no filtered queryset, yet reads
+    the rows again, and another filter is another shape."""
+    from complaints.filters import ComplaintFilterSet
+
+    built = []
+    real = ComplaintFilterSet.filter_queryset
+    monkeypatch.setattr(
+        ComplaintFilterSet, "filter_queryset", lambda self, qs: built.append(1) or real(self, qs)
+    )
+    client = Client()
+    client.force_login(tree.user("a", "officer"))
+    query = {"status": "assigned", "q": "逾期"}
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/complaints/", query).content.decode()
+    assert first.count('name="id" value=') == 6 and len(built) == 1
+    # The count reads the tip-offs alone, not the tables the rows' values join.
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "JOIN" not in counts[0].upper()
+    with acting(system_actor("tests")):
+        make_complaint(tree.a, "新逾期机构", status="assigned", due_on=dt.date(2020, 1, 2))
+    again = client.get("/complaints/", query).content.decode()
+    assert len(built) == 1  # nothing built, nothing compiled
+    assert again.count('name="id" value=') == 7 and "新逾期机构" in again
+    other = client.get("/complaints/", {**query, "q": "新"}).content.decode()
+    assert len(built) == 2 and other.count('name="id" value=') == 1
+    # Another district's officer with the same query string: another scope, another shape.
+    client.force_login(tree.user("b", "officer"))
+    theirs = client.get("/complaints/", query).content.decode()
+    assert len(built) == 3 and "新逾期机构" not in theirs and "乙区逾期机构" in theirs
