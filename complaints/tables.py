@@ -1,7 +1,6 @@
 """The columns of the tip-off inbox and the supervision-order list (core.tables), and the
 inbox's rows as HTML."""
 
-from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from django_tables2 import Column
 
 from bureaus.pages import choice_labels, pk_link
 from complaints.models import Complaint
-from core.tables import ListTable, html_rows, sort, text, truncated
+from core.tables import ListTable, ValuesRow, html_rows, sort, text, truncated
 from core.templatetags.calendar_tags import calendar_warning
 
 
@@ -50,12 +49,11 @@ _BADGE = {
 }
 
 
-class InboxRow:
-    """One row of the inbox as its cells read it, from the page's queryset as values
-    (`InboxRow.read(page)` of `InboxRow.values(queryset)`): no model instance a row, nor one
-    of its district and handler (issue 11)."""
+class InboxRow(ValuesRow):
+    """One row of the inbox as its cells read it (core.tables.ValuesRow): `InboxRow.read(page)`
+    of `InboxRow.values(queryset)`; no model instance a row, nor one of its district and
+    handler (issue 11)."""
 
-    # (the query's field, the row's attribute)
     COLUMNS = (
         ("id", "pk"),
         ("tracking_code", "tracking_code"),
@@ -69,27 +67,7 @@ class InboxRow:
         ("assignee__username", "assignee_username"),
         ("assignee__display_name", "assignee_name"),
     )
-    NAMES = tuple(attr for _field, attr in COLUMNS)
-    __slots__ = NAMES
-    # Each value under an alias no ordering names: `.values("status")` with `ORDER BY status`
-    # would be written `ORDER BY 6` (Django orders by a selected column's position), hiding
-    # which index serves the order from whoever reads the SQL (tests/core/test_lists.py).
-    _READ = {f"row_{attr}": F(field) for field, attr in COLUMNS}
-
-    def __init__(self, values):
-        for name in self.NAMES:
-            setattr(self, name, values[f"row_{name}"])
-
-    @classmethod
-    def values(cls, queryset):
-        """`queryset` as the values a row reads."""
-        return queryset.values(**cls._READ)
-
-    @classmethod
-    def read(cls, rows) -> list:
-        """The page's rows: InboxRow.values of its queryset, or those values read already
-        (the compiled page's dicts)."""
-        return [cls(values) for values in rows]
+    __slots__ = tuple(attr for _field, attr in COLUMNS)
 
     @property
     def handler(self) -> str | None:

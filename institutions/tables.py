@@ -1,7 +1,6 @@
 """The columns of the registry list (core.tables): headers, and which of them sort; the
 list's rows, read as values (RegistryRow), as HTML."""
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import Column
 
 from bureaus.pages import choice_labels, pk_link
-from core.tables import ListTable, html_rows, sort, text
+from core.tables import ListTable, ValuesRow, html_rows, sort, text
 from institutions import rules
 from institutions.models import Institution
 
@@ -50,14 +49,13 @@ OPTIONAL = (
 )
 
 
-class RegistryRow:
-    """One row of the registry list as its cells read it, from the page's queryset as values
-    (`RegistryRow.read(page, districts=…)`): the columns the list shows and nothing else. An
-    Institution a row read all 22 columns (the search bigrams as an array, the contact phone
-    decrypted) and took more of the page's Python than its SQL (issue 11)."""
+class RegistryRow(ValuesRow):
+    """One row of the registry list as its cells read it (core.tables.ValuesRow), from the
+    page's queryset (`RegistryRow.of(page, districts=…)`): the columns the list shows and
+    nothing else. An Institution a row read all 22 columns (the search bigrams as an array, the
+    contact phone decrypted) and took more of the page's Python than its SQL (issue 11)."""
 
-    # (the query's field, the row's attribute); the flags and the licence are the list's
-    # annotations (selectors.institution_annotate).
+    # The flags and the licence are the list's annotations (selectors.institution_annotate).
     COLUMNS = (
         ("id", "pk"),
         ("name", "name"),
@@ -74,24 +72,13 @@ class RegistryRow:
     )
     # A superior's list names each row's district (its column and its groups).
     DISTRICT = (("bureau__name", "bureau_name"),)
-    __slots__ = (*(attr for _field, attr in COLUMNS + DISTRICT),)
-    # Each value under an alias no ordering names: `.values("status")` with `ORDER BY status`
-    # would be written `ORDER BY 5` (as complaints.tables.InboxRow).
-    _READ = {f"row_{attr}": F(field) for field, attr in COLUMNS}
-    _READ_DISTRICT = _READ | {f"row_{attr}": F(field) for field, attr in DISTRICT}
-
-    def __init__(self, values):
-        for key, value in values.items():
-            setattr(self, key[4:], value)  # "row_" and the attribute
+    __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT)
 
     @classmethod
-    def read(cls, queryset, *, districts: bool) -> list:
+    def of(cls, queryset, *, districts: bool) -> list:
         """The rows of `queryset` (the page's, ordered and sliced), one query; with
         `districts`, each with its district's name."""
-        return [
-            cls(values)
-            for values in queryset.values(**(cls._READ_DISTRICT if districts else cls._READ))
-        ]
+        return cls.read(cls.values(queryset, cls.DISTRICT if districts else ()))
 
 
 def list_rows(rows, *, shown, **layout):

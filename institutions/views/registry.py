@@ -61,7 +61,7 @@ class InstitutionListView(TableListMixin, ScopedListView):
         empty_reads_all(self.filterset.form)
         context["filter_fields"] = filter_fields(self.filterset)
         context["rows"] = list_rows(
-            RegistryRow.read(context["object_list"], districts=self.names_districts()),
+            RegistryRow.of(context["object_list"], districts=self.names_districts()),
             shown=context["shown"],
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
