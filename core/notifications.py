@@ -71,18 +71,13 @@ def notifications_mark_read(*, user, link: str) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def notification_list(*, user, limit: int = 10) -> list[Notification]:
-    """The user's unread notifications, newest first."""
-    return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
-
-
 # The unread notifications' statement by limit, compiled once per process (core.compiled).
 _UNREAD: dict[int, Compiled] = {}
 
 
-def unread_rows(*, user, limit: int = 10) -> list[dict]:
-    """notification_list's notifications as dicts (`message`, `link`, …), by SQL compiled
-    once per process: for pages that show them on every view (issue 11)."""
+def notification_list(*, user, limit: int = 10) -> list[dict]:
+    """The user's unread notifications, newest first, as dicts (`message`, `link`, …), by SQL
+    compiled once per process: pages show them on every view (issue 11)."""
     compiled = _UNREAD.get(limit)
     if compiled is None:
         unread = Notification.objects.filter(user_id=MARK, read_at__isnull=True)

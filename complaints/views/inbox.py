@@ -67,7 +67,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
         context = super().get_context_data(
             filter=self.filterset,
             today=today,
-            notifications=notifications.unread_rows(user=self.request.user),
+            notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
             assignee_picker=bulk_assignee_picker() if bulk["assign"] else "",
             **kwargs,
