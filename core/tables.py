@@ -91,7 +91,7 @@ class TableListMixin:
         super().__init_subclass__(**kwargs)
         if cls.list_key:
             LISTS.setdefault(cls.list_key, cls)
-        cls._compiled_shapes = compiled._Shapes()
+        cls._compiled_shapes = compiled.Shapes()
 
     # -- rows compiled once per request shape ------------------------------------------------
     def compiled_rows(self, rows, counted=None):

@@ -53,7 +53,7 @@ def _count_of(queryset, cap):
     return Compiled(counted, tuple(params), ["count"], {}, inner.db)
 
 
-class _Shapes:
+class Shapes:
     """The compiled statements of this process, the least recently used dropped first. Shared
     by a threaded worker's threads, hence the lock."""
 
@@ -99,7 +99,7 @@ class CompiledRows:
     """The object list the paginator pages through: the capped count and a slice of rows, each
     from its statement compiled once per key (from `queryset()` on a miss)."""
 
-    def __init__(self, shapes: _Shapes, key, queryset, counted=None):
+    def __init__(self, shapes: Shapes, key, queryset, counted=None):
         self.shapes, self.key, self._queryset, self._built = shapes, key, queryset, None
         # The queryset counted, if not `queryset()`: the rows' before the `.values()` whose
         # expressions join other tables, which a count need not read (issue 11).
@@ -161,7 +161,7 @@ class CompiledListMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._compiled_shapes = _Shapes()
+        cls._compiled_shapes = Shapes()
 
     def compiled_list_key(self):
         if self.request.method != "GET":
@@ -188,7 +188,7 @@ class CompiledDetailMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._compiled_details = _Shapes()
+        cls._compiled_details = Shapes()
 
     def _compiled_detail(self, membership):
         key = (

@@ -8,7 +8,7 @@ from core.api import compiled
 
 def test_threads_reading_and_evicting_at_once(monkeypatch):
     monkeypatch.setattr(compiled, "COMPILED_SHAPES", 8)
-    shapes = compiled._Shapes()
+    shapes = compiled.Shapes()
     errors = []
     start = threading.Barrier(8)
 
