@@ -25,6 +25,7 @@ Every bench/*.py that measures pages or APIs uses it; they set the data up, then
 import http.client
 import os
 import pickle
+import runpy
 import shutil
 import signal
 import socket
@@ -44,10 +45,10 @@ from _setup import ROOT
 CONCURRENCY = tuple(
     int(c) for c in os.environ.get("JIANGUAN_BENCH_CONCURRENCY", "1,4,8").split(",") if c
 )
-# The deployment's gunicorn configuration; workers × threads from the same variables it reads.
+# The deployment's gunicorn configuration; workers × threads as it sets them.
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
-WORKERS = int(os.environ.get("JIANGUAN_WEB_WORKERS", "3"))
-THREADS = int(os.environ.get("JIANGUAN_WEB_THREADS", "1"))
+_DEPLOYED = runpy.run_path(str(GUNICORN_CONF))
+WORKERS, THREADS = _DEPLOYED["workers"], _DEPLOYED["threads"]
 # Requests per measurement, after a warm-up: bounded so `make bench` stays within minutes.
 REQUESTS = {1: 60, 4: 160, 8: 160}
 WARM_UP = 10
