@@ -206,8 +206,8 @@ REST_FRAMEWORK = {
         "bureaus.api.authentication.ExpiringTokenAuthentication",
     ],
     # JSON only: no content negotiation against the browsable API's HTML on every request
-    # (issue 11); the API's documentation is /api/docs/.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # (issue 11); the API's documentation is /api/docs/. DRF's JSON, encoded by orjson.
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "bureaus.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
