@@ -89,6 +89,8 @@ class Workflow:
         self.transitions = {t.name: t for t in transitions}
         self.refusal = refusal
         self.field = field
+        # state -> the transitions open in it: a list's every row asks (issue 11).
+        self._open_in = {}
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
@@ -119,7 +121,12 @@ class Workflow:
 
     def open_in(self, state: str) -> list[str]:
         """The transitions a record in `state` allows, whoever takes them."""
-        return [n for n, t in self.transitions.items() if state in t.sources]
+        names = self._open_in.get(state)
+        if names is None:
+            names = self._open_in[state] = tuple(
+                n for n, t in self.transitions.items() if state in t.sources
+            )
+        return list(names)
 
     def refuse(self, record, transition: Transition) -> ValidationError:
         display = getattr(record, f"get_{self.field}_display", None)
