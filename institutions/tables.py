@@ -51,9 +51,10 @@ OPTIONAL = (
 
 class RegistryRow(ValuesRow):
     """One row of the registry list as its cells read it (core.tables.ValuesRow), from the
-    page's queryset (`RegistryRow.of(page, districts=…)`): the columns the list shows and
-    nothing else. An Institution a row read all 22 columns (the search bigrams as an array, the
-    contact phone decrypted) and took more of the page's Python than its SQL (issue 11)."""
+    list's values (`RegistryRow.of(queryset, districts=…)`, a page of them then `read`): the
+    columns the list shows and nothing else. An Institution a row read all 22 columns (the
+    search bigrams as an array, the contact phone decrypted) and took more of the page's Python
+    than its SQL (issue 11)."""
 
     # The flags and the licence are the list's annotations (selectors.institution_annotate).
     COLUMNS = (
@@ -75,10 +76,10 @@ class RegistryRow(ValuesRow):
     __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT)
 
     @classmethod
-    def of(cls, queryset, *, districts: bool) -> list:
-        """The rows of `queryset` (the page's, ordered and sliced), one query; with
+    def of(cls, queryset, *, districts: bool):
+        """`queryset` (the list's, filtered and ordered) as the values a row reads; with
         `districts`, each with its district's name."""
-        return cls.read(cls.values(queryset, cls.DISTRICT if districts else ()))
+        return cls.values(queryset, cls.DISTRICT if districts else ())
 
 
 def list_rows(rows, *, shown, **layout):
