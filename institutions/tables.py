@@ -73,13 +73,16 @@ class RegistryRow(ValuesRow):
     )
     # A superior's list names each row's district (its column and its groups).
     DISTRICT = (("bureau__name", "bureau_name"),)
-    __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT)
+    # The version of the street filter's options (selectors.streets_version), the same on
+    # every row: the page's options without a query of their own.
+    STREETS = (("streets_version", "streets_version"),)
+    __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT + STREETS)
 
     @classmethod
     def of(cls, queryset, *, districts: bool):
-        """`queryset` (the list's, filtered and ordered) as the values a row reads; with
-        `districts`, each with its district's name."""
-        return cls.values(queryset, cls.DISTRICT if districts else ())
+        """`queryset` (the list's, filtered and ordered, annotated with `streets_version`) as
+        the values a row reads; with `districts`, each with its district's name."""
+        return cls.values(queryset, cls.STREETS + (cls.DISTRICT if districts else ()))
 
 
 def list_rows(rows, *, shown, **layout):

@@ -25,6 +25,7 @@ from institutions.selectors.registry import (
     licence_condition,
     search_condition,
     street_options,
+    streets_version,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "registry_figures_as_of",
     "search_condition",
     "street_options",
+    "streets_version",
 ]

@@ -66,7 +66,9 @@ class InstitutionListView(TableListMixin, ScopedListView):
         districts = self.names_districts()
 
         def rows():
-            annotated = selectors.institution_annotate(filterset.qs, related=False)
+            annotated = selectors.institution_annotate(filterset.qs, related=False).annotate(
+                streets_version=selectors.streets_version(user=self.request.user)
+            )
             return RegistryRow.of(annotated, districts=districts)
 
         if any(self.request.GET.get(name) for name in self.uncompiled_params):
@@ -84,11 +86,13 @@ class InstitutionListView(TableListMixin, ScopedListView):
         context = super().get_context_data(
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
-        context["filter_fields"] = filter_fields(
-            self.filterset, selectors.street_options(user=self.request.user)
-        )
+        rows = RegistryRow.read(context["object_list"])
+        # The street options as of the rows' statement: kept by their version, else read.
+        version = rows[0].streets_version if rows else None
+        streets = selectors.street_options(user=self.request.user, version=version)
+        context["filter_fields"] = filter_fields(self.filterset, streets)
         context["rows"] = list_rows(
-            RegistryRow.read(context["object_list"]),
+            rows,
             shown=context["shown"],
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],

@@ -78,21 +78,55 @@ def test_a_street_filter_is_never_compiled(tree, make_institution, officer_clien
     assert f'<option value="{unknown}" selected>古荡街道</option>' in body
 
 
-def test_street_options_follow_the_streets_of_the_acting_subtree(tree, officer_client):
-    """The street options are read on every view by a kept statement: a street added,
-    renamed or removed shows on the next view, and a district sees only its own."""
-    url = "/institutions/"
+def _street_reads(client, url="/institutions/"):
+    """The page's body and its statements that read the streets on their own."""
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content.decode()
+    own = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(_STREETS_SELECT)]
+    return body, len(own)
+
+
+_STREETS_SELECT = 'SELECT "bureaus_street"'
+
+
+def test_street_options_follow_the_streets_of_the_acting_subtree(
+    tree, make_institution, officer_client
+):
+    """The street options are kept by the version of the streets that the rows' statement
+    reads (institutions.selectors.streets_version): a repeated view reads them with no query
+    of their own, and a street added, renamed or removed shows on the very next view. A
+    district sees only its own streets; a list with no row reads them with their own query."""
     street = Street.objects.create(bureau=tree.a, name="文新街道")
     Street.objects.create(bureau=tree.b, name="湖滨街道")
-    body = officer_client.get(url).content.decode()
+    body, own = _street_reads(officer_client)
+    assert own == 1  # no row, so no version: read on their own
     assert "文新街道" in body and "湖滨街道" not in body
+    make_institution(name="甲区机构")
+    make_institution(bureau=tree.b, name="乙区机构")
+    body, own = _street_reads(officer_client)
+    assert "文新街道" in body and "湖滨街道" not in body
+    body, own = _street_reads(officer_client)
+    assert own == 0 and "文新街道" in body
     Street.objects.filter(pk=street.pk).update(name="古荡街道")
     added = Street.objects.create(bureau=tree.a, name="翠苑街道")
-    body = officer_client.get(url).content.decode()
-    assert "古荡街道" in body and "翠苑街道" in body and "文新街道" not in body
+    body, own = _street_reads(officer_client)
+    assert own == 1 and "古荡街道" in body and "翠苑街道" in body and "文新街道" not in body
+    body, own = _street_reads(officer_client)
+    assert own == 0 and "古荡街道" in body and "翠苑街道" in body
     added.delete()
-    assert "翠苑街道" not in officer_client.get(url).content.decode()
+    body, own = _street_reads(officer_client)
+    assert own == 1 and "翠苑街道" not in body and "古荡街道" in body
+    Street.objects.filter(pk=street.pk).update(bureau=tree.b)  # moved to the other district
+    body, own = _street_reads(officer_client)
+    assert own == 1 and "古荡街道" not in body
     city = Client()
     city.force_login(tree.user("city", "supervisor"))
-    body = city.get(url).content.decode()
+    body, own = _street_reads(city)
     assert "古荡街道" in body and "湖滨街道" in body
+    Street.objects.filter(pk=street.pk).update(name="西溪街道")
+    body, own = _street_reads(city)
+    assert own == 1 and "西溪街道" in body and "古荡街道" not in body
+    # Moved within the city's subtree: the same streets, in another order (by district).
+    Street.objects.filter(pk=street.pk).update(bureau=tree.a)
+    body, own = _street_reads(city)
+    assert own == 1 and body.index("西溪街道") < body.index("湖滨街道")
