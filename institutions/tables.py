@@ -51,9 +51,10 @@ OPTIONAL = (
 
 class RegistryRow(ValuesRow):
     """One row of the registry list as its cells read it (core.tables.ValuesRow), from the
-    page's queryset (`RegistryRow.of(page, districts=…)`): the columns the list shows and
-    nothing else. An Institution a row read all 22 columns (the search bigrams as an array, the
-    contact phone decrypted) and took more of the page's Python than its SQL (issue 11)."""
+    list's values (`RegistryRow.of(queryset, districts=…)`, a page of them then `read`): the
+    columns the list shows and nothing else. An Institution a row read all 22 columns (the
+    search bigrams as an array, the contact phone decrypted) and took more of the page's Python
+    than its SQL (issue 11)."""
 
     # The flags and the licence are the list's annotations (selectors.institution_annotate).
     COLUMNS = (
@@ -72,13 +73,16 @@ class RegistryRow(ValuesRow):
     )
     # A superior's list names each row's district (its column and its groups).
     DISTRICT = (("bureau__name", "bureau_name"),)
-    __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT)
+    # The version of the street filter's options (selectors.streets_version), the same on
+    # every row: the page's options without a query of their own.
+    STREETS = (("streets_version", "streets_version"),)
+    __slots__ = tuple(attr for _field, attr in COLUMNS + DISTRICT + STREETS)
 
     @classmethod
-    def of(cls, queryset, *, districts: bool) -> list:
-        """The rows of `queryset` (the page's, ordered and sliced), one query; with
-        `districts`, each with its district's name."""
-        return cls.read(cls.values(queryset, cls.DISTRICT if districts else ()))
+    def of(cls, queryset, *, districts: bool):
+        """`queryset` (the list's, filtered and ordered, annotated with `streets_version`) as
+        the values a row reads; with `districts`, each with its district's name."""
+        return cls.values(queryset, cls.STREETS + (cls.DISTRICT if districts else ()))
 
 
 def list_rows(rows, *, shown, **layout):

@@ -24,6 +24,8 @@ from institutions.selectors.registry import (
     institution_staff_for_portal,
     licence_condition,
     search_condition,
+    street_options,
+    streets_version,
 )
 
 __all__ = [
@@ -45,4 +47,6 @@ __all__ = [
     "public_list_entries",
     "registry_figures_as_of",
     "search_condition",
+    "street_options",
+    "streets_version",
 ]

@@ -6,6 +6,9 @@ import datetime as dt
 from django.db.models import BooleanField, CharField, DateField, Exists, Expression, OuterRef, Q
 from django.utils import timezone
 
+from bureaus.models import Street
+from bureaus.scoping import acting_membership
+from core.compiled import EMPTY, Compiled
 from institutions.models import Credential, Institution, ListEntry, Staff
 
 
@@ -72,6 +75,74 @@ def institution_annotate(queryset, *, related=True):
 def institution_list(*, user):
     """The institutions the user may see (own subtree), annotated for the list."""
     return institution_annotate(Institution.objects.visible_to(user))
+
+
+class _StreetsVersion(Expression):
+    """A digest of the streets of `bureau_ids` (each one's district, id and name, as JSON) as an
+    uncorrelated scalar subquery: PostgreSQL computes it once a statement (an InitPlan),
+    whatever the rows."""
+
+    def __init__(self, bureau_ids):
+        super().__init__(output_field=CharField())
+        self.bureau_ids = tuple(bureau_ids)
+
+    def as_sql(self, compiler, connection):
+        if not self.bureau_ids:
+            return "''", ()
+        marks = ", ".join(["%s"] * len(self.bureau_ids))
+        return _STREETS_VERSION_SQL.replace("{ids}", marks), self.bureau_ids
+
+
+_STREETS_VERSION_SQL = (
+    '(SELECT md5(coalesce(json_agg(json_build_array(s."bureau_id", s."id", s."name")'
+    ' ORDER BY s."id")::text, \'\')) FROM "bureaus_street" s WHERE s."bureau_id" IN ({ids}))'
+)
+
+
+def streets_version(*, user):
+    """An expression for a list's statement: the version of the streets the user may filter
+    by (street_options), read in the same statement as the rows."""
+    membership = acting_membership(user)
+    return _StreetsVersion(membership.bureau.subtree_ids() if membership is not None else ())
+
+
+# The street options' statement by the subtree it reads, and the options by subtree and
+# version (street_options): at most this many of each.
+_STREETS: dict[tuple, object] = {}
+_OPTIONS: dict[tuple, tuple] = {}
+_STREETS_MAX = 256
+
+
+def street_options(*, user, version: str | None = None) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the streets the user may filter the registry by, in the street filter's
+    order (Street.objects.visible_to). With `version` (streets_version, read by the caller's
+    statement in this request), the options kept for that subtree and version, if any; else
+    read by the statement the ORM compiled for the first read of the same subtree (only SQL is
+    kept) and kept under `version`. A street added, renamed, moved or removed changes the
+    version the next statement reads, so the options are never older than that statement: the
+    page reads them with no query of their own (issue 11)."""
+    membership = acting_membership(user)
+    if membership is None:
+        return ()
+    subtree = tuple(membership.bureau.subtree_ids())
+    if version is not None:
+        options = _OPTIONS.get((subtree, version))
+        if options is not None:
+            return options
+    statement = _STREETS.get(subtree)
+    if statement is None:
+        if len(_STREETS) >= _STREETS_MAX:
+            _STREETS.clear()
+        statement = Compiled.of(Street.objects.visible_to(user).values("id", "name"))
+        _STREETS[subtree] = statement
+    rows = () if statement is EMPTY else statement.rows()
+    options = tuple((row["id"], row["name"]) for row in rows)
+    if version is not None:
+        # Read after the version was: as new as it, or newer (never older).
+        if len(_OPTIONS) >= _STREETS_MAX:
+            _OPTIONS.clear()
+        _OPTIONS[(subtree, version)] = options
+    return options
 
 
 def search_condition(query: str) -> Q:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bureaus.pages import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from bureaus.permissions import membership_may
+from core.api.compiled import CompiledPaginator
 from core.spreadsheets import xlsx_response
 from core.tables import TableListMixin, empty_reads_all, joined_rows
 from core.views import ServiceFormMixin
@@ -22,6 +23,16 @@ from institutions.services.registry import institution_register, institution_upd
 from institutions.tables import InstitutionTable, RegistryRow, list_rows
 
 
+class _RegistryPaginator(CompiledPaginator):
+    """CompiledPaginator, but a list the count found empty reads no page: its page statement
+    would read nothing (as Django's paginator, which slices [0:0] and sends no query)."""
+
+    def page(self, number):
+        if self.count == 0:
+            return self._get_page([], self.validate_number(number), self)
+        return super().page(number)
+
+
 class InstitutionListView(TableListMixin, ScopedListView):
     """Filters and search by name / pinyin initials / credit code; the same filters export.
     Sortable columns, page size, column choice, a district filter for superiors (core.tables)."""
@@ -29,23 +40,40 @@ class InstitutionListView(TableListMixin, ScopedListView):
     model = Institution
     permission_object = "institution"
     # The rows are read as values (institutions.tables.RegistryRow), their labels and links
-    # set there.
+    # set there; the count and each page by SQL compiled once per request shape.
+    paginator_class = _RegistryPaginator
     template_name = "institutions/institution_list.html"
     table_class = InstitutionTable
     list_key = "institutions"
+    # Filters checked against the database (the street: one of the district's): a request
+    # with one goes the ordinary way, its SQL not kept (as the registry API's).
+    uncompiled_params = ("street",)
+
+    def filtered(self, queryset):
+        """The registry filtered and sorted as asked (builds `self.filterset` and the table):
+        a lazy queryset, the list flags and licence not yet annotated."""
+        self.filterset = InstitutionFilterSet(
+            self.request.GET, queryset=self.table_order(queryset), request=self.request
+        )
+        return self.filterset
 
     def scope_queryset(self, queryset):
-        self.filterset = InstitutionFilterSet(
-            self.request.GET,
-            queryset=selectors.institution_annotate(queryset, related=False).select_related(
-                "street"
-            ),
-            request=self.request,
-        )
-        ordered = self.table_order(self.filterset.qs)
-        if self.names_districts():
-            ordered = ordered.select_related("bureau")
-        return ordered
+        # The district filter and the order first, the filters over them: the filtered
+        # queryset is built only when the request's shape is new (core.tables.compiled_rows;
+        # its SQL depends on the scope, the user, today and the query string only, as the
+        # API's). The filter form is bound all the same.
+        filterset = self.filtered(queryset)
+        districts = self.names_districts()
+
+        def rows():
+            annotated = selectors.institution_annotate(filterset.qs, related=False).annotate(
+                streets_version=selectors.streets_version(user=self.request.user)
+            )
+            return RegistryRow.of(annotated, districts=districts)
+
+        if any(self.request.GET.get(name) for name in self.uncompiled_params):
+            return rows()
+        return self.compiled_rows(rows, counted=lambda: filterset.qs)
 
     def names_districts(self) -> bool:
         """Whether the rows name their district: only a superior's list has the district
@@ -58,10 +86,13 @@ class InstitutionListView(TableListMixin, ScopedListView):
         context = super().get_context_data(
             filter=self.filterset, export_query=query.urlencode(), **kwargs
         )
-        empty_reads_all(self.filterset.form)
-        context["filter_fields"] = filter_fields(self.filterset)
+        rows = RegistryRow.read(context["object_list"])
+        # The street options as of the rows' statement: kept by their version, else read.
+        version = rows[0].streets_version if rows else None
+        streets = selectors.street_options(user=self.request.user, version=version)
+        context["filter_fields"] = filter_fields(self.filterset, streets)
         context["rows"] = list_rows(
-            RegistryRow.of(context["object_list"], districts=self.names_districts()),
+            rows,
             shown=context["shown"],
             grouped=context["grouped"],
             columns_shown=context["columns_shown"],
@@ -75,28 +106,33 @@ _FILTER_FIELDS: dict = {}
 _FILTER_FIELDS_MAX = 1024
 
 
-def filter_fields(filterset) -> str:
+def filter_fields(filterset, streets: list) -> str:
     """The list's filter fields (institutions/_filters.html), drawn once per language, chosen
-    values, street options and the warnings other apps registered. Eight selects with their
+    values, street options (`streets`, the (id, name) the user may choose, read this request:
+    selectors.street_options) and the warnings other apps registered. Eight selects with their
     labels took a tenth of the page's Python (issue 11), ui.bs's key alone walking every
     option's label on every request. Kept only for a valid form (no error to show) with no
     search typed (what was typed, perhaps personal data, is never kept past the request, as in
-    ui.bs)."""
+    ui.bs). The form's selects are made to read 全部 (empty_reads_all) only when drawn."""
     form = filterset.form
     key = None
     if not form.data.get("q") and not form.errors:
-        # The street options in one query, for the key and, on a miss, the markup (as ui.bs).
-        street = form.fields["street"].widget
-        street.choices = list(iter(street.choices))
-        streets = tuple((str(value), str(label)) for value, label in street.choices)
         chosen = tuple(form.data.get(name) for name in form.fields)
         # The warnings other apps registered (extensions) are options of the warning filter.
         registered = extensions.registered_labels().items()
         foreign = tuple((code, str(label)) for code, label in registered)
-        key = (get_language(), chosen, streets, foreign)
+        key = (get_language(), chosen, tuple(streets), foreign)
         html = _FILTER_FIELDS.get(key)
         if html is not None:
             return html
+    empty_reads_all(form)
+    # The street options as read, not by the field's queryset once more (as its iterator,
+    # core.filtering._ListedChoices, lists them).
+    street = form.fields["street"]
+    options = [("", street.empty_label)] if street.empty_label is not None else []
+    if street.null_label is not None:
+        options.append((street.null_value, street.null_label))
+    street.widget.choices = [*options, *streets]
     html = render_to_string("institutions/_filters.html", {"filter": filterset})
     if key is not None:
         if len(_FILTER_FIELDS) >= _FILTER_FIELDS_MAX:
@@ -108,8 +144,9 @@ def filter_fields(filterset) -> str:
 class InstitutionExportView(InstitutionListView):
     """The list as filtered, every page of it, as a workbook (no personal data)."""
 
-    def names_districts(self) -> bool:
-        return True  # the workbook's last column
+    def scope_queryset(self, queryset):
+        # With the street's and the district's rows: the workbook names both.
+        return self.filtered(selectors.institution_annotate(queryset)).qs
 
     def get(self, request, *args, **kwargs):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
