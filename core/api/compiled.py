@@ -132,10 +132,13 @@ class CompiledRows:
 class CompiledPaginator(paging.CappedPaginator):
     def page(self, number):
         """As CappedPaginator's, but the last page read with the page's full LIMIT (the same
-        rows, with no orphans): one statement a page, whatever the count."""
+        rows, with no orphans): one statement a page, whatever the count; none when the count
+        found no row (as Django's paginator, whose empty slice sends no query)."""
         if not isinstance(self.object_list, CompiledRows) or self.orphans:
             return super().page(number)
         number = self.validate_number(number)
+        if self.count == 0:
+            return self._get_page([], number, self)
         bottom = (number - 1) * self.per_page
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 

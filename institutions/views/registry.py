@@ -23,16 +23,6 @@ from institutions.services.registry import institution_register, institution_upd
 from institutions.tables import InstitutionTable, RegistryRow, list_rows
 
 
-class _RegistryPaginator(CompiledPaginator):
-    """CompiledPaginator, but a list the count found empty reads no page: its page statement
-    would read nothing (as Django's paginator, which slices [0:0] and sends no query)."""
-
-    def page(self, number):
-        if self.count == 0:
-            return self._get_page([], self.validate_number(number), self)
-        return super().page(number)
-
-
 class InstitutionListView(TableListMixin, ScopedListView):
     """Filters and search by name / pinyin initials / credit code; the same filters export.
     Sortable columns, page size, column choice, a district filter for superiors (core.tables)."""
@@ -41,7 +31,7 @@ class InstitutionListView(TableListMixin, ScopedListView):
     permission_object = "institution"
     # The rows are read as values (institutions.tables.RegistryRow), their labels and links
     # set there; the count and each page by SQL compiled once per request shape.
-    paginator_class = _RegistryPaginator
+    paginator_class = CompiledPaginator
     template_name = "institutions/institution_list.html"
     table_class = InstitutionTable
     list_key = "institutions"
