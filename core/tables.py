@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from bureaus.templatetags.ui import translated
 from core.api import compiled
 from core.compiled import MARK, MARK2, Compiled
 from core.models import SavedFilter
@@ -208,7 +209,7 @@ class TableListMixin:
             shown=shown,
             columns_shown=len(visible),
             choosable_columns=[
-                (column.name, column.header, shown.get(column.name, False))
+                (column.name, column_header(column), shown.get(column.name, False))
                 for column in table.columns.all()
                 if column.name not in self.always_shown()
                 and (column.name != "district" or self.district_choices)
@@ -228,6 +229,13 @@ class TableListMixin:
                 page.number, on_each_side=2, on_ends=1
             )
         return context
+
+
+def column_header(column) -> str:
+    """A bound column's header as django-tables2 gives it (the column's own, else its verbose
+    name), a lazy translation translated once per language (bureaus' ui.translated): the
+    header cells and the column chooser translated each header twice a request (issue 11)."""
+    return translated(column.column.header) or column.header
 
 
 def known_query(query: str, known) -> str:
