@@ -221,7 +221,10 @@ class TableListMixin:
             grouped=self.grouped,
             saved_filters=self.saved_filters(),
             saved_filter_list=self.list_key,
-            current_query=known_query(self.request.GET.urlencode(), self.filter_params()),
+            current_query=known_query(self.request.GET, self.filter_params()),
+            # The sort kept by the filter form (includes/list_controls.html): looked up in the
+            # template, a missing `request.GET.sort` raised and caught three exceptions.
+            current_sort=self.request.GET.get("sort", ""),
         )
         if context.get("page_obj") is not None:
             page = context["page_obj"]
@@ -238,11 +241,11 @@ def column_header(column) -> str:
     return translated(column.column.header) or column.header
 
 
-def known_query(query: str, known) -> str:
-    """`query` keeping only the parameters in `known` (in their order), each value at most
-    200 characters and 20 values a parameter."""
+def known_query(query: str | QueryDict, known) -> str:
+    """`query` (a query string or a QueryDict) keeping only the parameters in `known` (in their
+    order), each value at most 200 characters and 20 values a parameter."""
     kept = QueryDict(mutable=True)
-    for key, values in QueryDict(query).lists():
+    for key, values in (QueryDict(query) if isinstance(query, str) else query).lists():
         if key in known:
             kept.setlist(key, [v[:200] for v in values[:20] if v != ""])
     return kept.urlencode()

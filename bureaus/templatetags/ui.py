@@ -42,19 +42,25 @@ _CACHED_CHOICE_MODELS = frozenset({"bureaus.street", "bureaus.bureau", "bureaus.
 _TRANSLATIONS = frozenset({gettext, pgettext, ngettext, npgettext})
 
 
+def _translation(text):
+    """A lazy translation (gettext_lazy and its kin) as (function, message); None for any other
+    lazy string. Its text is a function of that and the language alone."""
+    _unpickle, (func, args, kw, *_classes) = text.__reduce__()
+    if func in _TRANSLATIONS and not kw and all(type(arg) is str for arg in args):
+        return (func, args)
+    return None
+
+
 def _label_key(label):
-    """An option's label in the key: a string itself; a lazy translation (gettext_lazy and
-    its kin) by its function and message, without translating it (the key has the language):
-    a select's key translated every label on every request (issue 11); any other lazy string
-    by its text; None for anything else (an option group)."""
+    """An option's label in the key: a string itself; a lazy translation by its function and
+    message, without translating it (the key has the language): a select's key translated
+    every label on every request (issue 11); any other lazy string by its text; None for
+    anything else (an option group)."""
     if isinstance(label, str):
         return label
     if not isinstance(label, Promise):
         return None
-    _unpickle, (func, args, kw, *_classes) = label.__reduce__()
-    if func in _TRANSLATIONS and not kw and all(type(arg) is str for arg in args):
-        return (func, args)
-    return str(label)
+    return _translation(label) or str(label)
 
 
 # translated(): the text of lazy translations by (function, message, language).
@@ -62,15 +68,16 @@ _TRANSLATED: dict = {}
 _TRANSLATED_MAX = 4096
 
 
-def translated(text) -> str:
-    """`str(text)`: a lazy translation's text (a column's header, a choice's label) kept by
-    its message and the language, not translated again on every request (issue 11)."""
-    if isinstance(text, str):
+def translated(text, language=None):
+    """A lazy translation's text (a column's header, a choice's label), kept by its message and
+    the language (`language`: the active one, get_language(), if the caller has it at hand),
+    not translated again on every request (issue 11); anything else as given."""
+    if isinstance(text, str) or not isinstance(text, Promise):
         return text
-    key = _label_key(text)
-    if type(key) is not tuple:
-        return str(text)
-    key = (*key, get_language())
+    key = _translation(text)
+    if key is None:
+        return text
+    key = (*key, language or get_language())
     out = _TRANSLATED.get(key)
     if out is None:
         if len(_TRANSLATED) >= _TRANSLATED_MAX:

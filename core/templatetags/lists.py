@@ -10,6 +10,7 @@ from django import template
 from django.template import defaulttags
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from bureaus.templatetags.ui import translated
 from core.tables import column_header
@@ -80,11 +81,12 @@ def querystring(context, query_dict=None, **kwargs):
 def options(choices, chosen):
     """`<option>`s of `choices` ((value, label) pairs, or plain values that are their own
     label), the one equal to `chosen` selected."""
-    out = []
+    out, language = [], get_language()
     for choice in choices:
         value, label = choice if isinstance(choice, (tuple, list)) else (choice, choice)
         selected = " selected" if value == chosen else ""
-        out.append(f'<option value="{_esc(value)}"{selected}>{_esc(translated(label))}</option>')
+        label = _esc(translated(label, language))
+        out.append(f'<option value="{_esc(value)}"{selected}>{label}</option>')
     return mark_safe("".join(out))  # noqa: S308 - each value escaped
 
 
@@ -126,11 +128,12 @@ def kept_query_inputs(context):
 @register.simple_tag
 def column_checkboxes(choosable_columns):
     """The column chooser's checkboxes: (name, header, shown) each."""
+    language = get_language()
     return mark_safe(  # noqa: S308 - each value escaped
         "".join(
             '<label class="form-check-label"><input class="form-check-input" type="checkbox" '
             f'name="col" value="{_esc(name)}"{" checked" if on else ""}> '
-            f"{_esc(translated(header))}</label>"
+            f"{_esc(translated(header, language))}</label>"
             for name, header, on in choosable_columns
         )
     )
