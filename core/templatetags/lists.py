@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaulttags
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -90,28 +92,63 @@ def options(choices, chosen):
     return mark_safe("".join(out))  # noqa: S308 - each value escaped
 
 
+# header_cells' markup by what it is made of (the table's class and orderability, its shown
+# columns, its order, the language), with a place for each sort link's query string: the
+# headers translated and django-tables2's ordering state worked out once, not per request.
+_HEADERS: dict = {}
+_HEADERS_MAX = 1024
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _HEADERS.clear()
+
+
 @register.simple_tag(takes_context=True)
 def header_cells(context, table):
-    """The `<th>`s of a core.tables list's header: a sort link on each sortable column."""
+    """The `<th>`s of a core.tables list's header: a sort link on each sortable column. The
+    columns are the table class's (core.tables.ListTable: a table made with `exclude` only)."""
+    columns = list(table.columns)
+    key = (
+        type(table),
+        table.orderable,
+        tuple(column.name for column in columns),
+        tuple(table.order_by or ()),
+        get_language(),
+    )
+    parts = _HEADERS.get(key)
+    if parts is None:
+        parts = _header_parts(columns)
+        if len(_HEADERS) >= _HEADERS_MAX:
+            _HEADERS.clear()
+        _HEADERS[key] = parts
     request = context.request
+    return mark_safe(  # noqa: S308 - each value escaped
+        "".join(
+            part if type(part) is str else _query(request, sort=part[0], page=None)
+            for part in parts
+        )
+    )
+
+
+def _header_parts(columns) -> list:
+    """header_cells' markup as strings and, where a sort link goes, (the sort it asks,)."""
     out = []
-    for column in table.columns:
+    for column in columns:
         header = _esc(column_header(column))
         if not column.orderable:
             out.append(f'\n  <th scope="col">{header}</th>\n  ')
             continue
         alias = column.order_by_alias
-        link = _query(request, sort=alias.next, page=None)
         sort, arrow = "", ""
         if column.is_ordered:
             descending = alias.is_descending
             sort = f' aria-sort="{"descending" if descending else "ascending"}"'
             arrow = f'<span aria-hidden="true">{" ▼" if descending else " ▲"}</span>'
-        out.append(
-            f'\n  \n  <th scope="col"{sort}><a class="sort-link" href="{link}">{header}{arrow}'
-            "</a></th>\n  \n  "
-        )
-    return mark_safe("".join(out))  # noqa: S308 - each value escaped
+        out.append(f'\n  \n  <th scope="col"{sort}><a class="sort-link" href="')
+        out.append((str(alias.next),))
+        out.append(f'">{header}{arrow}</a></th>\n  \n  ')
+    return out
 
 
 @register.simple_tag(takes_context=True)

@@ -137,3 +137,22 @@ def test_lazy_labels_and_headers_are_translated_per_language():
             seen.add((language, options, boxes))
     assert len(seen) == 2
     assert any("全部" in options for _l, options, _b in seen)
+
+
+def test_header_cells_are_kept_per_order_columns_and_language(tree):
+    """The header's markup is kept by the table's class, shown columns, order and language;
+    its sort links are the request's own."""
+    client = page_client(tree.user("city", "supervisor"))
+    seen = set()
+    for language in ("zh-hans", "en"):
+        for query in ({}, {"sort": "-due_on"}, {"sort": "status", "q": HOSTILE}, {"sort": "x"}):
+            response = client.get("/complaints/", query, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200
+            request = response.wsgi_request
+            page = {"request": request, "table": response.context["table"]}
+            with translation.override(language):
+                header = _render("{% header_cells table %}", page, request)
+                assert header == _render(HEADER_LOOP, page, request)
+            assert header in response.content.decode()
+            seen.add(header)
+    assert len(seen) >= 6  # two languages × three orders (an unknown sort is no order)
