@@ -167,6 +167,17 @@ def verbose_name(model):
 
 
 @register.filter
+def display(record, name):
+    """`{{ record|display:"role" }}`: `record.get_role_display()`, the label read from the
+    labels kept per model and language (bureaus.pages.choice_labels) instead of a dictionary
+    of the field's choices built and the label translated on every call."""
+    from bureaus.pages import choice_labels
+
+    value = getattr(record, name)
+    return choice_labels(type(record), (name,))[name].get(value, value)
+
+
+@register.filter
 def audit_model(label):
     """An audit row's `app_label.model` as the model's name (bureaus.audit_display)."""
     from bureaus.audit_display import model_name
