@@ -182,3 +182,14 @@ def test_the_navigation_is_kept_per_role_language_and_current_entry(tree):
     assert len(ui._NAV) == kept
     ui._NAV.clear()
     assert nav(officer, "/complaints/") == inbox
+
+
+def test_display_is_get_foo_display_in_each_language(tree):
+    from bureaus.models import Membership
+
+    member = tree.user("a", "officer").memberships.first()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for role, _label in Membership.Role.choices:
+                member.role = role
+                assert ui.display(member, "role") == member.get_role_display()
