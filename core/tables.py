@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from bureaus.templatetags.ui import translated
 from core.api import compiled
 from core.compiled import MARK, MARK2, Compiled
 from core.models import SavedFilter
@@ -208,7 +209,7 @@ class TableListMixin:
             shown=shown,
             columns_shown=len(visible),
             choosable_columns=[
-                (column.name, column.header, shown.get(column.name, False))
+                (column.name, column_header(column), shown.get(column.name, False))
                 for column in table.columns.all()
                 if column.name not in self.always_shown()
                 and (column.name != "district" or self.district_choices)
@@ -220,7 +221,10 @@ class TableListMixin:
             grouped=self.grouped,
             saved_filters=self.saved_filters(),
             saved_filter_list=self.list_key,
-            current_query=known_query(self.request.GET.urlencode(), self.filter_params()),
+            current_query=known_query(self.request.GET, self.filter_params()),
+            # The sort kept by the filter form (includes/list_controls.html): looked up in the
+            # template, a missing `request.GET.sort` raised and caught three exceptions.
+            current_sort=self.request.GET.get("sort", ""),
         )
         if context.get("page_obj") is not None:
             page = context["page_obj"]
@@ -230,11 +234,18 @@ class TableListMixin:
         return context
 
 
-def known_query(query: str, known) -> str:
-    """`query` keeping only the parameters in `known` (in their order), each value at most
-    200 characters and 20 values a parameter."""
+def column_header(column) -> str:
+    """A bound column's header as django-tables2 gives it (the column's own, else its verbose
+    name), a lazy translation translated once per language (bureaus' ui.translated): the
+    header cells and the column chooser translated each header twice a request (issue 11)."""
+    return translated(column.column.header) or column.header
+
+
+def known_query(query: str | QueryDict, known) -> str:
+    """`query` (a query string or a QueryDict) keeping only the parameters in `known` (in their
+    order), each value at most 200 characters and 20 values a parameter."""
     kept = QueryDict(mutable=True)
-    for key, values in QueryDict(query).lists():
+    for key, values in (QueryDict(query) if isinstance(query, str) else query).lists():
         if key in known:
             kept.setlist(key, [v[:200] for v in values[:20] if v != ""])
     return kept.urlencode()

@@ -16,7 +16,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext, npgettext, pgettext
 
 from bureaus import menus
 
@@ -38,6 +38,54 @@ _RENDERED_MAX = 4096
 _CACHED_CHOICE_MODELS = frozenset({"bureaus.street", "bureaus.bureau", "bureaus.department"})
 
 
+# The lazy translations whose text is a function of their message and the language alone.
+_TRANSLATIONS = frozenset({gettext, pgettext, ngettext, npgettext})
+
+
+def _translation(text):
+    """A lazy translation (gettext_lazy and its kin) as (function, message); None for any other
+    lazy string. Its text is a function of that and the language alone."""
+    _unpickle, (func, args, kw, *_classes) = text.__reduce__()
+    if func in _TRANSLATIONS and not kw and all(type(arg) is str for arg in args):
+        return (func, args)
+    return None
+
+
+def _label_key(label):
+    """An option's label in the key: a string itself; a lazy translation by its function and
+    message, without translating it (the key has the language): a select's key translated
+    every label on every request (issue 11); any other lazy string by its text; None for
+    anything else (an option group)."""
+    if isinstance(label, str):
+        return label
+    if not isinstance(label, Promise):
+        return None
+    return _translation(label) or str(label)
+
+
+# translated(): the text of lazy translations by (function, message, language).
+_TRANSLATED: dict = {}
+_TRANSLATED_MAX = 4096
+
+
+def translated(text, language=None):
+    """A lazy translation's text (a column's header, a choice's label), kept by its message and
+    the language (`language`: the active one, get_language(), if the caller has it at hand),
+    not translated again on every request (issue 11); anything else as given."""
+    if isinstance(text, str) or not isinstance(text, Promise):
+        return text
+    key = _translation(text)
+    if key is None:
+        return text
+    key = (*key, language or get_language())
+    out = _TRANSLATED.get(key)
+    if out is None:
+        if len(_TRANSLATED) >= _TRANSLATED_MAX:
+            _TRANSLATED.clear()
+        out = _TRANSLATED[key] = str(text)
+    return out
+
+
 def _rendered_key(field, css):
     widget = field.field.widget
     if type(widget) not in _CACHED_WIDGETS:
@@ -56,9 +104,10 @@ def _rendered_key(field, css):
     else:
         choices = []
         for option, label in widget.choices:
-            if not isinstance(label, (str, Promise)):
+            label = _label_key(label)
+            if label is None:
                 return None  # an option group: not worth the key
-            choices.append((str(option), str(label)))
+            choices.append((str(option), label))
         choices = tuple(choices)
     return (
         type(widget),
@@ -69,7 +118,7 @@ def _rendered_key(field, css):
         tuple(sorted((k, str(v)) for k, v in widget.attrs.items())),
         field.field.required,
         field.field.disabled,
-        str(field.help_text),
+        _label_key(field.help_text) or str(field.help_text),
         css,
         get_language(),
     )
@@ -118,6 +167,17 @@ def verbose_name(model):
 
 
 @register.filter
+def display(record, name):
+    """`{{ record|display:"role" }}`: `record.get_role_display()`, the label read from the
+    labels kept per model and language (bureaus.pages.choice_labels) instead of a dictionary
+    of the field's choices built and the label translated on every call."""
+    from bureaus.pages import choice_labels
+
+    value = getattr(record, name)
+    return choice_labels(type(record), (name,))[name].get(value, value)
+
+
+@register.filter
 def audit_model(label):
     """An audit row's `app_label.model` as the model's name (bureaus.audit_display)."""
     from bureaus.audit_display import model_name
@@ -140,6 +200,8 @@ _NAV: dict = {}
 
 @receiver(setting_changed)
 def _forget(**kwargs):
+    _RENDERED.clear()  # a lazy label is in its key untranslated (_label_key)
+    _TRANSLATED.clear()
     _ASSETS.clear()
     _ROUTES.clear()
     _NAV.clear()

@@ -70,6 +70,7 @@ class ComplaintListView(TableListMixin, ScopedListView):
             notifications=notifications.notification_list(user=self.request.user),
             bulk=bulk,
             assignee_picker=bulk_assignee_picker() if bulk["assign"] else "",
+            query_string=self.request.GET.urlencode(),  # the export link's and the bulk form's
             **kwargs,
         )
         context["rows"] = inbox_rows(

@@ -7,6 +7,7 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from bureaus import menus
 from bureaus.models import Street
@@ -33,6 +34,44 @@ def test_a_select_is_kept_per_value_and_nothing_typed_is_kept():
     assert 'value="张三"' in typed
     assert not any("张三" in repr(key) for key in ui._RENDERED)
     assert 'value="张三"' not in ui.bs(_Form({"kind": "a", "name": ""})["name"])
+
+
+class _LazyForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("", gettext_lazy("All")), ("yes", gettext_lazy("Yes")), ("x", "<甲>")],
+        required=False,
+    )
+    overdue = forms.NullBooleanField(widget=forms.NullBooleanSelect)
+
+
+def test_a_select_of_lazy_labels_is_kept_per_language_untranslated():
+    """A select's key holds a lazy translation as its message, not its text (nothing is
+    translated to make the key): each language still gets its own markup, the widget's own."""
+    ui._RENDERED.clear()
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        with translation.override(language):
+            for data in ({"answer": "yes", "overdue": "true"}, {"answer": "", "overdue": ""}):
+                form = _LazyForm(data)
+                for name in ("answer", "overdue"):
+                    field = form[name]
+                    expected = field.as_widget(attrs={"class": "form-select"})
+                    assert ui.bs(field) == expected
+    assert len(ui._RENDERED) == 2 * 2 * 2  # language × value × field
+    assert not any("全部" in repr(key) or "未知" in repr(key) for key in ui._RENDERED)
+    with translation.override("zh-hans"):
+        assert "全部" in ui.bs(_LazyForm({"answer": "yes"})["answer"])
+    with translation.override("en"):
+        assert ">All<" in ui.bs(_LazyForm({"answer": "yes"})["answer"])
+
+
+def test_translated_keeps_a_lazy_translation_per_language(settings):
+    with translation.override("zh-hans"):
+        assert ui.translated(gettext_lazy("All")) == "全部"
+        assert ui.translated("All") == "All"
+    with translation.override("en"):
+        assert ui.translated(gettext_lazy("All")) == "All"
+    settings.LANGUAGE_CODE = settings.LANGUAGE_CODE  # a setting changed: nothing kept
+    assert not ui._TRANSLATED
 
 
 def test_menus_are_kept_per_role_and_language(tree):
@@ -143,3 +182,14 @@ def test_the_navigation_is_kept_per_role_language_and_current_entry(tree):
     assert len(ui._NAV) == kept
     ui._NAV.clear()
     assert nav(officer, "/complaints/") == inbox
+
+
+def test_display_is_get_foo_display_in_each_language(tree):
+    from bureaus.models import Membership
+
+    member = tree.user("a", "officer").memberships.first()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for role, _label in Membership.Role.choices:
+                member.role = role
+                assert ui.display(member, "role") == member.get_role_display()

@@ -4,7 +4,10 @@ loops they replace gave, escaped the same way, whatever the request carries."""
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 from django.template import Context, RequestContext, Template
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bureaus.context import acting, system_actor
 from tests.clients import page_client
@@ -80,3 +83,76 @@ def test_header_hidden_inputs_and_page_links_as_the_loops_gave_them(tree, who):
     assert 'aria-current="page"><span class="page-link">2<' in links
     body = response.content.decode()
     assert "<script>alert" not in body and header in body and hidden in body
+
+
+QUERIES = [
+    "",
+    "page=3",
+    "sort=-due_on&page=2&per_page=25",
+    "status=a&status=b&q=%E5%9F%BA%E5%87%86+x&page=1",
+    "note=%3Cscript%3E%26%22&%3Cb%3E=1&empty=&sort=status",
+    "page=",
+]
+CHANGES = [
+    "page=7",
+    "page=None",
+    "sort='-status' page=None",
+    "absent=None",
+    "sort=None page=None per_page=None note=None q=None status=None empty=None",
+    "status=values",
+    "new='新' page=2",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_querystring_is_djangos_tag(rf, query):
+    """`{% load lists %}` replaces Django's `{% querystring %}` by one that encodes the request's
+    parameters once: the same string (escaped the same way) for every change."""
+    request = rf.get("/complaints/?" + query)
+    for changes in CHANGES:
+        context = {"values": ["x", "<y>"]}
+        ours = _render(f"{{% querystring {changes} %}}", context, request)
+        django = Template(f"{{% querystring {changes} %}}").render(RequestContext(request, context))
+        assert ours == django, (query, changes)
+        # A second link of the same request, from the parameters encoded once.
+        assert _render(f"{{% querystring {changes} %}}", context, request) == django
+    given = QueryDict("a=1&b=2")
+    assert _render("{% querystring given b=3 %}", {"given": given}, request) == "?a=1&amp;b=3"
+
+
+def test_lazy_labels_and_headers_are_translated_per_language():
+    """Options and column checkboxes with lazy labels: each language's own text, as the
+    template loops gave it, though kept per language (bureaus' ui.translated)."""
+    choices = [("", gettext_lazy("All")), ("true", gettext_lazy("Yes")), ("x", HOSTILE)]
+    columns = [("due_on", gettext_lazy("Reply due"), True), ("a", pgettext_lazy("x", "No"), 0)]
+    seen = set()
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            context = {"choices": choices, "chosen": "true"}
+            options = _render("{% options choices chosen %}", context)
+            assert options == _render(OPTIONS_LOOP, context)
+            context = {"choosable_columns": columns}
+            boxes = _render("{% column_checkboxes choosable_columns %}", context)
+            assert boxes == _render(COLUMNS_LOOP, context)
+            seen.add((language, options, boxes))
+    assert len(seen) == 2
+    assert any("全部" in options for _l, options, _b in seen)
+
+
+def test_header_cells_are_kept_per_order_columns_and_language(tree):
+    """The header's markup is kept by the table's class, shown columns, order and language;
+    its sort links are the request's own."""
+    client = page_client(tree.user("city", "supervisor"))
+    seen = set()
+    for language in ("zh-hans", "en"):
+        for query in ({}, {"sort": "-due_on"}, {"sort": "status", "q": HOSTILE}, {"sort": "x"}):
+            response = client.get("/complaints/", query, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200
+            request = response.wsgi_request
+            page = {"request": request, "table": response.context["table"]}
+            with translation.override(language):
+                header = _render("{% header_cells table %}", page, request)
+                assert header == _render(HEADER_LOOP, page, request)
+            assert header in response.content.decode()
+            seen.add(header)
+    assert len(seen) >= 6  # two languages × three orders (an unknown sort is no order)
