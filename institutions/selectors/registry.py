@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bureaus.models import Street
 from bureaus.scoping import acting_membership
+from core.api.compiled import Shapes
 from core.compiled import EMPTY, Compiled
 from institutions.models import Credential, Institution, ListEntry, Staff
 
@@ -107,10 +108,9 @@ def streets_version(*, user):
 
 
 # The street options' statement by the subtree it reads, and the options by subtree and
-# version (street_options): at most this many of each.
-_STREETS: dict[tuple, object] = {}
-_OPTIONS: dict[tuple, tuple] = {}
-_STREETS_MAX = 256
+# version (street_options).
+_STREETS = Shapes()
+_OPTIONS = Shapes()
 
 
 def street_options(*, user, version: str | None = None) -> tuple[tuple[int, str], ...]:
@@ -131,17 +131,13 @@ def street_options(*, user, version: str | None = None) -> tuple[tuple[int, str]
             return options
     statement = _STREETS.get(subtree)
     if statement is None:
-        if len(_STREETS) >= _STREETS_MAX:
-            _STREETS.clear()
         statement = Compiled.of(Street.objects.visible_to(user).values("id", "name"))
-        _STREETS[subtree] = statement
+        _STREETS.put(subtree, statement)
     rows = () if statement is EMPTY else statement.rows()
     options = tuple((row["id"], row["name"]) for row in rows)
     if version is not None:
         # Read after the version was: as new as it, or newer (never older).
-        if len(_OPTIONS) >= _STREETS_MAX:
-            _OPTIONS.clear()
-        _OPTIONS[(subtree, version)] = options
+        _OPTIONS.put((subtree, version), options)
     return options
 
 
